@@ -1,0 +1,175 @@
+"""The domain: plain dataclasses that know nothing of CP-SAT or iCalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LEVELS = ("beginner", "intermediate", "advanced")
+STRENGTH_TYPES = ("muscular_endurance", "strength", "power")
+DISTANCES = ("5k", "10k", "half", "marathon")
+PERIODS = ("base", "build", "peak", "taper", "race", "recovery")
+
+
+class Kind(str, Enum):
+    EASY = "easy"
+    LONG = "long"
+    QUALITY = "quality"
+    RACE = "race"
+    STRENGTH = "strength"
+
+    @property
+    def is_run(self) -> bool:
+        return self is not Kind.STRENGTH
+
+    @property
+    def is_hard(self) -> bool:
+        """R4's "same session" for runs: quality, long and race are the hard kinds."""
+        return self in (Kind.QUALITY, Kind.LONG, Kind.RACE)
+
+
+RUN_KINDS = (Kind.LONG, Kind.QUALITY, Kind.EASY)
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    """A daily availability window in local wall-clock minutes since midnight."""
+
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
+
+
+@dataclass(frozen=True)
+class Race:
+    name: str
+    date: dt.date
+    distance: str
+    priority: str  # "A" or "B"
+    start: dt.time = dt.time(9, 0)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every rule parameter RULES.md lets a profile change (already validated)."""
+
+    strength_min: int
+    strength_max: int
+    recovery_hours: int
+    rest_days_min: int
+    ramp_pct: int
+    cutback_every: int
+    strength_intro_weeks: int
+    taper_weeks: int
+    taper_pct: tuple[int, ...]
+    race_strength_free_days: int
+    max_consecutive_days: int
+    busy_buffer_min: int
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Session lengths in minutes; run lengths follow the week's volume inside these bounds."""
+
+    strength: int = 45
+    quality: int = 50
+    long_max: int = 150
+    easy_min: int = 20
+    easy_max: int = 70
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Soft preferences: wall-clock start times wished for, and the objective's weights."""
+
+    run_time: int = 7 * 60
+    strength_time: int = 18 * 60
+    weight_time: int = 1
+    weight_long_run_day: int = 30
+    weight_recovery_48h: int = 10
+    weight_spread: int = 4
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    timezone: str
+    level: str
+    sessions_per_week: int
+    weekly_minutes: int
+    long_run_day: str
+    week_start: str
+    start: dt.date
+    end: dt.date
+    strength_type: str
+    races: tuple[Race, ...]
+    availability: dict[str, tuple[Window, ...]]
+    durations: Durations
+    rules: Rules
+    preferences: Preferences
+    source: str = "<profile>"
+
+    @property
+    def a_races(self) -> tuple[Race, ...]:
+        return tuple(r for r in self.races if r.priority == "A")
+
+
+@dataclass(frozen=True)
+class WeekTarget:
+    """What one plan week must hold, decided before placement (R1, R2, R6, R7, R8)."""
+
+    index: int  # 1-based
+    monday: dt.date  # first day of the plan week (the configured week start)
+    period: str
+    volume_cap: int  # R6/R8: most running minutes this week may hold (races excluded)
+    runs: dict[Kind, tuple[int, ...]]  # run kind -> durations of that kind's sessions
+    strength: int  # number of strength sessions (R1)
+    load_step: int  # R6/R7: prescription load step
+    races: tuple[Race, ...] = ()
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.monday + dt.timedelta(days=i) for i in range(7)]
+
+    @property
+    def run_minutes(self) -> int:
+        return sum(sum(d) for d in self.runs.values())
+
+
+@dataclass(frozen=True)
+class Session:
+    """A placed session: zone-aware start and end, real elapsed duration."""
+
+    kind: Kind
+    start: dt.datetime
+    end: dt.datetime
+    week: int
+    period: str
+    ident: str  # stable identity within the plan, e.g. "w03-long-1"
+    title: str = ""
+    details: str = ""
+    race: Race | None = None
+    prescription: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class Plan:
+    profile: Profile
+    weeks: tuple[WeekTarget, ...]
+    sessions: tuple[Session, ...]
+    status: str  # "optimal" or "feasible"
+    objective: int
+    solve_seconds: float
+    build_seconds: float
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
