@@ -91,7 +91,7 @@ class Preferences:
     weight_time: int = 1
     weight_long_run_day: int = 30
     weight_recovery_48h: int = 10
-    weight_spread: int = 4
+    weight_spread: int = 10
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,56 @@
+"""Words for the runner: the title and description of each session."""
+
+from __future__ import annotations
+
+from .domain import PERIODS, Kind, Profile, Race, WeekTarget
+from .prescriptions import load_step, prescription
+
+QUALITY_FOCUS = {
+    "base": ("hills", "6–8 × 30 s uphill at a strong effort, jog back down"),
+    "build": ("tempo", "20–30 min at comfortably-hard pace inside the run"),
+    "peak": ("intervals", "5–6 × 4 min at 10 km effort, 2 min easy jog between"),
+    "taper": ("race pace", "3–4 × 5 min at goal race pace, full recovery"),
+    "race": ("strides", "4 × 20 s relaxed strides"),
+    "recovery": ("fartlek", "6 × 1 min brisk, 2 min easy"),
+}
+PERIOD_WHY = {
+    "base": "base period: build the habit and the aerobic base slowly (R6)",
+    "build": "build period: volume rises by at most the ramp each week (R6)",
+    "peak": "peak period: the highest training load before the taper (R6)",
+    "taper": "taper: volume cut and strength at maintenance before the race (R8)",
+    "race": "race week: keep legs fresh, no strength in the days before the race (R8)",
+    "recovery": "cutback/recovery week: volume drops at least 20 % so tissues adapt (R6)",
+}
+
+
+def describe(profile: Profile, week: WeekTarget, kind: Kind, minutes: int, template: str,
+             race: Race | None) -> tuple[str, str, dict[str, str]]:
+    """(title, description, prescription properties) for one session."""
+    why = f"Week {week.index}, {PERIOD_WHY[week.period]}."
+    if kind is Kind.RACE and race is not None:
+        title = f"Race: {race.name} ({race.distance}, {race.priority} race)"
+        return title, f"{title}\nGoal race, a fixed session (R8). Warm up well; enjoy it.", {}
+    if kind is Kind.STRENGTH:
+        period = strength_period(profile, week.period, week.load_step)
+        rx = prescription(profile.level, profile.strength_type, period, template)
+        text = (f"{rx.description()}\n\n{why}\nStrength replaces a run (R2); at least 8 h from any run (R3)."
+                f"\nPrescription: {profile.level}, {profile.strength_type.replace('_', ' ')}, {period} (R7).")
+        props = {"TEMPLATE": template, "LOAD-STEP": str(rx.step), "RX-PERIOD": period}
+        return rx.title(), text, props
+    if kind is Kind.LONG:
+        return f"Long run {minutes} min (easy)", f"Long run, {minutes} min at an easy, conversational pace.\n{why}", {}
+    if kind is Kind.QUALITY:
+        focus, detail = QUALITY_FOCUS[week.period]
+        return (f"Quality run {minutes} min ({focus})",
+                f"{minutes} min in all: 15 min easy warm-up, {detail}, easy cool-down.\n{why}", {})
+    return f"Easy run {minutes} min", f"Easy run, {minutes} min at a relaxed pace.\n{why}", {}
+
+
+def strength_period(profile: Profile, period: str, step: int) -> str:
+    """The table cell whose load step the week may use (R6: at most one step up a week)."""
+    if load_step(profile.level, profile.strength_type, period) == step:
+        return period
+    for other in PERIODS:
+        if load_step(profile.level, profile.strength_type, other) == step:
+            return other
+    return period

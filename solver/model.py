@@ -1,0 +1,388 @@
+"""The CP-SAT model: options → variables → one function per rule → one objective.
+
+A session option is (day, kind, start) inside an availability window. Only neighbouring days can
+interact under R3 (8 h) and R4 (≤ 48 h), so those rules are written per option against the
+options of the next days, never as all-pairs clauses: at most one run and one strength session
+fit a day, which makes "this option excludes every clashing option of that day" a single
+linear constraint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .domain import RUN_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
+from .periodization import plan_start, race_minutes
+from .timeline import Timeline
+
+GRID_MINUTES = 15
+R3_GAP_MINUTES = 8 * 60
+PREFER_GAP_MINUTES = 48 * 60
+TIME_COST_CAP_HOURS = 6
+MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
+
+
+@dataclass(frozen=True)
+class Option:
+    """One place a session could go: real elapsed minutes since the plan epoch."""
+
+    day: int
+    kind: Kind
+    start: int
+    end: int
+    clock: int  # local wall-clock minute of the start, for time-of-day preferences
+
+    @property
+    def is_hard(self) -> bool:
+        return self.kind.is_hard
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A time the runner is not free (busy calendars, done sessions on re-plan), in elapsed minutes."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class FixedSession:
+    """A session that is already decided: a race, or a done session when re-planning."""
+
+    kind: Kind
+    start: int
+    end: int
+    label: str
+    race: Race | None = None
+
+
+@dataclass
+class Instance:
+    """Everything the model needs, already in elapsed minutes; no file or zone parsing here."""
+
+    profile: Profile
+    weeks: tuple[WeekTarget, ...]
+    timeline: Timeline
+    fixed: tuple[FixedSession, ...] = ()
+    busy: tuple[Busy, ...] = ()
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [d for w in self.weeks for d in w.days]
+
+
+@dataclass
+class Variables:
+    """The decision variables, named in domain terms so reports can quote them."""
+
+    x: dict[Option, cp_model.IntVar] = field(default_factory=dict)
+    by_day: dict[int, list[Option]] = field(default_factory=lambda: defaultdict(list))
+    rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
+
+    def options(self, day: int, kinds: Iterable[Kind]) -> list[Option]:
+        wanted = set(kinds)
+        return [o for o in self.by_day.get(day, ()) if o.kind in wanted]
+
+
+Terms = list[tuple[cp_model.LinearExprT, int]]
+Rule = Callable[[Instance, cp_model.CpModel, Variables], Terms]
+
+
+def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[Busy, ...] = (),
+                   fixed: tuple[FixedSession, ...] = ()) -> Instance:
+    timeline = Timeline.starting(plan_start(profile), profile.timezone)
+    races = []
+    for race in profile.races:
+        start = timeline.local(race.date, race.start.hour * 60 + race.start.minute)
+        if start is None:  # a race at a non-existent local time: keep the wall clock, shift with the zone
+            start = dt.datetime.combine(race.date, race.start, timeline.zone)
+        begin = timeline.minutes(start)
+        races.append(FixedSession(Kind.RACE, begin, begin + race_minutes(race, profile.level), race.name, race))
+    return Instance(profile, weeks, timeline, tuple(races) + tuple(fixed), busy)
+
+
+def session_options(inst: Instance) -> list[Option]:
+    """Availability: every start on the 15-minute grid where the whole session fits a window."""
+    options = []
+    for w in inst.weeks:
+        lengths = {k: d[0] for k, d in w.runs.items() if d}
+        if w.strength:
+            lengths[Kind.STRENGTH] = inst.profile.durations.strength
+        for day_date in w.days:
+            day = (day_date - inst.weeks[0].monday).days
+            for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
+                close = inst.timeline.day_end(day_date, window.end)
+                if close is None:
+                    continue
+                for clock in range(window.start, window.end, GRID_MINUTES):
+                    moment = inst.timeline.local(day_date, clock)
+                    if moment is None:
+                        continue
+                    start = inst.timeline.minutes(moment)
+                    for kind, minutes in lengths.items():
+                        if start + minutes <= close:
+                            options.append(Option(day, kind, start, start + minutes, clock))
+    return options
+
+
+def new_variables(inst: Instance, model: cp_model.CpModel) -> Variables:
+    v = Variables()
+    for o in session_options(inst):
+        moment = inst.timeline.moment(o.start)
+        v.x[o] = model.new_bool_var(f"{o.kind.value}[{moment:%Y-%m-%d %H:%M}]")
+        v.by_day[o.day].append(o)
+    for day, date in enumerate(inst.days):
+        v.rest[day] = model.new_bool_var(f"rest[{date}]")
+    return v
+
+
+def _week_days(inst: Instance, week: WeekTarget) -> range:
+    first = (week.monday - inst.weeks[0].monday).days
+    return range(first, first + 7)
+
+
+def _fixed_on(inst: Instance, day: int) -> list[FixedSession]:
+    lo, hi = day * 1440 - 180, (day + 1) * 1440 + 180  # a day is 23-25 h; compare by local date below
+    date = inst.days[day]
+    return [f for f in inst.fixed if lo <= f.start <= hi and inst.timeline.moment(f.start).date() == date]
+
+
+def _clash(a_start: int, a_end: int, b_start: int, b_end: int, gap: int) -> bool:
+    """True when the two sessions are less than `gap` minutes apart, end to start, either way."""
+    return a_end + gap > b_start and b_end + gap > a_start
+
+
+# --- hard rules -------------------------------------------------------------------------------
+
+def r1_strength_per_week(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R1 (Hard): "Aim incorporate 1-2 sessions of resistance training per week alongside running".
+
+    Each week holds exactly the strength sessions its target sets; targets lie in
+    [strength_min, strength_max], or 0 in a race week (R8's exception)."""
+    for week in inst.weeks:
+        lits = [v.x[o] for d in _week_days(inst, week) for o in v.options(d, [Kind.STRENGTH])]
+        model.add(sum(lits) == week.strength).with_name(f"R1(week={week.index})")
+    return []
+
+
+def r2_replace_dont_add(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R2 (Hard): "Don't add in extra training sessions, replace a running session with a resistance
+    training session". Runs (each planned run of the week), races and strength ≤ sessions_per_week."""
+    spw = inst.profile.sessions_per_week
+    for week in inst.weeks:
+        days = _week_days(inst, week)
+        for kind in RUN_KINDS:
+            lits = [v.x[o] for d in days for o in v.options(d, [kind])]
+            model.add(sum(lits) == len(week.runs[kind])).with_name(f"runs(week={week.index},{kind.value})")
+        fixed = sum(len(_fixed_on(inst, d)) for d in days)
+        every = [v.x[o] for d in days for o in v.by_day.get(d, ())]
+        model.add(sum(every) + fixed <= spw).with_name(f"R2(week={week.index})")
+    return []
+
+
+def one_run_and_one_strength_a_day(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """Hard (R3's "two sessions on one day are allowed only this way"): at most one run and one
+    strength session a day; never a second session on a race day."""
+    for day in v.by_day:
+        fixed = _fixed_on(inst, day)
+        runs = [v.x[o] for o in v.options(day, RUN_KINDS)]
+        model.add(sum(runs) <= (0 if any(f.kind.is_run for f in fixed) else 1))
+        strength = [v.x[o] for o in v.options(day, [Kind.STRENGTH])]
+        model.add(sum(strength) <= (0 if any(f.kind is Kind.STRENGTH for f in fixed) else 1))
+    return []
+
+
+def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R3 (Hard): "Leave at least 8 hours between a run and a resistance training session".
+
+    A strength option excludes every run option of the same and neighbouring days that ends less
+    than 8 h before it or starts less than 8 h after it; fixed sessions exclude clashing options."""
+    for day in v.by_day:
+        for s in v.options(day, [Kind.STRENGTH]):
+            for other in (day - 1, day, day + 1):
+                clashing = [v.x[r] for r in v.options(other, RUN_KINDS)
+                            if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)]
+                if clashing:
+                    model.add(v.x[s] + sum(clashing) <= 1).with_name(f"R3({v.x[s].name})")
+    for f in inst.fixed:
+        kinds = [Kind.STRENGTH] if f.kind.is_run else list(RUN_KINDS)
+        _forbid_near(inst, model, v, f, kinds, R3_GAP_MINUTES, "R3")
+    return []
+
+
+def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R4 (Hard): "a 24-48-hour rest period between the same session".
+
+    Two strength sessions, or two hard runs (long, quality, race), are at least recovery_hours
+    apart, end to start. Soft: each pair of days whose chosen sessions are closer than 48 h costs
+    weight_recovery_48h."""
+    hours = inst.profile.rules.recovery_hours
+    weight = inst.profile.preferences.weight_recovery_48h
+    terms: Terms = []
+    for group in ((Kind.STRENGTH,), (Kind.LONG, Kind.QUALITY)):
+        for day in v.by_day:
+            # Up to 3 days ahead: 48 h after a late session on a 23-hour DST day reaches day + 3.
+            for ahead in (1, 2, 3):
+                short = None
+                for a in v.options(day, group):
+                    later = v.options(day + ahead, group)
+                    hard = [v.x[b] for b in later if _clash(a.start, a.end, b.start, b.end, hours * 60)]
+                    if hard:
+                        model.add(v.x[a] + sum(hard) <= 1).with_name(f"R4({v.x[a].name})")
+                    soft = [v.x[b] for b in later if _clash(a.start, a.end, b.start, b.end, PREFER_GAP_MINUTES)
+                            and not _clash(a.start, a.end, b.start, b.end, hours * 60)]
+                    if soft and weight:
+                        if short is None:
+                            short = model.new_bool_var(f"r4_prefer_48h({inst.days[day]}+{ahead}d,{group[0].value})")
+                            terms.append((short, weight))
+                        model.add(v.x[a] + sum(soft) - 1 <= short)
+    for f in inst.fixed:
+        if f.kind.is_hard or f.kind is Kind.STRENGTH:
+            kinds = [Kind.STRENGTH] if f.kind is Kind.STRENGTH else [Kind.LONG, Kind.QUALITY]
+            _forbid_near(inst, model, v, f, kinds, hours * 60, "R4")
+    return terms
+
+
+def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R5 (Hard): "Ensure you factor in rest days to allow your body to recover".
+
+    rest[d] is true exactly when day d holds no session; each week holds ≥ rest_days_min of them."""
+    for day, rest in v.rest.items():
+        lits = [v.x[o] for o in v.by_day.get(day, ())]
+        if _fixed_on(inst, day):
+            model.add(rest == 0)
+            continue
+        # One clique per kind group (a day holds at most one run and one strength session): a much
+        # tighter LP relaxation than a single big-M row over the whole day.
+        for group in (RUN_KINDS, (Kind.STRENGTH,)):
+            model.add(sum(v.x[o] for o in v.options(day, group)) + rest <= 1)
+        model.add(sum(lits) + rest >= 1)
+    for week in inst.weeks:
+        model.add(sum(v.rest[d] for d in _week_days(inst, week)) >= inst.profile.rules.rest_days_min
+                  ).with_name(f"R5(week={week.index})")
+    return []
+
+
+def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R6 (Hard): "Build slowly alongside increasing running distance/mileage".
+
+    The week's running minutes stay within the cap that periodization derived from the ramp,
+    the cutback weeks and the taper (R8)."""
+    for week in inst.weeks:
+        minutes = [(o.end - o.start) * v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS)]
+        model.add(sum(minutes) <= week.volume_cap).with_name(f"R6(week={week.index})")
+    return []
+
+
+def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R8 (Hard): "Repetitions, sets, volume and load will be dependent on … period of training
+    particularly if in preparation for a race". No strength in the race_strength_free_days before a
+    race, on race day, nor the day after (volume taper is part of R6's weekly cap)."""
+    free = inst.profile.rules.race_strength_free_days
+    first = inst.weeks[0].monday
+    for race in inst.profile.races:
+        for offset in range(-free, 2):
+            day = (race.date - first).days + offset
+            for o in v.options(day, [Kind.STRENGTH]):
+                model.add(v.x[o] == 0).with_name(f"R8({race.name},{v.x[o].name})")
+    return []
+
+
+def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R10 (Hard): "Ensure you factor in rest days" / "you can risk overloading your tissues".
+
+    Any max_consecutive_days + 1 consecutive days, across week boundaries, hold a rest day."""
+    span = inst.profile.rules.max_consecutive_days + 1
+    days = sorted(v.rest)
+    for i in range(len(days) - span + 1):
+        model.add(sum(v.rest[d] for d in days[i:i + span]) >= 1).with_name(f"R10({inst.days[days[i]]})")
+    return []
+
+
+def availability(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """Hard: sessions start and end inside availability windows (only such options exist) and
+    never overlap busy time plus the buffer."""
+    buffer = inst.profile.rules.busy_buffer_min
+    for b in inst.busy:
+        for day in range(max(0, b.start // 1440 - 1), b.end // 1440 + 2):
+            for o in v.by_day.get(day, ()):
+                if o.start < b.end + buffer and b.start - buffer < o.end:
+                    model.add(v.x[o] == 0).with_name(f"busy({b.label},{v.x[o].name})")
+    return []
+
+
+def _forbid_near(inst: Instance, model: cp_model.CpModel, v: Variables, f: FixedSession,
+                 kinds: list[Kind], gap: int, rule: str) -> None:
+    day = max(0, f.start // 1440)
+    for other in range(day - 3, day + 4):
+        for o in v.options(other, kinds):
+            if _clash(f.start, f.end, o.start, o.end, gap):
+                model.add(v.x[o] == 0).with_name(f"{rule}({f.label},{v.x[o].name})")
+
+
+# --- soft preferences ---------------------------------------------------------------------------
+
+def prefer_times_of_day(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """Soft: start runs near run_time and strength near strength_time, per hour away; capped so a
+    runner free only in the evening is not pushed onto the weekend by a morning wish."""
+    prefs = inst.profile.preferences
+    terms: Terms = []
+    for o, lit in v.x.items():
+        wanted = prefs.strength_time if o.kind is Kind.STRENGTH else prefs.run_time
+        cost = prefs.weight_time * min(TIME_COST_CAP_HOURS, abs(o.clock - wanted) // 60)
+        if cost:
+            terms.append((lit, cost))
+    return terms
+
+
+def prefer_long_run_day(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """Soft: the long run on the runner's preferred day."""
+    weight = inst.profile.preferences.weight_long_run_day
+    wanted = WEEKDAYS.index(inst.profile.long_run_day)
+    return [(lit, weight) for o, lit in v.x.items()
+            if o.kind is Kind.LONG and inst.days[o.day].weekday() != wanted and weight]
+
+
+def prefer_spread(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """Soft: sessions spread over the week — each pair of back-to-back training days costs a little."""
+    weight = inst.profile.preferences.weight_spread
+    if not weight:
+        return []
+    terms: Terms = []
+    days = sorted(v.rest)
+    for a, b in zip(days, days[1:]):
+        both = model.new_bool_var(f"back_to_back({inst.days[a]})")
+        model.add(both >= 1 - v.rest[a] - v.rest[b])
+        terms.append((both, weight))
+    return terms
+
+
+HARD_RULES: tuple[Rule, ...] = (
+    r1_strength_per_week,
+    r2_replace_dont_add,
+    one_run_and_one_strength_a_day,
+    r3_run_strength_gap,
+    r4_same_session_recovery,
+    r5_rest_days,
+    r6_build_slowly,
+    r8_race_preparation,
+    r10_consecutive_days,
+    availability,
+)
+SOFT_RULES: tuple[Rule, ...] = (prefer_times_of_day, prefer_long_run_day, prefer_spread)
+
+
+def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
+    model = cp_model.CpModel()
+    v = new_variables(inst, model)
+    terms: Terms = []
+    for rule in HARD_RULES + SOFT_RULES:
+        terms += rule(inst, model, v)
+    model.minimize(sum(coef * lit for lit, coef in terms))
+    return model, v

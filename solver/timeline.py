@@ -1,0 +1,51 @@
+"""Real elapsed time: local wall-clock moments of the runner's zone as minutes since the plan's epoch.
+
+Every gap rule (R3, R4) compares these numbers, so a daylight-saving day is 23 or 25 hours long.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+UTC = dt.timezone.utc
+
+
+@dataclass(frozen=True)
+class Timeline:
+    zone: ZoneInfo
+    epoch: dt.datetime  # plan start, local midnight, in UTC
+
+    @classmethod
+    def starting(cls, first_day: dt.date, zone_name: str) -> "Timeline":
+        zone = ZoneInfo(zone_name)
+        midnight = dt.datetime.combine(first_day, dt.time(0), zone)
+        return cls(zone, midnight.astimezone(UTC))
+
+    def local(self, day: dt.date, minute: int) -> dt.datetime | None:
+        """The zone-aware moment `minute` after local midnight of `day`, or None when the wall-clock
+        time does not exist (spring-forward gap) or happens twice (fall-back fold): no session starts
+        at an ambiguous time."""
+        naive = dt.datetime.combine(day, dt.time(0)) + dt.timedelta(minutes=minute)
+        early = naive.replace(tzinfo=self.zone, fold=0)
+        late = naive.replace(tzinfo=self.zone, fold=1)
+        if early.utcoffset() != late.utcoffset():
+            return None
+        if early.astimezone(UTC).astimezone(self.zone).replace(tzinfo=None) != naive:
+            return None
+        return early
+
+    def minutes(self, moment: dt.datetime) -> int:
+        return int((moment.astimezone(UTC) - self.epoch).total_seconds() // 60)
+
+    def moment(self, minutes: int) -> dt.datetime:
+        return (self.epoch + dt.timedelta(minutes=minutes)).astimezone(self.zone)
+
+    def day_end(self, day: dt.date, minute: int) -> int | None:
+        """Elapsed minutes of a window's end on `day` (24:00 means the next local midnight)."""
+        if minute >= 24 * 60:
+            moment = self.local(day + dt.timedelta(days=1), minute - 24 * 60)
+        else:
+            moment = self.local(day, minute)
+        return None if moment is None else self.minutes(moment)
