@@ -1,0 +1,638 @@
+"""The independent rule checker: the specification of a valid plan file.
+
+`check_calendar` reads a plan (.ics, as docs/ics-format.md describes it) and a profile and
+lists every rule of RULES.md that the plan breaks, one readable line each. It reads only the
+file and the profile, never the model: a checker that shared the model's code would share its
+bugs. So this module imports only the standard library, icalendar and the plain data modules
+(solver.domain, solver.profile, solver.errors).
+
+Times: every event is turned into UTC instants for gaps (real elapsed time, so a daylight-saving
+day is 23 or 25 h long) and into the runner's zone for dates, weeks and wall-clock windows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Calendar
+
+from .domain import WEEKDAYS, Kind, Profile, Race
+from .errors import CalendarError, ProfileError
+from .profile import profile_from_json
+
+UTC = dt.timezone.utc
+R3_GAP = dt.timedelta(hours=8)
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LABELS = {Kind.EASY: "easy run", Kind.LONG: "long run", Kind.QUALITY: "quality run",
+          Kind.RACE: "race", Kind.STRENGTH: "strength"}
+VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
+HARD_KINDS = (Kind.LONG, Kind.QUALITY, Kind.RACE)
+# docs/ics-format.md: how a hand-added event (no X-RUNCAL-KIND) is classified, first match wins.
+FAMILIES = (("race", Kind.RACE), ("strength", Kind.STRENGTH))
+RUN_WORDS = (("long", Kind.LONG), ("quality", Kind.QUALITY), ("tempo", Kind.QUALITY), ("interval", Kind.QUALITY))
+FIX_FILE = "give the .ics file that `runcal plan` wrote"
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
+# -- the plan as the checker sees it -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    """One session of the plan file: UTC instants for gaps, local datetimes for days and clocks."""
+
+    kind: Kind
+    start: dt.datetime  # UTC
+    end: dt.datetime  # UTC
+    local_start: dt.datetime
+    local_end: dt.datetime
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+    @property
+    def seconds(self) -> int:
+        return int((self.end - self.start).total_seconds())
+
+    @property
+    def day(self) -> dt.date:
+        return self.local_start.date()
+
+    @property
+    def days(self) -> list[dt.date]:
+        """Local dates the session touches; one ending at midnight does not touch the next day."""
+        last = self.local_end - dt.timedelta(microseconds=1) if self.end > self.start else self.local_start
+        return [self.day + dt.timedelta(days=i) for i in range((last.date() - self.day).days + 1)]
+
+    @property
+    def key(self) -> dt.datetime:
+        return self.local_start.replace(tzinfo=None)
+
+    def ending(self, other: Entry) -> str:
+        """The end time, with its date only when it differs from `other`'s start date."""
+        same = self.local_end.date() == other.day
+        return f"{self.local_end:%H:%M}" if same else f"{self.local_end:%Y-%m-%d %H:%M}"
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.local_start:%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    profile: Profile
+    first_day: dt.date  # X-RUNCAL-PLAN-START
+    last_day: dt.date  # X-RUNCAL-PLAN-END
+    sessions: tuple[Entry, ...]  # sorted by start
+
+    @cached_property
+    def weeks(self) -> range:
+        return range(1, ((self.last_day - self.first_day).days + 7) // 7 + 1)
+
+    def week_of(self, day: dt.date) -> int:
+        return (day - self.first_day).days // 7 + 1
+
+    def first_day_of(self, week: int) -> dt.date:
+        """First day of the plan week (the runner's week start, whichever weekday it is)."""
+        return self.first_day + dt.timedelta(weeks=week - 1)
+
+    def week_days(self, week: int) -> list[dt.date]:
+        return [self.first_day_of(week) + dt.timedelta(days=i) for i in range(7)]
+
+    def week_name(self, week: int) -> str:
+        return f"week {week} ({self.first_day_of(week)})"
+
+    def week_key(self, week: int) -> dt.datetime:
+        return dt.datetime.combine(self.first_day_of(week), dt.time())
+
+    def in_week(self, week: int, kinds: Iterable[Kind] = tuple(Kind)) -> list[Entry]:
+        kinds = tuple(kinds)
+        return [s for s in self.sessions if s.kind in kinds and self.week_of(s.day) == week]
+
+    def volume(self, week: int) -> int:
+        """R6's V(n) in seconds; V(0) is the runner's current weekly minutes."""
+        if week == 0:
+            return self.profile.weekly_minutes * 60
+        return sum(s.seconds for s in self.in_week(week, VOLUME_KINDS))
+
+    @cached_property
+    def race_weeks(self) -> dict[int, Race]:
+        return {self.week_of(r.date): r for r in self.profile.races}
+
+    @cached_property
+    def taper_weeks(self) -> dict[int, tuple[Race, int]]:
+        """Taper week -> (its A race, 1-based position in the taper)."""
+        taper = self.profile.rules.taper_weeks
+        found = {}
+        for race in self.profile.a_races:
+            first = self.week_of(race.date) - taper
+            for i in range(taper):
+                if first + i >= 1:
+                    found[first + i] = (race, i + 1)
+        return found
+
+
+# -- reading the file ----------------------------------------------------------------------
+
+def check_file(path: str | Path, profile: Profile | None = None) -> list[Violation]:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CalendarError(str(path), "", "file not found", FIX_FILE) from None
+    except OSError as exc:
+        raise CalendarError(str(path), "", f"cannot be read ({exc.strerror or exc})", FIX_FILE) from None
+    return check_calendar(data, profile, str(path))
+
+
+def check_calendar(data: bytes, profile: Profile | None = None, source: str = "<plan>") -> list[Violation]:
+    """Every rule the plan breaks, in rule order, then in time order."""
+    plan = read_plan(data, profile, source)
+    return [v for rule in CHECKS for v in rule(plan)]
+
+
+def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "<plan>") -> PlanFile:
+    cal = _parse(data, source)
+    first, last = _date_prop(cal, "X-RUNCAL-PLAN-START", source), _date_prop(cal, "X-RUNCAL-PLAN-END", source)
+    if last < first:
+        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
+    profile = profile or _embedded_profile(cal, source)
+    zone = ZoneInfo(profile.timezone)
+    sessions = [_entry(event, zone, source) for event in cal.walk("VEVENT")
+                if str(event.get("STATUS", "")).strip().upper() != "CANCELLED"]
+    sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
+    return PlanFile(profile, first, last, tuple(sessions))
+
+
+def _parse(data: bytes | str, source: str) -> Calendar:
+    try:
+        cal = Calendar.from_ical(data)
+    except Exception as exc:  # icalendar reports malformed input with assorted exception types
+        detail = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
+        raise CalendarError(source, "", f"not a complete iCalendar file ({detail})", FIX_FILE) from None
+    if getattr(cal, "name", None) != "VCALENDAR":
+        raise CalendarError(source, "", "does not hold a VCALENDAR", FIX_FILE)
+    return cal
+
+
+def _date_prop(cal: Calendar, name: str, source: str) -> dt.date:
+    value = cal.get(name)
+    if value is None:
+        raise CalendarError(source, name, "missing, so the plan weeks are unknown",
+                            f"check a plan written by `runcal plan`, or add {name}:YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise CalendarError(source, name, f"{str(value)!r} is not a date", "write it as YYYY-MM-DD") from None
+
+
+def _embedded_profile(cal: Calendar, source: str) -> Profile:
+    raw = cal.get("X-RUNCAL-PROFILE")
+    if raw is None:
+        raise CalendarError(source, "X-RUNCAL-PROFILE", "missing, and no profile was given",
+                            "pass --profile with the runner's profile .toml")
+    try:
+        return profile_from_json(_json_text(str(raw)), f"{source} X-RUNCAL-PROFILE")
+    except ProfileError as exc:
+        raise CalendarError(source, "X-RUNCAL-PROFILE", exc.problem,
+                            "pass --profile with the runner's profile .toml") from None
+
+
+def _json_text(text: str) -> str:
+    """The embedded JSON, whether it was written raw or with RFC 5545 TEXT escapes (\\, \\; \\\\)."""
+    try:
+        json.loads(text)
+        return text
+    except ValueError:
+        return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], text)
+
+
+def _entry(event, zone: ZoneInfo, source: str) -> Entry:
+    name = str(event.get("UID") or event.get("SUMMARY") or "an event without UID")
+    if "RRULE" in event or "RDATE" in event:
+        raise CalendarError(source, f"{name} RRULE", "repeating events are not checked one by one",
+                            "replace the repeating event by single events")
+    start = _moment(event, "DTSTART", zone, source, name)
+    if start is None:
+        raise CalendarError(source, f"{name} DTSTART", "missing", "give every event a DTSTART")
+    end = _end(event, start, zone, source, name)
+    if end < start:
+        raise CalendarError(source, f"{name} DTEND", "is before DTSTART", "make the event end after it starts")
+    kind = _kind(event, source, name)
+    return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone))
+
+
+def _moment(event, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.datetime | None:
+    """DTSTART/DTEND as a UTC instant; a date means local midnight, a floating time the runner's zone."""
+    value = event.get(prop)
+    if value is None:
+        return None
+    try:
+        when = value.dt
+    except (AttributeError, ValueError):
+        raise CalendarError(source, f"{name} {prop}", "is not a date or date-time",
+                            "write it as YYYYMMDDTHHMMSS with a TZID") from None
+    if not isinstance(when, dt.datetime):
+        return dt.datetime.combine(when, dt.time(), zone).astimezone(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_zone(value, zone))
+    return when.astimezone(UTC)
+
+
+def _zone(value, default: ZoneInfo) -> dt.tzinfo:
+    tzid = getattr(value, "params", {}).get("TZID")
+    try:
+        return ZoneInfo(tzid) if tzid else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
+def _end(event, start: dt.datetime, zone: ZoneInfo, source: str, name: str) -> dt.datetime:
+    end = _moment(event, "DTEND", zone, source, name)
+    if end is not None:
+        return end
+    all_day = not isinstance(event["DTSTART"].dt, dt.datetime)
+    duration = getattr(event.get("DURATION"), "dt", None)
+    if all_day:  # RFC 5545: an all-day event without an end covers its one day
+        days = max(1, duration.days) if isinstance(duration, dt.timedelta) else 1
+        local = start.astimezone(zone).date() + dt.timedelta(days=days)
+        return dt.datetime.combine(local, dt.time(), zone).astimezone(UTC)
+    return start + duration if isinstance(duration, dt.timedelta) else start
+
+
+def _kind(event, source: str, name: str) -> Kind:
+    raw = event.get("X-RUNCAL-KIND")
+    if raw is not None:
+        try:
+            return Kind(str(raw).strip().lower())
+        except ValueError:
+            raise CalendarError(source, f"{name} X-RUNCAL-KIND", f"{str(raw)!r} is not a session kind",
+                                "use easy, long, quality, race or strength, or remove the line") from None
+    cats = event.get("CATEGORIES", [])
+    cats = cats if isinstance(cats, list) else [cats]
+    return classify([str(c) for cat in cats for c in getattr(cat, "cats", [cat])], str(event.get("SUMMARY", "")))
+
+
+def classify(categories: Iterable[str], summary: str) -> Kind:
+    """The kind of a hand-added event: race, strength, long, quality (tempo, interval), else easy.
+
+    CATEGORIES name the family first, so the planner's own "Running" event titled
+    "Quality run (race pace)" stays a run; only without a family word does SUMMARY decide it.
+    """
+    cats = " ".join(categories).lower()
+    text = f"{cats} {summary.lower()}"
+    family = next((kind for word, kind in FAMILIES if word in cats), None)
+    if family is None and "run" not in cats:
+        family = next((kind for word, kind in FAMILIES if word in text), None)
+    return family or next((kind for word, kind in RUN_WORDS if word in text), Kind.EASY)
+
+
+# -- the rules -----------------------------------------------------------------------------
+
+Found = list[tuple[dt.datetime, str]]  # (local time the problem starts, message)
+
+
+def _report(rule: str, found: Found) -> list[Violation]:
+    return [Violation(rule, message) for _, message in sorted(found)]
+
+
+def r1_strength_per_week(plan: PlanFile) -> list[Violation]:
+    """R1 (hard): "Aim incorporate 1-2 sessions of resistance training per week alongside running".
+
+    Strength sessions per week lie in [strength_min, strength_max]; a race week may hold 0 (R8)
+    and a taper week at most 1 (maintenance).
+    """
+    rules, found = plan.profile.rules, []
+    for week in plan.weeks:
+        low, high, notes = rules.strength_min, rules.strength_max, []
+        if week in plan.race_weeks:
+            low, notes = 0, [*notes, "race week"]
+        if week in plan.taper_weeks:
+            high, notes = min(high, 1), [*notes, "taper week: maintenance"]
+        count = len(plan.in_week(week, [Kind.STRENGTH]))
+        if not low <= count <= high:
+            allowed = f"{low}" if low == high else f"{low}–{high}"
+            note = f" ({', '.join(notes)})" if notes else ""
+            found.append((plan.week_key(week), f"{plan.week_name(week)} holds {_n(count, 'strength session')}; "
+                                               f"allowed {allowed}{note}"))
+    return _report("R1", found)
+
+
+def r2_replace_dont_add(plan: PlanFile) -> list[Violation]:
+    """R2 (hard): "Don't add in extra training sessions, replace a running session with a resistance
+    training session".
+
+    Runs (races included) + strength sessions per week ≤ sessions_per_week.
+    """
+    limit, found = plan.profile.sessions_per_week, []
+    for week in plan.weeks:
+        sessions = plan.in_week(week)
+        strength = sum(s.kind is Kind.STRENGTH for s in sessions)
+        if len(sessions) > limit:
+            found.append((plan.week_key(week), f"{plan.week_name(week)} holds {len(sessions)} sessions "
+                          f"({_n(len(sessions) - strength, 'run')}, {strength} strength); "
+                          f"allowed {limit} (sessions_per_week)"))
+    return _report("R2", found)
+
+
+def r3_run_strength_gap(plan: PlanFile) -> list[Violation]:
+    """R3 (hard): "Leave at least 8 hours between a run and a resistance training session".
+
+    Between every run/race and every strength session, in either order, ≥ 8 h from the end of
+    the first to the start of the second; an overlap is a violation.
+    """
+    runs = [s for s in plan.sessions if s.kind.is_run]
+    strength = [s for s in plan.sessions if s.kind is Kind.STRENGTH]
+    found = []
+    for pair in ((run, lift) for run in runs for lift in strength):
+        a, b = sorted(pair, key=lambda s: (s.start, s.end))
+        if b.start - a.end < R3_GAP:
+            found.append((b.key, _gap_message(a, b, "needs 8 h")))
+    return _report("R3", found)
+
+
+def r4_same_session_recovery(plan: PlanFile) -> list[Violation]:
+    """R4 (hard): "a 24-48-hour rest period between the same session".
+
+    Two strength sessions, or two hard runs (long, quality, race), are ≥ recovery_hours apart,
+    end to start.
+    """
+    hours = plan.profile.rules.recovery_hours
+    need = dt.timedelta(hours=hours)
+    found = []
+    for kinds, what in (((Kind.STRENGTH,), "strength sessions"), (HARD_KINDS, "hard runs")):
+        group = [s for s in plan.sessions if s.kind in kinds]
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if b.start - a.end >= need:
+                    break  # later sessions start later still
+                found.append((b.key, _gap_message(a, b, f"needs {hours} h between {what} (recovery_hours)")))
+    return _report("R4", found)
+
+
+def r5_rest_days(plan: PlanFile) -> list[Violation]:
+    """R5 (hard): "Ensure you factor in rest days to allow your body to recover".
+
+    Every week holds ≥ rest_days_min days on which no session starts or ends.
+    """
+    need, found = plan.profile.rules.rest_days_min, []
+    busy = {day for s in plan.sessions for day in s.days}
+    for week in plan.weeks:
+        rest = [day for day in plan.week_days(week) if day not in busy]
+        if len(rest) < need:
+            which = f" ({', '.join(f'{DAY_NAMES[d.weekday()][:3]} {d}' for d in rest)})" if rest else ""
+            found.append((plan.week_key(week), f"{plan.week_name(week)} has {_n(len(rest), 'rest day')}{which}; "
+                                               f"needs {need} (rest_days_min)"))
+    return _report("R5", found)
+
+
+def r6_ramp(plan: PlanFile) -> list[Violation]:
+    """R6 (hard): "Build slowly alongside increasing running distance/mileage".
+
+    Ramp: 100·V(n) ≤ (100 + ramp_pct)·V(n-1), V(0) being the runner's weekly_minutes; after a
+    cutback week (V(n-1) ≤ 0.8·V(n-2)) week n may return to V(n-2).
+    """
+    pct, found = plan.profile.rules.ramp_pct, []
+    for week in plan.weeks:
+        now, before = plan.volume(week), plan.volume(week - 1)
+        after_cutback = week >= 2 and 5 * before <= 4 * plan.volume(week - 2)
+        if 100 * now <= (100 + pct) * before or (after_cutback and now <= plan.volume(week - 2)):
+            continue
+        base = f"week {week - 1}'s {_min(before)}" if week > 1 \
+            else f"the current {_min(before)} a week (weekly_minutes)"
+        limit = f"max {_num((100 + pct) * before / 6000)}"
+        if after_cutback:
+            limit += f", or week {week - 2}'s {_min(plan.volume(week - 2))} after the cutback"
+        found.append((plan.week_key(week), f"{plan.week_name(week)} runs {_min(now)}, "
+                                           f"more than {pct} % over {base} ({limit})"))
+    return _report("R6", found)
+
+
+def r6_cutback(plan: PlanFile) -> list[Violation]:
+    """R6 (hard): "Build slowly alongside increasing running distance/mileage".
+
+    Cutback: among any cutback_every consecutive weeks at least one is reduced, V(n) ≤ 0.8·V(n-1)
+    (week 1 against V(0)), or is a taper or race week. One violation per stretch without one.
+    """
+    every, found, stretch = plan.profile.rules.cutback_every, [], []
+    if every == 0:
+        return []
+    for week in [*plan.weeks, None]:  # None closes the last stretch
+        reduced = week is None or week in plan.race_weeks or week in plan.taper_weeks \
+            or 5 * plan.volume(week) <= 4 * plan.volume(week - 1)
+        if not reduced:
+            stretch.append(week)
+            continue
+        if len(stretch) >= every:
+            first, last = stretch[0], stretch[-1]
+            found.append((plan.week_key(first), f"weeks {first}–{last} ({plan.first_day_of(first)} to "
+                          f"{plan.first_day_of(last) + dt.timedelta(days=6)}) hold no cutback week; one in every "
+                          f"{every} weeks must run ≤ 80 % of the week before (cutback_every)"))
+        stretch = []
+    return _report("R6", found)
+
+
+def r6_strength_intro(plan: PlanFile) -> list[Violation]:
+    """R6 (hard): "Build slowly alongside increasing running distance/mileage".
+
+    Intro: in the first strength_intro_weeks weeks, strength sessions ≤ strength_min.
+    """
+    rules, found = plan.profile.rules, []
+    for week in plan.weeks[:rules.strength_intro_weeks]:
+        count = len(plan.in_week(week, [Kind.STRENGTH]))
+        if count > rules.strength_min:
+            found.append((plan.week_key(week), f"{plan.week_name(week)} holds {_n(count, 'strength session')}; "
+                          f"the first {rules.strength_intro_weeks} weeks allow at most {rules.strength_min} "
+                          "(strength_intro_weeks)"))
+    return _report("R6", found)
+
+
+def r8_race_preparation(plan: PlanFile) -> list[Violation]:
+    """R8 (hard): "Repetitions, sets, volume and load will be dependent on level, type of strength
+    required and period of training particularly if in preparation for a race".
+
+    Each race is a race event at its date and start time; taper and race weeks of an A race stay
+    under taper_pct of the peak; no strength in the race_strength_free_days before a race, on
+    race day, nor the day after.
+    """
+    return _report("R8", _race_events(plan) + _taper_volume(plan) + _race_strength_free(plan))
+
+
+def _race_events(plan: PlanFile) -> Found:
+    found = []
+    for race in plan.profile.races:
+        same_day = [s for s in plan.sessions if s.kind is Kind.RACE and s.day == race.date]
+        if any(s.local_start.time().replace(second=0, microsecond=0) == race.start for s in same_day):
+            continue
+        seen = f"; the race event that day starts at {same_day[0].local_start:%H:%M}" if same_day \
+            else "; there is no race event that day"
+        found.append((dt.datetime.combine(race.date, race.start),
+                      f"{race.name} is due {race.date} {race.start:%H:%M}{seen}"))
+    return found
+
+
+def _taper_volume(plan: PlanFile) -> Found:
+    found, previous = [], 0
+    pcts = plan.profile.rules.taper_pct
+    for race in plan.profile.a_races:
+        race_week = plan.week_of(race.date)
+        taper = [(w, i) for w, (r, i) in sorted(plan.taper_weeks.items()) if r == race]
+        build = range(previous + 1, race_week - len(pcts))
+        peak = max((plan.volume(w) for w in build), default=plan.volume(0))
+        checks = [(w, pcts[i - 1], f"taper week {i} before {race.name}") for w, i in taper]
+        checks.append((race_week, pcts[-1], f"the week of {race.name}"))
+        for week, pct, what in checks:
+            if week in plan.weeks and 100 * plan.volume(week) > pct * peak:
+                found.append((plan.week_key(week), f"{plan.week_name(week)}, {what}, runs "
+                              f"{_min(plan.volume(week))}, more than {pct} % of the {_min(peak)} peak "
+                              f"(max {_num(pct * peak / 6000)})"))
+        previous = race_week
+    return found
+
+
+def _race_strength_free(plan: PlanFile) -> Found:
+    free = plan.profile.rules.race_strength_free_days
+    found = []
+    strength = [s for s in plan.sessions if s.kind is Kind.STRENGTH]
+    for race in plan.profile.races:
+        for s in strength:
+            offsets = [(race.date - day).days for day in s.days if -1 <= (race.date - day).days <= free]
+            if offsets:
+                found.append((s.key, f"{s} is {_days_before(offsets[0])} {race.name} ({race.date}); no strength "
+                                     f"in the {free} days before a race, on race day, nor the day after "
+                                     "(race_strength_free_days)"))
+    return found
+
+
+def r10_consecutive_days(plan: PlanFile) -> list[Violation]:
+    """R10 (hard): "Ensure you factor in rest days" / "you can risk overloading your tissues".
+
+    No more than max_consecutive_days days in a row with a session, across week boundaries.
+    """
+    limit, found = plan.profile.rules.max_consecutive_days, []
+    days = sorted({day for s in plan.sessions for day in s.days})
+    run: list[dt.date] = []
+    for day in [*days, None]:  # None closes the last run of days
+        if run and day == run[-1] + dt.timedelta(days=1):
+            run.append(day)
+            continue
+        if len(run) > limit:
+            found.append((dt.datetime.combine(run[0], dt.time()), f"{len(run)} training days in a row, "
+                          f"{run[0]} to {run[-1]}; at most {limit} (max_consecutive_days)"))
+        run = [day] if day else []
+    return _report("R10", found)
+
+
+def availability(plan: PlanFile) -> list[Violation]:
+    """Availability (hard): "sessions start and end inside the runner's availability windows".
+
+    Every session except a race starts and ends inside one availability window of its weekday,
+    in local wall-clock time, on the same day.
+    """
+    found = []
+    for s in plan.sessions:
+        if s.kind is Kind.RACE:
+            continue
+        weekday = DAY_NAMES[s.day.weekday()]
+        windows = plan.profile.availability.get(WEEKDAYS[s.day.weekday()], ())
+        start, end = _clock(s.local_start, s.day), _clock(s.local_end, s.day)
+        if end is None:
+            found.append((s.key, f"{s}–{s.local_end:%Y-%m-%d %H:%M} runs past midnight; a session starts "
+                                 "and ends on one day"))
+            continue
+        span = f"{s}–{end // 3600:02d}:{end // 60 % 60:02d}"
+        if not windows:
+            found.append((s.key, f"{span} is on a {weekday}, which has no availability window"))
+        elif not any(w.start * 60 <= start and end <= w.end * 60 for w in windows):
+            found.append((s.key, f"{span} lies outside {weekday}'s availability "
+                                 f"{', '.join(str(w) for w in windows)}"))
+    return _report("availability", found)
+
+
+def plan_window(plan: PlanFile) -> list[Violation]:
+    """Plan window (hard, docs/ics-format.md): every session lies between X-RUNCAL-PLAN-START and
+    X-RUNCAL-PLAN-END, so that the weekly rules above see all of it."""
+    found = [(s.key, f"{s} lies outside the plan, {plan.first_day} to {plan.last_day}")
+             for s in plan.sessions if s.days[0] < plan.first_day or s.days[-1] > plan.last_day]
+    return _report("plan window", found)
+
+
+CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
+    r1_strength_per_week,
+    r2_replace_dont_add,
+    r3_run_strength_gap,
+    r4_same_session_recovery,
+    r5_rest_days,
+    r6_ramp,
+    r6_cutback,
+    r6_strength_intro,
+    r8_race_preparation,
+    r10_consecutive_days,
+    availability,
+    plan_window,
+)
+
+
+def format_report(violations: Iterable[Violation]) -> str:
+    """The report `runcal check` prints: one line per violation, then a count."""
+    violations = list(violations)
+    if not violations:
+        return "OK: the plan keeps every checked rule."
+    rules = ", ".join(dict.fromkeys(v.rule for v in violations))
+    return "\n".join([*map(str, violations), f"{_n(len(violations), 'violation')} ({rules})"])
+
+
+# -- wording -------------------------------------------------------------------------------
+
+def _gap_message(a: Entry, b: Entry, need: str) -> str:
+    """`b` starts too soon after `a` ends (a.start ≤ b.start)."""
+    gap = b.start - a.end
+    if gap < dt.timedelta(0):
+        return f"{b} overlaps {a} (ends {a.ending(b)}); {need}"
+    return f"{b} starts {_hours(gap)} after {a.label} ending {a.ending(b)}; {need}"
+
+
+def _hours(gap: dt.timedelta) -> str:
+    minutes = int(gap.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _clock(moment: dt.datetime, day: dt.date) -> int | None:
+    """Wall-clock seconds since the local midnight of `day`; 24:00 for the next midnight."""
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
+    if moment.date() == day:
+        return seconds
+    return 86400 if moment.date() == day + dt.timedelta(days=1) and seconds == 0 else None
+
+
+def _min(seconds: float) -> str:
+    return f"{_num(seconds / 60)} min"
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _days_before(offset: int) -> str:
+    if offset == 0:
+        return "on the day of"
+    if offset == -1:
+        return "the day after"
+    return f"{_n(offset, 'day')} before"
