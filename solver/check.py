@@ -313,7 +313,7 @@ def r1_strength_per_week(plan: PlanFile) -> list[Violation]:
     """R1 (hard): "Aim incorporate 1-2 sessions of resistance training per week alongside running".
 
     Strength sessions per week lie in [strength_min, strength_max]; a race week may hold 0 (R8)
-    and a taper week at most 1 (maintenance).
+    and a taper week at most strength_min (R8: strength to maintenance).
     """
     rules, found = plan.profile.rules, []
     for week in plan.weeks:
@@ -321,7 +321,7 @@ def r1_strength_per_week(plan: PlanFile) -> list[Violation]:
         if week in plan.race_weeks:
             low, notes = 0, [*notes, "race week"]
         if week in plan.taper_weeks:
-            high, notes = min(high, 1), [*notes, "taper week: maintenance"]
+            high, notes = low, [*notes, "taper week: maintenance"]
         count = len(plan.in_week(week, [Kind.STRENGTH]))
         if not low <= count <= high:
             allowed = f"{low}" if low == high else f"{low}–{high}"

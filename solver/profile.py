@@ -171,7 +171,7 @@ class _Reader:
         level = self.choice(runner, "runner.level", LEVELS, "intermediate")
         tz = self.timezone(runner)
         spw = self.integer(runner, "runner.sessions_per_week", 2, 14, None)
-        minutes = self.integer(runner, "runner.weekly_minutes", 0, 1500, None)
+        minutes = self.integer(runner, "runner.weekly_minutes", 20, 1500, None, "R6")
         week_start = self.choice(runner, "runner.week_start", WEEKDAYS, "mon")
         races = self.races(data.get("race", []))
         start = self.date(plan, "plan.start", dt.date.today() if "start" not in plan else None)
