@@ -107,14 +107,14 @@ def test_no_plan_exists_is_exit_1(runner, tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("command", ["plan", "check"])
+@pytest.mark.parametrize("command", sorted(main.commands))
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
 
 
-def test_every_command_is_tested_for_help():
-    assert set(main.commands) == {"plan", "check"}, "add new commands to the help test above"
+def test_core_commands_exist():
+    assert {"plan", "check"} <= set(main.commands)
 
 
 def test_console_script_entry_point_declared():
