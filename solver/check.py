@@ -16,13 +16,14 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar
 
+from .busy import BusyEvent
 from .domain import WEEKDAYS, Kind, Profile, Race
 from .errors import CalendarError, ProfileError
 from .profile import profile_from_json
@@ -98,6 +99,7 @@ class PlanFile:
     first_day: dt.date  # X-RUNCAL-PLAN-START
     last_day: dt.date  # X-RUNCAL-PLAN-END
     sessions: tuple[Entry, ...]  # sorted by start
+    busy: tuple[BusyEvent, ...] = ()  # from the runner's own calendars, when given
 
     @cached_property
     def weeks(self) -> range:
@@ -148,19 +150,29 @@ class PlanFile:
 
 # -- reading the file ----------------------------------------------------------------------
 
-def check_file(path: str | Path, profile: Profile | None = None) -> list[Violation]:
+def check_file(path: str | Path, profile: Profile | None = None,
+               busy: tuple[BusyEvent, ...] = ()) -> list[Violation]:
+    return check_calendar(_read(path), profile, str(path), busy)
+
+
+def _read(path: str | Path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise CalendarError(str(path), "", "file not found", FIX_FILE) from None
     except OSError as exc:
         raise CalendarError(str(path), "", f"cannot be read ({exc.strerror or exc})", FIX_FILE) from None
-    return check_calendar(data, profile, str(path))
 
 
-def check_calendar(data: bytes, profile: Profile | None = None, source: str = "<plan>") -> list[Violation]:
+def plan_profile(path: str | Path) -> Profile:
+    """The profile embedded in a plan file (X-RUNCAL-PROFILE)."""
+    return read_plan(_read(path), None, str(path)).profile
+
+
+def check_calendar(data: bytes, profile: Profile | None = None, source: str = "<plan>",
+                   busy: tuple[BusyEvent, ...] = ()) -> list[Violation]:
     """Every rule the plan breaks, in rule order, then in time order."""
-    plan = read_plan(data, profile, source)
+    plan = replace(read_plan(data, profile, source), busy=tuple(busy))
     return [v for rule in CHECKS for v in rule(plan)]
 
 
@@ -562,6 +574,21 @@ def availability(plan: PlanFile) -> list[Violation]:
     return _report("availability", found)
 
 
+def busy_time(plan: PlanFile) -> list[Violation]:
+    """Availability (hard): sessions "never overlap a busy event from the runner's own calendars
+    (with a configurable buffer, default 30 min, for travel and changing)". Races are fixed."""
+    buffer = dt.timedelta(minutes=plan.profile.rules.busy_buffer_min)
+    found = []
+    for s in plan.sessions:
+        if s.kind is Kind.RACE:
+            continue
+        for b in plan.busy:
+            if s.start < b.end + buffer and b.start - buffer < s.end:
+                found.append((s.key, f"{s}–{s.local_end:%H:%M} clashes with busy {b.describe(s.local_start.tzinfo)}"
+                                     f" + {plan.profile.rules.busy_buffer_min} min buffer"))
+    return _report("availability", found)
+
+
 def plan_window(plan: PlanFile) -> list[Violation]:
     """Plan window (hard, docs/ics-format.md): every session lies between X-RUNCAL-PLAN-START and
     X-RUNCAL-PLAN-END, so that the weekly rules above see all of it."""
@@ -582,6 +609,7 @@ CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     r8_race_preparation,
     r10_consecutive_days,
     availability,
+    busy_time,
     plan_window,
 )
 

@@ -112,6 +112,8 @@ class Profile:
     rules: Rules
     preferences: Preferences
     source: str = "<profile>"
+    busy: tuple[str, ...] = ()  # the runner's own calendars (.ics/.zip), as written in the profile
+    all_day_busy: str = "opaque"  # all-day events block a day: "opaque" ones, "always" or "never"
 
     @property
     def a_races(self) -> tuple[Race, ...]:
@@ -169,6 +171,7 @@ class Plan:
     objective: int
     solve_seconds: float
     build_seconds: float
+    dropped: tuple[str, ...] = ()  # planned sessions busy time left no room for, in words
 
 
 def _hhmm(minutes: int) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from .busy import BusyEvent
 from .domain import RUN_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
 from .periodization import plan_start, race_minutes
 from .timeline import Timeline
@@ -24,6 +25,8 @@ GRID_MINUTES = 15
 R3_GAP_MINUTES = 8 * 60
 PREFER_GAP_MINUTES = 48 * 60
 TIME_COST_CAP_HOURS = 6
+# Leaving a planned session out costs more than every preference of a week together.
+DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENGTH: 800}
 MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
 
 
@@ -94,9 +97,10 @@ Terms = list[tuple[cp_model.LinearExprT, int]]
 Rule = Callable[[Instance, cp_model.CpModel, Variables], Terms]
 
 
-def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[Busy, ...] = (),
+def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[BusyEvent, ...] = (),
                    fixed: tuple[FixedSession, ...] = ()) -> Instance:
     timeline = Timeline.starting(plan_start(profile), profile.timezone)
+    blocked = tuple(Busy(timeline.minutes(b.start), timeline.minutes(b.end), b.summary) for b in busy)
     races = []
     for race in profile.races:
         start = timeline.local(race.date, race.start.hour * 60 + race.start.minute)
@@ -104,7 +108,7 @@ def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[
             start = dt.datetime.combine(race.date, race.start, timeline.zone)
         begin = timeline.minutes(start)
         races.append(FixedSession(Kind.RACE, begin, begin + race_minutes(race, profile.level), race.name, race))
-    return Instance(profile, weeks, timeline, tuple(races) + tuple(fixed), busy)
+    return Instance(profile, weeks, timeline, tuple(races) + tuple(fixed), blocked)
 
 
 def session_options(inst: Instance) -> list[Option]:
@@ -147,6 +151,13 @@ def _week_days(inst: Instance, week: WeekTarget) -> range:
     return range(first, first + 7)
 
 
+def _flexible(inst: Instance, week: WeekTarget) -> bool:
+    """A week may leave planned sessions out only when the runner's busy calendar cuts into it;
+    when plain availability cannot hold the plan, the runner should hear "no plan" and why."""
+    first = (week.monday - inst.weeks[0].monday).days * 1440
+    return any(b.start < first + 8 * 1440 and b.end > first - 1440 for b in inst.busy)
+
+
 def _fixed_on(inst: Instance, day: int) -> list[FixedSession]:
     lo, hi = day * 1440 - 180, (day + 1) * 1440 + 180  # a day is 23-25 h; compare by local date below
     date = inst.days[day]
@@ -163,23 +174,31 @@ def _clash(a_start: int, a_end: int, b_start: int, b_end: int, gap: int) -> bool
 def r1_strength_per_week(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """R1 (Hard): "Aim incorporate 1-2 sessions of resistance training per week alongside running".
 
-    Each week holds exactly the strength sessions its target sets; targets lie in
-    [strength_min, strength_max], or 0 in a race week (R8's exception)."""
+    Each week holds between strength_min and its target of strength sessions (the target lies in
+    [strength_min, strength_max]); a race week's target is 0 (R8's exception)."""
+    low = inst.profile.rules.strength_min
     for week in inst.weeks:
         lits = [v.x[o] for d in _week_days(inst, week) for o in v.options(d, [Kind.STRENGTH])]
-        model.add(sum(lits) == week.strength).with_name(f"R1(week={week.index})")
+        model.add(sum(lits) <= week.strength).with_name(f"R1_max(week={week.index})")
+        floor = min(low, week.strength) if _flexible(inst, week) else week.strength
+        model.add(sum(lits) >= floor).with_name(f"R1_min(week={week.index})")
     return []
 
 
 def r2_replace_dont_add(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """R2 (Hard): "Don't add in extra training sessions, replace a running session with a resistance
-    training session". Runs (each planned run of the week), races and strength ≤ sessions_per_week."""
+    training session". At most the week's planned runs of each kind; runs, races and strength
+    together ≤ sessions_per_week."""
     spw = inst.profile.sessions_per_week
     for week in inst.weeks:
         days = _week_days(inst, week)
         for kind in RUN_KINDS:
             lits = [v.x[o] for d in days for o in v.options(d, [kind])]
-            model.add(sum(lits) == len(week.runs[kind])).with_name(f"runs(week={week.index},{kind.value})")
+            wanted = len(week.runs[kind])
+            if _flexible(inst, week):
+                model.add(sum(lits) <= wanted).with_name(f"runs(week={week.index},{kind.value})")
+            else:
+                model.add(sum(lits) == wanted).with_name(f"runs(week={week.index},{kind.value})")
         fixed = sum(len(_fixed_on(inst, d)) for d in days)
         every = [v.x[o] for d in days for o in v.by_day.get(d, ())]
         model.add(sum(every) + fixed <= spw).with_name(f"R2(week={week.index})")
@@ -269,21 +288,57 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
     return []
 
 
+def week_volume(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
+    """Running minutes placed in the week (races are not training volume)."""
+    return sum((o.end - o.start) * v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS))
+
+
 def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """R6 (Hard): "Build slowly alongside increasing running distance/mileage".
 
-    The week's running minutes stay within the cap that periodization derived from the ramp,
-    the cutback weeks and the taper (R8)."""
+    On the minutes actually placed: each week ≤ its planned cap; ≤ ramp_pct over the week before
+    (week 1 over today's weekly_minutes), unless the week before was a cutback (≥ 20 % down),
+    after which the volume may return to the week before that; and among any cutback_every
+    consecutive weeks without a race or taper, one is a cutback. A week that loses sessions to
+    busy time therefore cannot be "made up" by the next."""
+    rules = inst.profile.rules
+    volumes: list[cp_model.LinearExprT] = [inst.profile.weekly_minutes]
     for week in inst.weeks:
-        minutes = [(o.end - o.start) * v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS)]
-        model.add(sum(minutes) <= week.volume_cap).with_name(f"R6(week={week.index})")
+        volume = week_volume(inst, v, week)
+        i = week.index
+        model.add(volume <= week.volume_cap).with_name(f"R6_cap(week={i})")
+        within = model.new_bool_var(f"r6_within_ramp(week={i})")
+        model.add(100 * volume <= (100 + rules.ramp_pct) * volumes[-1]).with_name(f"R6_ramp(week={i})").only_enforce_if(within)
+        if len(volumes) >= 2:
+            model.add(10 * volumes[-1] <= 8 * volumes[-2]).only_enforce_if(~within)
+            model.add(volume <= volumes[-2]).only_enforce_if(~within)
+        else:
+            model.add(within == 1)
+        volumes.append(volume)
+    if rules.cutback_every:
+        _cutback_windows(inst, model, volumes, rules.cutback_every)
     return []
+
+
+def _cutback_windows(inst: Instance, model: cp_model.CpModel, volumes: list, every: int) -> None:
+    exempt = {w.index for w in inst.weeks if w.races or w.period == "taper"}
+    reduced = {}
+    for week in inst.weeks:
+        if week.index not in exempt:
+            lit = model.new_bool_var(f"r6_cutback(week={week.index})")
+            model.add(10 * volumes[week.index] <= 8 * volumes[week.index - 1]).only_enforce_if(lit)
+            reduced[week.index] = lit
+    for first in range(1, len(inst.weeks) - every + 2):
+        window = range(first, first + every)
+        if not exempt.intersection(window):
+            model.add(sum(reduced[i] for i in window) >= 1).with_name(f"R6_cutback(weeks={first}-{first + every - 1})")
 
 
 def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """R8 (Hard): "Repetitions, sets, volume and load will be dependent on … period of training
     particularly if in preparation for a race". No strength in the race_strength_free_days before a
     race, on race day, nor the day after (volume taper is part of R6's weekly cap)."""
+    _taper_volumes(inst, model, v)
     free = inst.profile.rules.race_strength_free_days
     first = inst.weeks[0].monday
     for race in inst.profile.races:
@@ -292,6 +347,29 @@ def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -
             for o in v.options(day, [Kind.STRENGTH]):
                 model.add(v.x[o] == 0).with_name(f"R8({race.name},{v.x[o].name})")
     return []
+
+
+def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> None:
+    """Taper weeks stay under taper_pct of the peak, the race week under the last taper_pct. The
+    peak is bounded below by the week periodization made the biggest, so this is sound."""
+    rules = inst.profile.rules
+    segment = 0
+    for r, week in enumerate(inst.weeks):
+        if not any(race.priority == "A" for race in week.races):
+            continue
+        build = inst.weeks[segment:max(segment, r - rules.taper_weeks)]
+        if build:
+            top = max(build, key=lambda w: w.run_minutes)
+            peak: cp_model.LinearExprT = week_volume(inst, v, top)
+        else:
+            peak = inst.profile.weekly_minutes
+        for k in range(rules.taper_weeks):
+            t = r - rules.taper_weeks + k
+            if t >= segment:
+                model.add(100 * week_volume(inst, v, inst.weeks[t]) <= rules.taper_pct[k] * peak
+                          ).with_name(f"R8_taper(week={t + 1})")
+        model.add(100 * week_volume(inst, v, week) <= rules.taper_pct[-1] * peak).with_name(f"R8_race_week(week={r + 1})")
+        segment = r + 1
 
 
 def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
@@ -375,7 +453,21 @@ HARD_RULES: tuple[Rule, ...] = (
     r10_consecutive_days,
     availability,
 )
-SOFT_RULES: tuple[Rule, ...] = (prefer_times_of_day, prefer_long_run_day, prefer_spread)
+def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """Soft, weighted above every other preference: place each planned session. A session is left
+    out only when busy time or the hard rules leave it no place; the plan reports it."""
+    terms: Terms = []
+    for week in inst.weeks:
+        days = _week_days(inst, week)
+        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength}
+        for kind, count in wanted.items():
+            if count:
+                placed = sum(v.x[o] for d in days for o in v.options(d, [kind]))
+                terms.append((count - placed, DROP_WEIGHT[kind]))
+    return terms
+
+
+SOFT_RULES: tuple[Rule, ...] = (place_planned_sessions, prefer_times_of_day, prefer_long_run_day, prefer_spread)
 
 
 def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:

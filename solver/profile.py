@@ -25,6 +25,7 @@ from .domain import (
     Rules,
     Window,
 )
+from .busy import ALL_DAY_MODES
 from .errors import ProfileError
 
 # RULES.md bounds for every parameter a profile may change: (low, high, rule ID).
@@ -79,6 +80,7 @@ SECTIONS = {
     "durations": set(DURATION_BOUNDS),
     "rules": set(RULE_BOUNDS) | {"taper_pct"},
     "preferences": {"run_time", "strength_time", *PREFERENCE_WEIGHTS},
+    "busy": {"calendars", "all_day"},
 }
 DEFAULT_PLAN_WEEKS = 12
 MAX_PLAN_WEEKS = 104
@@ -109,6 +111,12 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
     return _Reader(source).profile(data)
 
 
+def busy_paths(profile: Profile) -> list[Path]:
+    """The profile's busy calendars, relative to the profile file's folder."""
+    base = Path(profile.source).parent if not profile.source.startswith("<") else Path(".")
+    return [base / name for name in profile.busy]
+
+
 def profile_digest(profile: Profile) -> str:
     """A short hash of everything that shapes the plan; re-plans use it to notice a changed profile."""
     return hashlib.sha256(profile_json(profile).encode()).hexdigest()[:16]
@@ -132,6 +140,7 @@ def profile_from_json(text: str, source: str) -> Profile:
         avail = {day: tuple(Window(**w) for w in ws) for day, ws in data.pop("availability").items()}
         rules = data.pop("rules")
         rules["taper_pct"] = tuple(rules["taper_pct"])
+        data["busy"] = tuple(data.get("busy", ()))
         return Profile(
             **{k: v for k, v in data.items() if k not in ("start", "end", "durations", "preferences")},
             start=dt.date.fromisoformat(data["start"]),
@@ -199,6 +208,7 @@ class _Reader:
             rules=rules,
             preferences=self.preferences(self.table(data, "preferences")),
             source=self.source,
+            **self.busy(self.table(data, "busy")),
         )
         self.unknown(runner, "runner")
         self.unknown(plan, "plan")
@@ -319,6 +329,17 @@ class _Reader:
             raise self.fail("availability", f"no window is long enough for a {shortest}-minute session",
                             f"add at least one window of {shortest} minutes or more")
         return result
+
+    def busy(self, table: dict[str, Any]) -> dict[str, Any]:
+        self.unknown(table, "busy")
+        calendars = table.get("calendars", [])
+        if isinstance(calendars, str):
+            calendars = [calendars]
+        if not isinstance(calendars, list) or not all(isinstance(c, str) and c for c in calendars):
+            raise self.fail("busy.calendars", f"{calendars!r} is not a list of file names",
+                            'e.g. calendars = ["work.ics"] (paths relative to this profile)')
+        mode = self.choice(table, "busy.all_day", ALL_DAY_MODES, "opaque")
+        return {"busy": tuple(calendars), "all_day_busy": mode}
 
     # -- scalars --------------------------------------------------------------
     def window(self, field: str, text: Any) -> Window:

@@ -30,6 +30,10 @@ def week_table(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def dropped_lines(plan: Plan) -> str:
+    return "\n".join(f"Note: {d}" for d in plan.dropped)
+
+
 def status_line(plan: Plan) -> str:
     return (f"Solver: {plan.status} (objective {plan.objective}), model built in {plan.build_seconds:.2f} s, "
             f"solved in {plan.solve_seconds:.2f} s; {len(plan.sessions)} sessions over {len(plan.weeks)} weeks.")

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections import defaultdict
+from pathlib import Path
+from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
 from .describe import describe
-from .domain import Kind, Plan, Profile, Session
+from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import NoPlanError
-from .model import Busy, FixedSession, Instance, Variables, build_instance, build_model
-from .periodization import week_targets
+from .busy import BusyEvent, read_busy
+from .model import FixedSession, Instance, Variables, build_instance, build_model
+from .periodization import plan_start, week_targets
+from .profile import busy_paths
 
 SEED = 20261127
 DEFAULT_TIME_LIMIT = 60.0
 
 
-def make_plan(profile: Profile, busy: tuple[Busy, ...] = (), time_limit: float = DEFAULT_TIME_LIMIT,
+def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: float = DEFAULT_TIME_LIMIT,
               workers: int = 1) -> Plan:
     """Plan the profile. One worker by default: CP-SAT is then deterministic, so the same inputs
     give the same plan (and a byte-identical .ics)."""
@@ -31,15 +35,27 @@ def make_plan(profile: Profile, busy: tuple[Busy, ...] = (), time_limit: float =
     solved = time.perf_counter()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoPlanError(_no_plan_message(inst, solver.status_name(status)))
+    sessions = extract(inst, v, solver)
     return Plan(
         profile=profile,
         weeks=weeks,
-        sessions=extract(inst, v, solver),
+        sessions=sessions,
+        dropped=dropped_sessions(weeks, sessions),
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
         objective=int(solver.objective_value),
         solve_seconds=solved - built,
         build_seconds=built - began,
     )
+
+
+def busy_for(profile: Profile, extra: tuple[str | Path, ...] = (), all_day: str | None = None) -> tuple[BusyEvent, ...]:
+    """Busy occurrences from the profile's calendars and any given on the command line."""
+    paths = [*busy_paths(profile), *map(Path, extra)]
+    if not paths:
+        return ()
+    first = plan_start(profile)
+    return read_busy(paths, profile.timezone, first, profile.end + dt.timedelta(days=7),
+                     all_day or profile.all_day_busy)
 
 
 def solver_for(time_limit: float, workers: int) -> cp_model.CpSolver:
@@ -89,6 +105,21 @@ def extract(inst: Instance, v: Variables, solver: cp_model.CpSolver) -> tuple[Se
             prescription=prescription,
         ))
     return tuple(sessions)
+
+
+def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...]) -> tuple[str, ...]:
+    """Planned sessions that found no place (busy time), in words."""
+    placed = Counter((s.week, s.kind) for s in sessions)
+    notes = []
+    for week in weeks:
+        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength}
+        for kind, count in wanted.items():
+            missing = count - placed[week.index, kind]
+            if missing > 0:
+                what = f"{kind.value} run" if kind.is_run else "strength session"
+                notes.append(f"week {week.index} ({week.monday}): {missing} {what}{'s' if missing > 1 else ''} left out — "
+                             "busy time and the rules (R3, R4, R5) leave no place for it")
+    return tuple(notes)
 
 
 def _no_plan_message(inst: Instance, status: str) -> str:
