@@ -142,5 +142,111 @@ def check(plan_file: Path, profile: Path | None, busy: tuple[Path, ...], all_day
         raise SystemExit(1)
 
 
+@main.command()
+@click.argument("profile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-s", "--scenario", "scenarios", multiple=True, metavar='"NAME: KEY=VALUE; ..."',
+              help="A variation of the profile (repeatable). Keys: race=DATE DISTANCE [A|B] [HH:MM] [name] "
+                   "(the first replaces the profile's races, race=none drops them), sessions=N, strength=N or "
+                   "MIN-MAX, level=…, weekly_minutes=N, start=DATE, end=DATE, days=mon,wed,…, "
+                   "mon=HH:MM-HH:MM,… (or none).")
+@click.option("--scenarios-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML file of [[scenario]] tables with the same keys (see solver/whatif.py).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write each planned scenario's calendar here as NAME.ics.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="A side-by-side table, or the same numbers as JSON.")
+@busy_options
+@stamp_option
+@click.option("--time-limit", default=60.0, show_default=True, help="Seconds each scenario's solver may take.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Scenarios solved at once (default: one per core). Results do not depend on it.")
+def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | None, out_dir: Path | None,
+           fmt: str, busy: tuple[Path, ...], all_day: str | None, now: str | None, time_limit: float,
+           jobs: int | None) -> None:
+    """Compare plans for variations of PROFILE side by side, before committing to one.
+
+    The profile as given is the "baseline" scenario. Each scenario is planned on its own; one
+    that has no plan is reported with the rule that blocks it and does not stop the others.
+    Each race is checked for readiness (peak week and long run against
+    solver/data/readiness.toml). Exit 0 once the comparison ran, 2 for bad input.
+
+    Example:
+
+    \b
+        runcal whatif sample_calendars/advanced_marathon.toml \\
+            -s "marathon-only: race=2027-04-11 marathon A Manchester Marathon" \\
+            -s "four-days: sessions=4; days=tue,thu,sat,sun" --out-dir whatif/
+    """
+    from solver import profile as profiles, whatif as wi
+
+    stamp = resolve_stamp(now)
+    base = profiles.load_profile(profile)
+    found = wi.scenarios_for(base, scenarios, scenarios_file)
+    outcomes = wi.run_scenarios(found, time_limit, jobs, busy, all_day)
+    written = wi.write_calendars(outcomes, out_dir, stamp) if out_dir else {}
+    rows = [wi.summarize(o, written.get(o.scenario.name)) for o in outcomes]
+    click.echo(wi.format_json(rows) if fmt == "json" else wi.format_table(rows))
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(option, "", f"{value!r} is not a date", "write it as YYYY-MM-DD") from None
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", required=True, metavar="DATE", help="Today's date (YYYY-MM-DD): sessions before it are past.")
+@click.option("--missed", multiple=True, metavar="SESSION",
+              help="A missed session: YYYY-MM-DD (every session that day), YYYY-MM-DD:KIND, or its UID. Repeatable.")
+@click.option("--done", multiple=True, metavar="SESSION", help="A session already done today or ahead of time. Repeatable.")
+@click.option("--missed-from", metavar="DATE", help="First day of a stretch missed (illness, travel)…")
+@click.option("--to", "missed_to", metavar="DATE", help="…and its last day (default: --missed-from).")
+@click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Profile to re-plan with (default: the one embedded in the plan).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the repaired plan (default: replace PLAN.ics, atomically).")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@stamp_option
+@click.option("--time-limit", default=60.0, show_default=True, help="Seconds the solver may take per level.")
+def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str, ...], missed_from: str | None,
+           missed_to: str | None, profile: Path | None, output: Path | None, dry_run: bool, now: str | None,
+           time_limit: float) -> None:
+    """Repair PLAN.ics after missed sessions, changing as few sessions as possible.
+
+    Past sessions not marked missed count as done and still bind the future (R3, R4, R5, R6,
+    R10). Unchanged sessions keep their UID, time and text; moved ones keep their UID with
+    SEQUENCE + 1; dropped ones are written as STATUS:CANCELLED, so re-importing the file into
+    Google Calendar updates the events already there.
+
+    Example:
+
+        runcal replan plan.ics --today 2027-01-21 --missed 2027-01-19:strength
+
+        runcal replan plan.ics --today 2027-02-22 --missed-from 2027-02-15 --to 2027-02-21 --dry-run
+    """
+    from solver import replan as replanning
+    from solver.check import read_bytes
+    from solver.files import write_atomic
+    from solver.profile import load_profile
+
+    start = _date(missed_from, "--missed-from")
+    ranges = [(start, _date(missed_to, "--to") or start)] if start else []
+    if missed_to and not start:
+        raise InputError("--to", "", "given without --missed-from", "add --missed-from DATE")
+    result = replanning.replan(read_bytes(plan_file), str(plan_file), _date(today, "--today"), list(missed), list(done),
+                               ranges, load_profile(profile) if profile else None, resolve_stamp(now), time_limit)
+    click.echo(result.diff())
+    if dry_run:
+        click.echo("Dry run: nothing written.")
+        return
+    target = output or plan_file
+    write_atomic(target, result.data)
+    click.echo(f"Wrote {target} ({result.status}) — import it again: Google Calendar updates the same events.")
+
+
 if __name__ == "__main__":
     main()

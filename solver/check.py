@@ -100,6 +100,7 @@ class PlanFile:
     last_day: dt.date  # X-RUNCAL-PLAN-END
     sessions: tuple[Entry, ...]  # sorted by start
     busy: tuple[BusyEvent, ...] = ()  # from the runner's own calendars, when given
+    missed: tuple[Entry, ...] = ()  # cancelled because the runner missed them: the plan held them
 
     @cached_property
     def weeks(self) -> range:
@@ -152,10 +153,10 @@ class PlanFile:
 
 def check_file(path: str | Path, profile: Profile | None = None,
                busy: tuple[BusyEvent, ...] = ()) -> list[Violation]:
-    return check_calendar(_read(path), profile, str(path), busy)
+    return check_calendar(read_bytes(path), profile, str(path), busy)
 
 
-def _read(path: str | Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -166,7 +167,7 @@ def _read(path: str | Path) -> bytes:
 
 def plan_profile(path: str | Path) -> Profile:
     """The profile embedded in a plan file (X-RUNCAL-PROFILE)."""
-    return read_plan(_read(path), None, str(path)).profile
+    return read_plan(read_bytes(path), None, str(path)).profile
 
 
 def check_calendar(data: bytes, profile: Profile | None = None, source: str = "<plan>",
@@ -183,10 +184,15 @@ def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "
         raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
     profile = profile or _embedded_profile(cal, source)
     zone = ZoneInfo(profile.timezone)
-    sessions = [_entry(event, zone, source) for event in cal.walk("VEVENT")
-                if str(event.get("STATUS", "")).strip().upper() != "CANCELLED"]
+    sessions = [_entry(event, zone, source) for event in cal.walk("VEVENT") if not _cancelled(event)]
     sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
-    return PlanFile(profile, first, last, tuple(sessions))
+    missed = [_entry(event, zone, source) for event in cal.walk("VEVENT")
+              if _cancelled(event) and str(event.get("X-RUNCAL-MISSED", "")).upper() == "TRUE"]
+    return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed))
+
+
+def _cancelled(event) -> bool:
+    return str(event.get("STATUS", "")).strip().upper() == "CANCELLED"
 
 
 def _parse(data: bytes | str, source: str) -> Calendar:
@@ -335,7 +341,8 @@ def r1_strength_per_week(plan: PlanFile) -> list[Violation]:
         if week in plan.taper_weeks:
             high, notes = low, [*notes, "taper week: maintenance"]
         count = len(plan.in_week(week, [Kind.STRENGTH]))
-        if not low <= count <= high:
+        held = count + sum(1 for m in plan.missed if m.kind is Kind.STRENGTH and plan.week_of(m.day) == week)
+        if not (low <= held and count <= high):
             allowed = f"{low}" if low == high else f"{low}–{high}"
             note = f" ({', '.join(notes)})" if notes else ""
             found.append((plan.week_key(week), f"{plan.week_name(week)} holds {_n(count, 'strength session')}; "
@@ -415,13 +422,16 @@ def r6_ramp(plan: PlanFile) -> list[Violation]:
     """R6 (hard): "Build slowly alongside increasing running distance/mileage".
 
     Ramp: 100·V(n) ≤ (100 + ramp_pct)·V(n-1), V(0) being the runner's weekly_minutes; after a
-    cutback week (V(n-1) ≤ 0.8·V(n-2)) week n may return to V(n-2).
+    cutback week (V(n-1) ≤ 0.8·V(n-2)) week n may return to V(n-2); after a week with no running
+    at all (illness, a break) week n may restart at up to half the last week that had running.
     """
     pct, found = plan.profile.rules.ramp_pct, []
     for week in plan.weeks:
         now, before = plan.volume(week), plan.volume(week - 1)
         after_cutback = week >= 2 and 5 * before <= 4 * plan.volume(week - 2)
-        if 100 * now <= (100 + pct) * before or (after_cutback and now <= plan.volume(week - 2)):
+        last_run = next((plan.volume(w) for w in range(week - 1, -1, -1) if plan.volume(w)), 0)
+        restart = before == 0 and 2 * now <= last_run
+        if 100 * now <= (100 + pct) * before or (after_cutback and now <= plan.volume(week - 2)) or restart:
             continue
         base = f"week {week - 1}'s {_min(before)}" if week > 1 \
             else f"the current {_min(before)} a week (weekly_minutes)"

@@ -78,6 +78,8 @@ def session_event(s: Session, plan_key: str, stamp: dt.datetime, sequence: int =
     event.add("x-runcal-week", str(s.week))
     event.add("x-runcal-period", s.period)
     event.add("x-runcal-session", s.ident)
+    # Where runcal put it: a re-plan that finds DTSTART elsewhere knows the runner moved it by hand.
+    event.add("x-runcal-planned-start", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     for prop, value in sorted(s.prescription.items()):
         event.add(f"x-runcal-{prop.lower()}", value)
     return event

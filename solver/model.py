@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
 from .domain import RUN_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
-from .periodization import plan_start, race_minutes
+from .periodization import allowed_volume, plan_start, race_minutes
 from .timeline import Timeline
 
 GRID_MINUTES = 15
@@ -74,10 +74,22 @@ class Instance:
     timeline: Timeline
     fixed: tuple[FixedSession, ...] = ()
     busy: tuple[Busy, ...] = ()
+    history: History = field(default_factory=lambda: History())
 
     @property
     def days(self) -> list[dt.date]:
         return [d for w in self.weeks for d in w.days]
+
+
+@dataclass(frozen=True)
+class History:
+    """What a re-plan inherits: the past is fixed (done sessions are FixedSessions too)."""
+
+    first_open_day: int = 0  # no session is placed before this day (today, on re-plan)
+    done: dict[tuple[int, Kind], int] = field(default_factory=dict)  # (week, kind) -> sessions done
+    done_minutes: dict[int, int] = field(default_factory=dict)  # week -> running minutes done
+    missed_strength: dict[int, int] = field(default_factory=dict)  # week -> strength sessions missed
+    replanning: bool = False  # every week may leave planned sessions out (the fewest possible)
 
 
 @dataclass
@@ -87,6 +99,7 @@ class Variables:
     x: dict[Option, cp_model.IntVar] = field(default_factory=dict)
     by_day: dict[int, list[Option]] = field(default_factory=lambda: defaultdict(list))
     rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    objective: cp_model.LinearExprT = 0  # the weighted soft preferences, as minimised
 
     def options(self, day: int, kinds: Iterable[Kind]) -> list[Option]:
         wanted = set(kinds)
@@ -120,6 +133,8 @@ def session_options(inst: Instance) -> list[Option]:
             lengths[Kind.STRENGTH] = inst.profile.durations.strength
         for day_date in w.days:
             day = (day_date - inst.weeks[0].monday).days
+            if day < inst.history.first_open_day:
+                continue
             for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
                 close = inst.timeline.day_end(day_date, window.end)
                 if close is None:
@@ -151,9 +166,15 @@ def _week_days(inst: Instance, week: WeekTarget) -> range:
     return range(first, first + 7)
 
 
+def _in_past(inst: Instance, week: WeekTarget) -> bool:
+    return (week.monday - inst.weeks[0].monday).days + 7 <= inst.history.first_open_day
+
+
 def _flexible(inst: Instance, week: WeekTarget) -> bool:
     """A week may leave planned sessions out only when the runner's busy calendar cuts into it;
     when plain availability cannot hold the plan, the runner should hear "no plan" and why."""
+    if inst.history.replanning:
+        return True
     first = (week.monday - inst.weeks[0].monday).days * 1440
     return any(b.start < first + 8 * 1440 and b.end > first - 1440 for b in inst.busy)
 
@@ -176,11 +197,14 @@ def r1_strength_per_week(inst: Instance, model: cp_model.CpModel, v: Variables) 
 
     Each week holds between strength_min and its target of strength sessions (the target lies in
     [strength_min, strength_max]); a race week's target is 0 (R8's exception)."""
-    low = inst.profile.rules.strength_min
+    low, h = inst.profile.rules.strength_min, inst.history
     for week in inst.weeks:
         lits = [v.x[o] for d in _week_days(inst, week) for o in v.options(d, [Kind.STRENGTH])]
-        model.add(sum(lits) <= week.strength).with_name(f"R1_max(week={week.index})")
+        done = h.done.get((week.index, Kind.STRENGTH), 0)
+        model.add(sum(lits) + done <= max(week.strength, done)).with_name(f"R1_max(week={week.index})")
         floor = min(low, week.strength) if _flexible(inst, week) else week.strength
+        # A strength session the runner missed still counts towards the week's minimum: the plan held it.
+        floor -= done + h.missed_strength.get(week.index, 0)
         model.add(sum(lits) >= floor).with_name(f"R1_min(week={week.index})")
     return []
 
@@ -194,7 +218,7 @@ def r2_replace_dont_add(inst: Instance, model: cp_model.CpModel, v: Variables) -
         days = _week_days(inst, week)
         for kind in RUN_KINDS:
             lits = [v.x[o] for d in days for o in v.options(d, [kind])]
-            wanted = len(week.runs[kind])
+            wanted = max(0, len(week.runs[kind]) - inst.history.done.get((week.index, kind), 0))
             if _flexible(inst, week):
                 model.add(sum(lits) <= wanted).with_name(f"runs(week={week.index},{kind.value})")
             else:
@@ -289,8 +313,9 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
 
 
 def week_volume(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
-    """Running minutes placed in the week (races are not training volume)."""
-    return sum((o.end - o.start) * v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS))
+    """Running minutes done or placed in the week (races are not training volume)."""
+    placed = sum((o.end - o.start) * v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS))
+    return placed + inst.history.done_minutes.get(week.index, 0)
 
 
 def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
@@ -306,7 +331,16 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
     for week in inst.weeks:
         volume = week_volume(inst, v, week)
         i = week.index
+        if _in_past(inst, week):  # what was done was done: only later weeks answer to it
+            volumes.append(volume)
+            continue
         model.add(volume <= week.volume_cap).with_name(f"R6_cap(week={i})")
+        if all(isinstance(x, int) for x in volumes):  # the weeks before are over: a known allowance
+            # A re-plan late in a week may find more already run than the allowance: then no more.
+            allowance = max(allowed_volume(volumes, rules.ramp_pct), inst.history.done_minutes.get(i, 0))
+            model.add(volume <= allowance).with_name(f"R6_ramp(week={i})")
+            volumes.append(volume)
+            continue
         within = model.new_bool_var(f"r6_within_ramp(week={i})")
         model.add(100 * volume <= (100 + rules.ramp_pct) * volumes[-1]).with_name(f"R6_ramp(week={i})").only_enforce_if(within)
         if len(volumes) >= 2:
@@ -328,9 +362,10 @@ def _cutback_windows(inst: Instance, model: cp_model.CpModel, volumes: list, eve
             lit = model.new_bool_var(f"r6_cutback(week={week.index})")
             model.add(10 * volumes[week.index] <= 8 * volumes[week.index - 1]).only_enforce_if(lit)
             reduced[week.index] = lit
+    past = {w.index for w in inst.weeks if _in_past(inst, w)}
     for first in range(1, len(inst.weeks) - every + 2):
         window = range(first, first + every)
-        if not exempt.intersection(window):
+        if not exempt.intersection(window) and not past.issuperset(window):
             model.add(sum(reduced[i] for i in window) >= 1).with_name(f"R6_cutback(weeks={first}-{first + every - 1})")
 
 
@@ -365,10 +400,11 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
             peak = inst.profile.weekly_minutes
         for k in range(rules.taper_weeks):
             t = r - rules.taper_weeks + k
-            if t >= segment:
+            if t >= segment and not _in_past(inst, inst.weeks[t]):
                 model.add(100 * week_volume(inst, v, inst.weeks[t]) <= rules.taper_pct[k] * peak
                           ).with_name(f"R8_taper(week={t + 1})")
-        model.add(100 * week_volume(inst, v, week) <= rules.taper_pct[-1] * peak).with_name(f"R8_race_week(week={r + 1})")
+        if not _in_past(inst, week):
+            model.add(100 * week_volume(inst, v, week) <= rules.taper_pct[-1] * peak).with_name(f"R8_race_week(week={r + 1})")
         segment = r + 1
 
 
@@ -461,7 +497,8 @@ def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables
         days = _week_days(inst, week)
         wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength}
         for kind, count in wanted.items():
-            if count:
+            count -= inst.history.done.get((week.index, kind), 0)
+            if count > 0:
                 placed = sum(v.x[o] for d in days for o in v.options(d, [kind]))
                 terms.append((count - placed, DROP_WEIGHT[kind]))
     return terms
@@ -476,5 +513,6 @@ def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
     terms: Terms = []
     for rule in HARD_RULES + SOFT_RULES:
         terms += rule(inst, model, v)
-    model.minimize(sum(coef * lit for lit, coef in terms))
+    v.objective = sum(coef * lit for lit, coef in terms)
+    model.minimize(v.objective)
     return model, v

@@ -13,15 +13,8 @@ import math
 from .domain import WEEKDAYS, Kind, Profile, Race, WeekTarget
 from .errors import ProfileError
 from .prescriptions import load_step
+from .readiness import peak_weekly_minutes
 
-# Peak weekly running minutes a runner needs for a distance, by level (issue 5 refines this
-# into a sourced readiness table); without a race the plan builds 25 % above today's volume.
-PEAK_MINUTES = {
-    "5k": {"beginner": 150, "intermediate": 210, "advanced": 300},
-    "10k": {"beginner": 180, "intermediate": 240, "advanced": 330},
-    "half": {"beginner": 220, "intermediate": 300, "advanced": 400},
-    "marathon": {"beginner": 280, "intermediate": 380, "advanced": 500},
-}
 # Estimated race durations in minutes (the race is a fixed session of this length, R8).
 RACE_MINUTES = {
     "5k": {"beginner": 35, "intermediate": 28, "advanced": 22},
@@ -53,7 +46,9 @@ def plan_start(profile: Profile) -> dt.date:
     return profile.start + dt.timedelta(days=offset)
 
 
-def week_targets(profile: Profile) -> tuple[WeekTarget, ...]:
+def week_targets(profile: Profile, actual: dict[int, int] | None = None) -> tuple[WeekTarget, ...]:
+    """The weeks' targets; `actual` (week index → minutes run) replaces the plan's volumes of weeks
+    already over, so a re-plan builds from what was really run (R6)."""
     first = plan_start(profile)
     if first > profile.end:
         raise ProfileError(profile.source, "plan.end", f"the plan holds no whole week starting on a "
@@ -66,7 +61,7 @@ def week_targets(profile: Profile) -> tuple[WeekTarget, ...]:
             raise ProfileError(profile.source, "plan.start", f"race {race.name} on {race.date} is before the first "
                                f"plan week ({first})", "start the plan earlier")
     periods = _periods(profile, n_weeks, races)
-    return _Builder(profile, mondays, races, periods).build()
+    return _Builder(profile, mondays, races, periods, actual or {}).build()
 
 
 def _periods(profile: Profile, n_weeks: int, races: dict[int, tuple[Race, ...]]) -> list[str]:
@@ -106,8 +101,9 @@ class _Builder:
     """Walks the weeks in order so that each week's volume respects the ones before it (R6)."""
 
     def __init__(self, profile: Profile, mondays: list[dt.date], races: dict[int, tuple[Race, ...]],
-                 periods: list[str]) -> None:
+                 periods: list[str], actual: dict[int, int]) -> None:
         self.p, self.mondays, self.races, self.periods = profile, mondays, races, periods
+        self.actual = actual
         self.volumes = [profile.weekly_minutes]  # V(0) = today's volume
         self.peak_since_a_race = 0
         self.weeks_since_reduced = 0
@@ -132,7 +128,7 @@ class _Builder:
         if races:
             n_runs = min(n_runs, RACE_WEEK_RUNS if a_race else RACE_WEEK_RUNS + 1)
         runs = self.split(cap, n_runs, period, bool(races))
-        volume = sum(sum(d) for d in runs.values())
+        volume = self.actual.get(i + 1, sum(sum(d) for d in runs.values()))
         reduced = reduced or 10 * volume <= 8 * self.volumes[-1]
         self.weeks_since_reduced = 0 if reduced else self.weeks_since_reduced + 1
         self.volumes.append(volume)
@@ -166,18 +162,15 @@ class _Builder:
         return self.p.rules.taper_weeks - (week - i)
 
     def allowed_volume(self) -> int:
-        """R6: at most ramp_pct above last week, or back to the week before a cutback."""
-        v = self.volumes
-        allowed = (100 + self.p.rules.ramp_pct) * v[-1] // 100
-        if len(v) >= 2 and 10 * v[-1] <= 8 * v[-2]:
-            allowed = max(allowed, v[-2])
-        return allowed
+        return allowed_volume(self.volumes, self.p.rules.ramp_pct)
 
     def peak_target(self) -> int:
+        """The volume to build towards: the readiness table's peak weekly minutes for the A races
+        (solver/data/readiness.toml, sourced); without a race, 25 % above today's volume."""
         p = self.p
-        goal = [PEAK_MINUTES[r.distance][p.level] for r in p.races if r.priority == "A"]
+        goal = [peak_weekly_minutes(r.distance, p.level) for r in p.races if r.priority == "A"]
         if not goal:
-            goal = [PEAK_MINUTES[r.distance][p.level] for r in p.races] or [p.weekly_minutes * 5 // 4]
+            goal = [peak_weekly_minutes(r.distance, p.level) for r in p.races] or [p.weekly_minutes * 5 // 4]
         return max(max(goal), p.weekly_minutes)
 
     def strength_count(self, i: int, period: str, races: tuple[Race, ...]) -> int:
@@ -224,6 +217,19 @@ class _Builder:
         step = load_step(self.p.level, self.p.strength_type, period)
         self.step = min(step, self.step + 1) if self.step else step
         return self.step
+
+
+def allowed_volume(volumes: list[int], ramp_pct: int) -> int:
+    """R6 on known volumes V(0)…V(n-1): the most week n may run. At most ramp_pct above last week;
+    back to the week before a cutback (≥ 20 % down); after a week without running, a restart at
+    half the last week that had running (RULES.md is silent; the literal ramp from 0 stays at 0)."""
+    last = volumes[-1]
+    allowed = (100 + ramp_pct) * last // 100
+    if len(volumes) >= 2 and 10 * last <= 8 * volumes[-2]:
+        allowed = max(allowed, volumes[-2])
+    if last == 0:
+        allowed = max(allowed, next((v for v in reversed(volumes) if v), 0) // 2)
+    return allowed
 
 
 def _round5(minutes: float) -> int:

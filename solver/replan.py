@@ -1,0 +1,344 @@
+"""Re-plan after missed sessions, changing as little of the runner's calendar as possible.
+
+The past is fixed: done sessions stay and still constrain the future (R3, R4 across "today",
+R5, R10, and R6 counts the volume actually done). The future is solved again with a
+lexicographic objective — fewest changed sessions, then fewest dropped, then the smallest
+total time shift, then the usual preferences — each level solved to optimality and then held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+import icalendar
+from ortools.sat.python import cp_model
+
+from .domain import Kind, Profile, Session
+from .errors import CalendarError, InputError, NoPlanError
+from .model import Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, place_planned_sessions
+from .periodization import week_targets
+from .profile import profile_digest, profile_from_json, profile_json
+from .solve import extract, solver_for
+from .timeline import UTC
+
+FIX = "give a plan written by `runcal plan` (it carries X-RUNCAL-* properties)"
+
+
+@dataclass
+class PlanEvent:
+    """One session event of an existing plan file."""
+
+    component: icalendar.Event
+    kind: Kind
+    start: dt.datetime
+    end: dt.datetime
+    week: int
+    user_moved: bool
+
+    @property
+    def uid(self) -> str:
+        return str(self.component["UID"])
+
+    @property
+    def label(self) -> str:
+        return f"{LABELS[self.kind]} {self.start:%Y-%m-%d %H:%M}"
+
+
+LABELS = {Kind.EASY: "easy run", Kind.LONG: "long run", Kind.QUALITY: "quality run", Kind.RACE: "race",
+          Kind.STRENGTH: "strength"}
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A session named on the command line: a date, a date and kind, or a UID."""
+
+    text: str
+
+    def matches(self, e: PlanEvent) -> bool:
+        if self.text == e.uid or self.text == e.uid.split("@")[0]:
+            return True
+        day, _, kind = self.text.partition(":")
+        return day == e.start.date().isoformat() and (not kind or kind == e.kind.value)
+
+
+@dataclass
+class ReplanResult:
+    data: bytes
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to)
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (session, why)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+    status: str = "optimal"
+
+    def diff(self) -> str:
+        lines = [f"Note: {n}" for n in self.notes]
+        lines += [f"moved:     {a} → {b}" for a, b in sorted(self.moved)]
+        lines += [f"dropped:   {a} — {why}" for a, why in sorted(self.dropped, key=lambda d: d[0].split()[-2:])]
+        lines.append(f"unchanged: {self.unchanged} sessions")
+        return "\n".join(lines)
+
+
+def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), done: list[str] = (),
+           missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
+           stamp: dt.datetime | None = None, time_limit: float = 60.0) -> ReplanResult:
+    cal = _parse(data, source)
+    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source), source)
+    notes = []
+    if profile is None:
+        profile = embedded
+    elif profile_digest(profile) != str(cal.get("X-RUNCAL-PROFILE-HASH", "")):
+        notes.append("the profile differs from the one this plan was made with; re-planning with the new one")
+    weeks = week_targets(profile)
+    if weeks[0].monday.isoformat() != _text(cal, "X-RUNCAL-PLAN-START", source):
+        raise InputError(source, "X-RUNCAL-PLAN-START", "the plan and the profile start on different weeks",
+                         "pass the profile the plan was made with, or plan again")
+    inst = build_instance(profile, weeks)
+    events = _events(cal, inst, source)
+    state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
+                      missed_ranges, source)
+    # The weeks already over set the volume to build from (R6): re-derive the targets after them.
+    over = {w.index for w in weeks if all(d < today or any(a <= d <= b for a, b in missed_ranges) for d in w.days)}
+    ran = Counter({i: 0 for i in over})
+    for e in state.done:
+        if e.week in over and e.kind.is_run and e.kind is not Kind.RACE:
+            ran[e.week] += int((e.end - e.start).total_seconds() // 60)
+    inst = build_instance(profile, week_targets(profile, dict(ran)))
+    if any(e.user_moved for e in events):
+        notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
+                     "them (your moves win); the rest is planned around them")
+    inst = _instance_with_history(inst, state, missed_ranges)
+    model, v = build_model(inst)
+    solver, status = _solve_lexicographic(inst, model, v, state, time_limit)
+    placed = list(extract(inst, v, solver))
+    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp or dt.datetime.now(UTC).replace(microsecond=0))
+    result.notes = notes + result.notes
+    result.status = status
+    if profile is not embedded:
+        _replace_prop(cal, "X-RUNCAL-PROFILE", profile_json(profile))
+        _replace_prop(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
+        result.data = cal.to_ical()
+    return result
+
+
+# --- reading the plan ----------------------------------------------------------------------------
+
+def _parse(data: bytes, source: str) -> icalendar.Calendar:
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise CalendarError(source, "", f"is not a valid iCalendar file ({exc})", FIX) from None
+    if "X-RUNCAL-PLAN-START" not in cal or "X-RUNCAL-PROFILE" not in cal:
+        raise CalendarError(source, "X-RUNCAL-PLAN-START", "is not a runcal plan (no X-RUNCAL-* properties)", FIX)
+    return cal
+
+
+def _text(cal: icalendar.Calendar, name: str, source: str) -> str:
+    value = cal.get(name)
+    if value is None:
+        raise CalendarError(source, name, "missing", FIX)
+    return str(value)
+
+
+def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEvent]:
+    events = []
+    for component in cal.walk("VEVENT"):
+        if str(component.get("STATUS", "")).upper() == "CANCELLED" or "X-RUNCAL-KIND" not in component:
+            continue
+        try:
+            kind = Kind(str(component["X-RUNCAL-KIND"]))
+            start = _aware(component.decoded("DTSTART"), inst)
+            end = _aware(component.decoded("DTEND"), inst)
+        except (KeyError, ValueError) as exc:
+            raise CalendarError(source, f"event {component.get('UID')}", f"cannot be read ({exc})", FIX) from None
+        planned = component.get("X-RUNCAL-PLANNED-START")
+        moved = planned is not None and start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") != str(planned)
+        week = (start.date() - inst.weeks[0].monday).days // 7 + 1
+        events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE))
+    return events
+
+
+def _aware(value: dt.datetime, inst: Instance) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise ValueError("all-day sessions are not runcal sessions")
+    return value.replace(tzinfo=inst.timeline.zone) if value.tzinfo is None else value.astimezone(inst.timeline.zone)
+
+
+@dataclass
+class _State:
+    done: list[PlanEvent]  # fixed: past and not missed, marked done, or moved by the runner
+    missed: list[PlanEvent]  # to move within their week, or drop
+    future: list[PlanEvent]  # planned, may move
+    races: list[PlanEvent]
+    first_open_day: int
+
+
+def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: list[Selector],
+              done: list[Selector], ranges: list[tuple[dt.date, dt.date]], source: str) -> _State:
+    for selector in [*missed, *done]:
+        if not any(selector.matches(e) for e in events):
+            raise InputError(source, selector.text, "no session of the plan matches it",
+                             "name a session by its date (YYYY-MM-DD), date and kind (YYYY-MM-DD:strength) or UID")
+    midnight = dt.datetime.combine(today, dt.time(0), inst.timeline.zone)
+    state = _State([], [], [], [], max(0, (today - inst.weeks[0].monday).days))
+    for e in events:
+        in_range = any(a <= e.start.date() <= b for a, b in ranges)
+        if e.kind is Kind.RACE:
+            state.races.append(e)
+        elif any(s.matches(e) for s in missed) or (in_range and not any(s.matches(e) for s in done)):
+            state.missed.append(e)
+        elif e.start < midnight or e.user_moved or any(s.matches(e) for s in done):
+            state.done.append(e)
+        else:
+            state.future.append(e)
+    return state
+
+
+def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.date, dt.date]]) -> Instance:
+    tl = inst.timeline
+    done_counts: Counter[tuple[int, Kind]] = Counter((e.week, e.kind) for e in state.done)
+    minutes: Counter[int] = Counter()
+    for e in state.done:
+        if e.kind.is_run:
+            minutes[e.week] += int((e.end - e.start).total_seconds() // 60)
+    missed_strength = Counter(e.week for e in state.missed if e.kind is Kind.STRENGTH)
+    fixed = tuple(FixedSession(e.kind, tl.minutes(e.start), tl.minutes(e.end), e.label) for e in state.done)
+    # The days of a missed range, and the slot of a session missed ahead of time, are busy time.
+    blocked = tuple(Busy(tl.minutes(dt.datetime.combine(a, dt.time(0), tl.zone)),
+                         tl.minutes(dt.datetime.combine(b + dt.timedelta(days=1), dt.time(0), tl.zone)),
+                         f"missed {a}–{b}") for a, b in ranges)
+    blocked += tuple(Busy(tl.minutes(e.start), tl.minutes(e.end), f"missed {e.label}") for e in state.missed)
+    history = History(first_open_day=state.first_open_day, done=dict(done_counts), done_minutes=dict(minutes),
+                      missed_strength=dict(missed_strength), replanning=True)
+    return replace(inst, fixed=inst.fixed + fixed, busy=inst.busy + blocked, history=history)
+
+
+# --- the lexicographic objective -----------------------------------------------------------------
+
+def _slot(inst: Instance, e: PlanEvent) -> tuple[int, Kind, int, int]:
+    """Day, kind, start and end: a session is unchanged only if all four are."""
+    tl = inst.timeline
+    return ((e.start.date() - inst.weeks[0].monday).days, e.kind, tl.minutes(e.start), tl.minutes(e.end))
+
+
+def _solve_lexicographic(inst: Instance, model: cp_model.CpModel, v: Variables, state: _State,
+                         time_limit: float) -> tuple[cp_model.CpSolver, str]:
+    by_slot = {(o.day, o.kind, o.start, o.end): lit for o, lit in v.x.items()}
+    originals = state.future + state.missed
+    keeps = [by_slot.get(_slot(inst, e)) for e in originals]
+    changes = sum(1 - k for k in keeps if k is not None) + sum(1 for k in keeps if k is None)
+    drops = sum(coef * expr for expr, coef in place_planned_sessions(inst, model, v))
+    shift = sum(_shift_cost(inst, o, originals) * lit for o, lit in v.x.items())
+    levels = [("fewest changed sessions", changes), ("fewest dropped sessions", drops),
+              ("least time shift", shift), ("preferences", v.objective)]
+    solver = solver_for(time_limit, 1)
+    status = cp_model.OPTIMAL
+    for i, (name, expr) in enumerate(levels):
+        model.minimize(expr)
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise NoPlanError(f"No plan exists after the missed sessions ({name}: {solver.status_name(status)}). "
+                              "Fix: mark fewer sessions missed, or add availability.")
+        if i + 1 < len(levels):  # hold this level's optimum while improving the next
+            model.add(expr <= round(solver.objective_value))
+            _hint(model, v, solver)
+    return solver, "optimal" if status == cp_model.OPTIMAL else "feasible"
+
+
+def _hint(model: cp_model.CpModel, v: Variables, solver: cp_model.CpSolver) -> None:
+    model.clear_hints()
+    for lit in v.x.values():
+        model.add_hint(lit, solver.boolean_value(lit))
+
+
+def _shift_cost(inst: Instance, o: Option, originals: list[PlanEvent]) -> int:
+    """Minutes from the nearest original session of the same kind in the same week (0: unmoved)."""
+    week = o.day // 7 + 1
+    starts = [inst.timeline.minutes(e.start) for e in originals if e.kind is o.kind and e.week == week]
+    return min((abs(o.start - s) for s in starts), default=7 * 1440)
+
+
+# --- writing the new file ------------------------------------------------------------------------
+
+def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: list[Session],
+             ranges: list[tuple[dt.date, dt.date]], stamp: dt.datetime) -> ReplanResult:
+    tl = inst.timeline
+    result = ReplanResult(b"")
+    original_slots = {_slot(inst, e): e for e in state.future + state.missed + state.races}
+    fresh = []
+    kept: set[str] = set()
+    for s in placed:
+        slot = ((s.start.date() - inst.weeks[0].monday).days, s.kind, tl.minutes(s.start), tl.minutes(s.end))
+        e = original_slots.get(slot)
+        if e is not None and e.uid not in kept and e not in state.missed:
+            kept.add(e.uid)
+        else:
+            fresh.append(s)
+    movable = defaultdict(list)
+    for e in state.future + state.missed:
+        if e.uid not in kept:
+            movable[e.week, e.kind].append(e)
+    for s in sorted(fresh, key=lambda s: s.start):
+        candidates = movable.get((s.week, s.kind))
+        if not candidates:
+            continue  # nothing to carry over: cannot happen with the week's counts, kept for safety
+        e = min(candidates, key=lambda c: (abs((c.start - s.start).total_seconds()), c.uid))
+        candidates.remove(e)
+        length = int((e.end - e.start).total_seconds() // 60)
+        resized = f" ({length} → {s.minutes} min)" if s.minutes != length else ""
+        result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}"))
+        _move(e.component, s, stamp)
+        kept.add(e.uid)
+    for e in state.future + state.missed:
+        if e.uid not in kept:
+            why = _why_dropped(e, state, ranges)
+            result.dropped.append((e.label, why))
+            _cancel(e.component, stamp, why, missed=e in state.missed)
+    every = len(state.future) + len(state.missed) + len(state.races) + len(state.done)
+    result.unchanged = every - len(result.moved) - len(result.dropped)
+    result.data = cal.to_ical()
+    return result
+
+
+def _why_dropped(e: PlanEvent, state: _State, ranges: list[tuple[dt.date, dt.date]]) -> str:
+    stretch = next(((a, b) for a, b in ranges if a <= e.start.date() <= b), None)
+    if e in state.missed and stretch:
+        return f"missed ({stretch[0]} to {stretch[1]}); not made up on other days (R2: replace, don't add)"
+    if e in state.missed:
+        return ("missed; no later place this week keeps R3 (8 h), R4 (recovery), R5 (rest days), R10 "
+                "and your availability — not doubled up (R2)")
+    return "R6: the volume actually run caps this week (no cramming missed minutes), or no place is left under R3/R4/R5"
+
+
+def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
+    """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
+    _bump(component, stamp)
+    for name, value in (("DTSTART", s.start), ("DTEND", s.end), ("SUMMARY", s.title), ("DESCRIPTION", s.details),
+                        ("X-RUNCAL-WEEK", str(s.week)), ("X-RUNCAL-PERIOD", s.period),
+                        ("X-RUNCAL-PLANNED-START", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))):
+        _replace_prop(component, name, value)
+
+
+def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: bool) -> None:
+    _bump(component, stamp)
+    _replace_prop(component, "STATUS", "CANCELLED")
+    _replace_prop(component, "X-RUNCAL-DROPPED", why)
+    if missed:
+        _replace_prop(component, "X-RUNCAL-MISSED", "TRUE")
+
+
+def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:
+    sequence = int(component.get("SEQUENCE", 0)) + 1
+    for name, value in (("SEQUENCE", sequence), ("DTSTAMP", stamp), ("LAST-MODIFIED", stamp)):
+        if name in component:
+            del component[name]
+        component.add(name, value)
+
+
+def _replace_prop(component, name: str, value) -> None:
+    if name in component:
+        del component[name]
+    component.add(name, value)
+
+

@@ -1,0 +1,519 @@
+"""What-if scenarios: plan variations of one profile and compare them side by side.
+
+A scenario is the loaded profile with a few fields overridden — the races (date, distance,
+priority), sessions per week, strength sessions per week, availability, level, base weekly
+minutes, plan start and end. Overrides are validated with the profile's own reader and bounds
+(solver/profile.py), so a bad value fails the same way, naming the scenario, the field and the
+fix. The profile as given is always the first scenario, "baseline".
+
+Every scenario is planned independently (in parallel processes when the machine has cores;
+each solve is single-worker and seeded, so the results do not depend on the parallelism), and
+one comparison is made of the plans: feasibility (and the rule that blocks an infeasible one),
+weeks of preparation, peak weekly running minutes and its week, the long-run peak, strength
+sessions, taper start, rest days, the objective and how many preferences were met, and each
+race's readiness (solver/readiness.py).
+
+Scenario syntax (one `--scenario` each):  "NAME: key=value; key=value; ..."
+  race=DATE DISTANCE [A|B] [HH:MM] [race name]   the first race= replaces the profile's races,
+                                                 more race= add to them; race=none drops them
+  sessions=N (or sessions_per_week=N)            runner.sessions_per_week
+  strength=N or strength=MIN-MAX                 rules.strength_min / strength_max (R1)
+  level=beginner|intermediate|advanced           runner.level (R4/R5 defaults follow the level)
+  weekly_minutes=N                               runner.weekly_minutes (R6 starts from it)
+  start=DATE, end=DATE                           plan.start / plan.end
+  days=mon,wed,fri,sun                           keep only these days' availability windows
+  mon=HH:MM-HH:MM,HH:MM-HH:MM (… sun=…)          that day's windows; mon=none: no training
+A TOML file holds the same as [[scenario]] tables: name, race (as [[scenario.race]] tables, like
+the profile's [[race]]), sessions_per_week, strength (N or [MIN, MAX]), strength_min,
+strength_max, level, weekly_minutes, start, end, days (a list) and availability (a table like
+the profile's [availability]).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import re
+import tomllib
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .domain import LEVELS, WEEKDAYS, Kind, Plan, Profile, WeekTarget, Window
+from .errors import InputError, NoPlanError, ProfileError
+from .files import write_atomic
+from .busy import BusyEvent
+from .ics import calendar_name, plan_to_ical
+from .periodization import week_targets
+from .profile import LEVEL_DEFAULTS, MAX_PLAN_WEEKS, RULE_BOUNDS, _Reader
+from .readiness import assess
+from .solve import busy_for, make_plan
+
+BASELINE = "baseline"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+NAME_FIX = "use 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. half-first"
+SYNTAX_FIX = ('write it as "NAME: key=value; key=value", '
+              'e.g. "half-first: race=2027-03-14 half B; race=2027-04-11 marathon A"')
+KEYS = ("race", "sessions_per_week", "strength", "strength_min", "strength_max", "level", "weekly_minutes",
+        "start", "end", "days", "availability")
+ALIASES = {"sessions": "sessions_per_week", "races": "race"}
+DISTANCE_NAMES = {"5k": "5K", "10k": "10K", "half": "Half marathon", "marathon": "Marathon"}
+VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
+PREFER_GAP = dt.timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    profile: Profile
+    overrides: str = ""  # as given, for the report; "" for the baseline
+
+
+# -- building scenarios ----------------------------------------------------------------------
+
+def scenarios_for(base: Profile, texts: tuple[str, ...] | list[str] = (), file: str | Path | None = None
+                  ) -> list[Scenario]:
+    """The baseline, then the file's scenarios, then the `--scenario` texts, in order."""
+    found = [Scenario(BASELINE, base)]
+    if file is not None:
+        found += load_scenarios(file, base)
+    found += [parse_scenario(text, base) for text in texts]
+    seen: set[str] = set()
+    for s in found:
+        if s.name.lower() in seen:
+            raise InputError(f"scenario {s.name!r}", "", "the name is used twice" if s.name != BASELINE else
+                             f"{BASELINE!r} is the profile as given", "give each scenario its own name")
+        seen.add(s.name.lower())
+    return found
+
+
+def parse_scenario(text: str, base: Profile) -> Scenario:
+    """One `--scenario "NAME: key=value; ..."` text."""
+    name, sep, rest = text.partition(":")
+    name = name.strip()
+    if not sep or not name:
+        raise InputError("--scenario", "", f"{text!r} has no scenario name before ':'", SYNTAX_FIX)
+    _check_name(name, "--scenario")
+    where = f"scenario {name!r}"
+    table: dict[str, Any] = {}
+    for item in (i.strip() for i in rest.split(";")):
+        if not item:
+            continue
+        key, eq, value = item.partition("=")
+        key, value = ALIASES.get(key.strip().lower(), key.strip().lower()), value.strip()
+        if not eq or not key or not value:
+            raise ProfileError(where, item, "is not key=value", SYNTAX_FIX)
+        if key == "race":
+            races = table.setdefault("race", [])
+            if value.lower() == "none":
+                races.clear()
+            else:
+                races.append(_race_text(value))
+            continue
+        if key in WEEKDAYS:
+            days = table.setdefault("availability", {})
+            if key in days:
+                raise ProfileError(where, key, "is given twice", "give each override once")
+            days[key] = [] if value.lower() == "none" else [w.strip() for w in value.split(",")]
+            continue
+        if key in table:
+            raise ProfileError(where, key, "is given twice", "give each override once")
+        if key == "strength":
+            low, _, high = value.partition("-")
+            table["strength_min"], table["strength_max"] = _number(low), _number(high or low)
+            table[key] = True
+        elif key in ("sessions_per_week", "weekly_minutes", "strength_min", "strength_max"):
+            table[key] = _number(value)
+        elif key == "days":
+            table[key] = [d.strip().lower() for d in value.split(",")]
+        else:
+            table[key] = value
+    table.pop("strength", None)
+    overrides = "; ".join(i.strip() for i in rest.split(";") if i.strip())
+    return Scenario(name, apply_overrides(base, name, table), overrides)
+
+
+def load_scenarios(path: str | Path, base: Profile) -> list[Scenario]:
+    """[[scenario]] tables from a TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), "", "file not found", "give the path of a scenarios .toml") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), "", f"cannot be read ({exc})", "save it as UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(str(path), "", f"not valid TOML ({exc})", "correct the TOML syntax at that line") from None
+    if set(data) - {"scenario"} or not isinstance(data.get("scenario"), list):
+        raise InputError(str(path), "scenario", "the file must hold [[scenario]] tables and nothing else",
+                         'start each one with [[scenario]] and name = "..."')
+    found = []
+    for i, raw in enumerate(data["scenario"]):
+        if not isinstance(raw, dict):
+            raise InputError(str(path), f"scenario[{i}]", "is not a table", "write each one as [[scenario]]")
+        table = dict(raw)
+        name = table.pop("name", None)
+        if not isinstance(name, str):
+            raise InputError(str(path), f"scenario[{i}].name", "missing", 'add name = "half-first"')
+        _check_name(name, f"{path}: scenario[{i}].name")
+        strength = table.pop("strength", None)
+        if strength is not None:
+            if isinstance(strength, list) and len(strength) == 2:
+                table["strength_min"], table["strength_max"] = strength
+            elif isinstance(strength, list):
+                raise ProfileError(f"scenario {name!r}", "strength", f"{strength!r} is not N or [MIN, MAX]",
+                                   "write strength = 1 or strength = [1, 2]")
+            else:
+                table["strength_min"] = table["strength_max"] = strength
+        if isinstance(table.get("race"), dict):
+            table["race"] = [table["race"]]
+        summary = "; ".join(f"{k}={_show(v)}" for k, v in raw.items() if k != "name")
+        found.append(Scenario(name, apply_overrides(base, name, table), summary))
+    return found
+
+
+def apply_overrides(base: Profile, name: str, table: dict[str, Any]) -> Profile:
+    """The profile with the overrides applied, validated with the profile's reader and bounds."""
+    reader = _Reader(f"scenario {name!r}")
+    for key in table:
+        if key not in KEYS:
+            raise reader.fail(key, "unknown override", "use one of: race, sessions, strength, level, "
+                              "weekly_minutes, start, end, days, mon … sun (see `runcal whatif --help`)")
+    level = reader.choice(table, "runner.level", LEVELS, base.level)
+    rules = base.rules
+    if level != base.level:  # R4/R5 defaults follow the level where the profile kept the old default
+        rules = replace(rules, **{k: v for k, v in LEVEL_DEFAULTS[level].items()
+                                  if getattr(rules, k) == LEVEL_DEFAULTS[base.level][k]})
+    low = reader.integer(table, "rules.strength_min", *RULE_BOUNDS["strength_min"][:2], rules.strength_min,
+                         RULE_BOUNDS["strength_min"][2])
+    high = reader.integer(table, "rules.strength_max", *RULE_BOUNDS["strength_max"][:2],
+                          max(rules.strength_max, low), RULE_BOUNDS["strength_max"][2])
+    if low > high:
+        raise reader.fail("rules.strength_min", f"{low} is above strength_max {high} (R1)",
+                          "make strength_min ≤ strength_max, e.g. strength=1-2")
+    rules = replace(rules, strength_min=low, strength_max=high)
+    races = reader.races(_named(table["race"])) if "race" in table else base.races
+    start = reader.date(table, "plan.start", base.start)
+    if "end" in table:
+        end = reader.date(table, "plan.end", None)
+    elif "race" in table and races:
+        tail = base.end - base.races[-1].date if base.races else dt.timedelta(0)
+        end = races[-1].date + max(tail, dt.timedelta(0))
+    else:
+        end = base.end
+    for i, race in enumerate(races):
+        if race.date < start or race.date > end >= start:
+            where = f"before the plan starts ({start})" if race.date < start else f"after the plan ends ({end})"
+            raise reader.fail(f"race[{i}].date", f"{race.name} on {race.date} is {where}",
+                              "move start/end or the race date")
+    if end < start:
+        raise reader.fail("plan.end", f"{end} is before plan.start {start}", "set end after start")
+    if (end - start).days > MAX_PLAN_WEEKS * 7:
+        raise reader.fail("plan.end", f"the plan would be longer than {MAX_PLAN_WEEKS} weeks",
+                          "plan at most two years at a time")
+    return replace(
+        base,
+        level=level,
+        sessions_per_week=reader.integer(table, "runner.sessions_per_week", 2, 14, base.sessions_per_week),
+        weekly_minutes=reader.integer(table, "runner.weekly_minutes", 20, 1500, base.weekly_minutes, "R6"),
+        start=start,
+        end=end,
+        races=races,
+        availability=_availability(reader, base, table),
+        rules=rules,
+        source=f"{base.source} [scenario {name}]",
+    )
+
+
+def _availability(reader: _Reader, base: Profile, table: dict[str, Any]) -> dict[str, tuple[Window, ...]]:
+    windows = {day: [str(w) for w in base.availability.get(day, ())] for day in WEEKDAYS}
+    if "days" in table:
+        days = table["days"]
+        if not isinstance(days, list) or not all(isinstance(d, str) for d in days):
+            raise reader.fail("days", f"{days!r} is not a list of weekdays", "e.g. days=mon,wed,fri,sun")
+        for day in days:
+            if day not in WEEKDAYS:
+                raise reader.fail("days", f"{day!r} is not a weekday", f"use {', '.join(WEEKDAYS)}")
+            if not windows[day] and day not in table.get("availability", {}):
+                raise reader.fail("days", f"the profile has no availability on {day}",
+                                  f"give its windows too, e.g. {day}=06:00-08:00")
+        windows = {day: (ws if day in days else []) for day, ws in windows.items()}
+    given = table.get("availability", {})
+    if not isinstance(given, dict):
+        raise reader.fail("availability", "must be a table of weekdays",
+                          'e.g. availability = { mon = ["06:00-08:00"] }')
+    reader.unknown(given, "availability")
+    return reader.availability({**windows, **given}, base.durations)
+
+
+def _race_text(text: str) -> dict[str, Any]:
+    """"2027-04-11 marathon A 09:30 Manchester Marathon" → a [[race]] table."""
+    tokens = text.split()
+    race: dict[str, Any] = {"date": tokens[0]}
+    rest = tokens[1:]
+    if rest:
+        race["distance"] = rest.pop(0).lower()
+    if rest and rest[0].upper() in ("A", "B"):
+        race["priority"] = rest.pop(0).upper()
+    if rest and _CLOCK.match(rest[0]):
+        race["start_time"] = rest.pop(0)
+    if rest:
+        race["name"] = " ".join(rest)
+    return race
+
+
+def _named(races: Any) -> Any:
+    """Races without a name are called after their distance ("Marathon"), not "Race N"."""
+    if isinstance(races, dict):
+        races = [races]
+    if not isinstance(races, list):
+        return races
+    return [({"name": DISTANCE_NAMES[r["distance"]], **r} if isinstance(r, dict) and "name" not in r
+             and r.get("distance") in DISTANCE_NAMES else r) for r in races]
+
+
+def _number(text: str) -> int | str:
+    text = text.strip()
+    return int(text) if text.isdigit() else text  # a non-number is left for the reader to reject
+
+
+def _check_name(name: str, where: str) -> None:
+    if not _NAME.match(name):
+        raise InputError(where, "", f"{name!r} is not a usable scenario name", NAME_FIX)
+
+
+def _show(value: Any) -> str:
+    """A TOML scenario's value in the --scenario syntax, for the report."""
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, dict):
+        if "date" in value:  # a race
+            name = [str(value["name"])] if "name" in value else []
+            return " ".join([*(str(v) for k, v in value.items() if k != "name"), *name])
+        return "; ".join(f"{k}={_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+# -- solving -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    scenario: Scenario
+    status: str  # "optimal", "feasible", "no plan" or "invalid"
+    plan: Plan | None = None
+    weeks: tuple[WeekTarget, ...] = ()  # what periodization asked of each week (also without a plan)
+    problem: str = ""  # why there is no plan, in the rules' words
+    rules: tuple[str, ...] = ()  # the rule IDs that block it, when known
+
+
+def solve_scenario(job: tuple[Scenario, tuple[BusyEvent, ...], float]) -> Outcome:
+    """Plan one scenario; a scenario without a plan is an outcome, not an exception."""
+    scenario, busy, time_limit = job
+    try:
+        weeks = week_targets(scenario.profile)
+    except InputError as exc:
+        return Outcome(scenario, "invalid", problem=str(exc))
+    try:
+        plan = make_plan(scenario.profile, busy, time_limit=time_limit)
+    except NoPlanError as exc:
+        return Outcome(scenario, "no plan", weeks=weeks, problem=str(exc), rules=tuple(exc.rules))
+    return Outcome(scenario, plan.status, plan=plan, weeks=plan.weeks)
+
+
+def run_scenarios(scenarios: list[Scenario], time_limit: float, jobs: int | None = None,
+                  busy: tuple[str | Path, ...] = (), all_day: str | None = None) -> list[Outcome]:
+    """Solve every scenario, in parallel when there are cores; outcomes in scenario order.
+
+    Busy time (the profile's busy calendars plus `busy`) is read here, once per scenario's plan
+    window, so an unreadable calendar is bad input before anything is solved."""
+    work = [(s, busy_for(s.profile, busy, all_day), time_limit) for s in scenarios]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(scenarios)))
+    if workers == 1:
+        return [solve_scenario(job) for job in work]
+    # "spawn": fresh interpreters, so no solver thread state is inherited through fork().
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(solve_scenario, work))
+
+
+def write_calendars(outcomes: list[Outcome], out_dir: str | Path, stamp: dt.datetime) -> dict[str, Path]:
+    """Each planned scenario's .ics in `out_dir` as NAME.ics; its calendar name names the scenario."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(out_dir), "", f"cannot create the folder ({exc.strerror or exc})",
+                         "choose another --out-dir") from None
+    written = {}
+    for o in outcomes:
+        if o.plan is not None:
+            path = out_dir / f"{o.scenario.name}.ics"
+            name = f"{calendar_name(o.plan)} (what-if: {o.scenario.name})"
+            write_atomic(path, plan_to_ical(o.plan, stamp, name=name))
+            written[o.scenario.name] = path
+    return written
+
+
+# -- comparing -----------------------------------------------------------------------------------
+
+def summarize(outcome: Outcome, ics: Path | None = None) -> dict[str, Any]:
+    """One scenario as JSON-ready values; the table is drawn from exactly these."""
+    s, plan, weeks = outcome.scenario, outcome.plan, outcome.weeks
+    profile = s.profile
+    row: dict[str, Any] = {
+        "name": s.name,
+        "overrides": s.overrides,
+        "feasible": plan is not None,
+        "status": outcome.status,
+        "problem": outcome.problem or None,
+        "rules": list(outcome.rules),
+        "races": [{"name": r.name, "date": r.date.isoformat(), "distance": r.distance, "priority": r.priority}
+                  for r in profile.races],
+        "plan_start": weeks[0].monday.isoformat() if weeks else None,
+        "plan_weeks": len(weeks) if weeks else None,
+        "weeks_of_preparation": _prep_weeks(profile, weeks) if weeks else None,
+    }
+    empty = dict.fromkeys((
+        "peak_weekly_minutes", "peak_week", "peak_week_start", "long_run_peak_minutes", "strength_total",
+        "strength_per_week", "taper_start", "rest_days_per_week", "objective", "preferences_met",
+        "preferences_total", "preferences", "sessions_planned", "sessions_placed", "dropped", "readiness",
+        "ready"))
+    if plan is None:
+        return {**row, **empty, "ics": None}
+    volume, strength, busy_days = defaultdict(int), defaultdict(int), defaultdict(set)
+    for x in plan.sessions:
+        if x.kind in VOLUME_KINDS:
+            volume[x.week] += x.minutes
+        if x.kind is Kind.STRENGTH:
+            strength[x.week] += 1
+        busy_days[x.week].add(x.start.date())
+    peak_week = max((w.index for w in plan.weeks), key=lambda i: (volume[i], -i))
+    monday = {w.index: w.monday for w in plan.weeks}
+    prefs = preferences_met(plan)
+    readiness = assess(plan)
+    return {
+        **row,
+        "peak_weekly_minutes": volume[peak_week],
+        "peak_week": peak_week,
+        "peak_week_start": monday[peak_week].isoformat(),
+        "long_run_peak_minutes": max((x.minutes for x in plan.sessions if x.kind is Kind.LONG), default=0),
+        "strength_total": sum(strength.values()),
+        "strength_per_week": _span(strength[w.index] for w in plan.weeks),
+        "taper_start": _taper_starts(plan),
+        "rest_days_per_week": _span(7 - len(busy_days[w.index]) for w in plan.weeks),
+        "objective": plan.objective,
+        "preferences_met": sum(m for m, _ in prefs.values()),
+        "preferences_total": sum(t for _, t in prefs.values()),
+        "preferences": {k: {"met": m, "of": t} for k, (m, t) in prefs.items()},
+        "sessions_planned": sum(len(d) for w in plan.weeks for d in w.runs.values())
+        + sum(w.strength for w in plan.weeks),
+        "sessions_placed": sum(1 for x in plan.sessions if x.kind is not Kind.RACE),
+        "dropped": list(getattr(plan, "dropped", ())),
+        "readiness": [r.as_dict() for r in readiness],
+        "ready": all(r.ready for r in readiness) if readiness else None,
+        "ics": str(ics) if ics else None,
+    }
+
+
+def preferences_met(plan: Plan) -> dict[str, tuple[int, int]]:
+    """Each soft preference of RULES.md, counted on the plan: (times met, times it applied)."""
+    p, prefs = plan.profile, plan.profile.preferences
+    sessions = sorted((x for x in plan.sessions if x.kind is not Kind.RACE), key=lambda x: x.start)
+    on_time = sum(abs(x.start.hour * 60 + x.start.minute
+                      - (prefs.strength_time if x.kind is Kind.STRENGTH else prefs.run_time)) < 60 for x in sessions)
+    longs = [x for x in sessions if x.kind is Kind.LONG]
+    long_day = sum(x.start.weekday() == WEEKDAYS.index(p.long_run_day) for x in longs)
+    gaps = []
+    for group in ((Kind.STRENGTH,), (Kind.LONG, Kind.QUALITY)):
+        same = [x for x in sessions if x.kind in group]
+        gaps += [b.start - a.end >= PREFER_GAP for a, b in zip(same, same[1:])]
+    days = [d for w in plan.weeks for d in w.days]
+    trained = {x.start.date() for x in plan.sessions}
+    spread = [not (a in trained and b in trained) for a, b in zip(days, days[1:])]
+    return {
+        "time_of_day": (on_time, len(sessions)),
+        "long_run_day": (long_day, len(longs)),
+        "recovery_48h": (sum(gaps), len(gaps)),
+        "no_back_to_back_days": (sum(spread), len(spread)),
+    }
+
+
+def _prep_weeks(profile: Profile, weeks: tuple[WeekTarget, ...]) -> int:
+    """Weeks up to and including the goal race (the last A race, else the last race)."""
+    goal = (profile.a_races or profile.races)
+    if not goal:
+        return len(weeks)
+    return next(w.index for w in weeks if w.monday <= goal[-1].date < w.monday + dt.timedelta(days=7))
+
+
+def _taper_starts(plan: Plan) -> list[str]:
+    starts = []
+    for i, week in enumerate(plan.weeks):
+        if week.period == "taper" and (i == 0 or plan.weeks[i - 1].period != "taper"):
+            starts.append(week.monday.isoformat())
+    return starts
+
+
+def _span(values) -> list[int]:
+    values = list(values)
+    return [min(values), max(values)] if values else [0, 0]
+
+
+# -- output -------------------------------------------------------------------------------------
+
+ROWS = (
+    ("plan", lambda r: {"optimal": "optimal", "feasible": "feasible (time limit)"}.get(r["status"], "NO PLAN")
+     if r["feasible"] or r["status"] == "no plan" else "INVALID"),
+    ("races", lambda r: ", ".join(f"{x['distance']} {x['priority']} {x['date']}" for x in r["races"]) or "none"),
+    ("weeks of preparation", lambda r: _or_dash(r["weeks_of_preparation"])),
+    ("peak run min/week", lambda r: None if r["peak_weekly_minutes"] is None
+     else f"{r['peak_weekly_minutes']} (week {r['peak_week']})"),
+    ("long-run peak min", lambda r: _or_dash(r["long_run_peak_minutes"])),
+    ("strength sessions", lambda r: None if r["strength_total"] is None
+     else f"{r['strength_total']} ({_range(r['strength_per_week'])}/week)"),
+    ("taper starts", lambda r: None if not r["taper_start"] else ", ".join(r["taper_start"])),
+    ("rest days/week", lambda r: None if r["rest_days_per_week"] is None else _range(r["rest_days_per_week"])),
+    ("sessions placed", lambda r: None if r["sessions_placed"] is None
+     else f"{r['sessions_placed']}/{r['sessions_planned']}"),
+    ("objective", lambda r: _or_dash(r["objective"])),
+    ("preferences met", lambda r: None if r["preferences_met"] is None
+     else f"{r['preferences_met']}/{r['preferences_total']}"),
+    ("ready", lambda r: None if r["ready"] is None else "yes" if r["ready"] else "NOT READY"),
+)
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    """Scenarios side by side (one column each), then what each row's numbers need said in words."""
+    cells = [[label] + [_or_dash(fn(r)) for r in rows] for label, fn in ROWS]
+    header = [""] + [r["name"] for r in rows]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [header, *cells]]
+    notes = []
+    for r in rows:
+        what = r["overrides"] or "the profile as given"
+        notes.append(f"{r['name']}: {what}")
+        if r["problem"]:
+            notes.append(f"  {'no plan' if r['status'] == 'no plan' else 'invalid'}: {r['problem']}")
+        for dropped in r["dropped"] or []:
+            notes.append(f"  dropped: {dropped}")
+        for ready in r["readiness"] or []:
+            notes.append(f"  {ready['summary']}")
+        if r["ics"]:
+            notes.append(f"  wrote {r['ics']}")
+    return "\n".join(lines + [""] + notes)
+
+
+def format_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps({"scenarios": rows}, indent=2, ensure_ascii=False)
+
+
+def _range(span: list[int]) -> str:
+    return str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"
+
+
+def _or_dash(value: Any) -> str:
+    return "—" if value is None else str(value)
