@@ -101,6 +101,22 @@ class Variables:
     rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
     objective: cp_model.LinearExprT = 0  # the weighted soft preferences, as minimised
 
+    explain: bool = False  # guard every hard constraint by a literal per (rule, week), for explanations
+    groups: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+
+    def hard(self, model: cp_model.CpModel, constraint: cp_model.BoundedLinearExpression, rule: str, week: int,
+             *enforce: cp_model.LiteralT) -> None:
+        """Add a hard constraint of `rule`, attributed to plan week `week` (issue: explain "no plan")."""
+        literals = list(enforce)
+        if self.explain:
+            key = (rule, week)
+            if key not in self.groups:
+                self.groups[key] = model.new_bool_var(f"{rule}(week={week})")
+            literals.append(self.groups[key])
+        added = model.add(constraint)
+        if literals:
+            added.only_enforce_if(literals)
+
     def options(self, day: int, kinds: Iterable[Kind]) -> list[Option]:
         wanted = set(kinds)
         return [o for o in self.by_day.get(day, ()) if o.kind in wanted]
@@ -150,8 +166,8 @@ def session_options(inst: Instance) -> list[Option]:
     return options
 
 
-def new_variables(inst: Instance, model: cp_model.CpModel) -> Variables:
-    v = Variables()
+def new_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False) -> Variables:
+    v = Variables(explain=explain)
     for o in session_options(inst):
         moment = inst.timeline.moment(o.start)
         v.x[o] = model.new_bool_var(f"{o.kind.value}[{moment:%Y-%m-%d %H:%M}]")
@@ -201,11 +217,11 @@ def r1_strength_per_week(inst: Instance, model: cp_model.CpModel, v: Variables) 
     for week in inst.weeks:
         lits = [v.x[o] for d in _week_days(inst, week) for o in v.options(d, [Kind.STRENGTH])]
         done = h.done.get((week.index, Kind.STRENGTH), 0)
-        model.add(sum(lits) + done <= max(week.strength, done)).with_name(f"R1_max(week={week.index})")
+        v.hard(model, sum(lits) + done <= max(week.strength, done), "R1", week.index)
         floor = min(low, week.strength) if _flexible(inst, week) else week.strength
         # A strength session the runner missed still counts towards the week's minimum: the plan held it.
         floor -= done + h.missed_strength.get(week.index, 0)
-        model.add(sum(lits) >= floor).with_name(f"R1_min(week={week.index})")
+        v.hard(model, sum(lits) >= floor, "R1", week.index)
     return []
 
 
@@ -220,12 +236,12 @@ def r2_replace_dont_add(inst: Instance, model: cp_model.CpModel, v: Variables) -
             lits = [v.x[o] for d in days for o in v.options(d, [kind])]
             wanted = max(0, len(week.runs[kind]) - inst.history.done.get((week.index, kind), 0))
             if _flexible(inst, week):
-                model.add(sum(lits) <= wanted).with_name(f"runs(week={week.index},{kind.value})")
+                v.hard(model, sum(lits) <= wanted, "runs", week.index)
             else:
-                model.add(sum(lits) == wanted).with_name(f"runs(week={week.index},{kind.value})")
+                v.hard(model, sum(lits) == wanted, "runs", week.index)
         fixed = sum(len(_fixed_on(inst, d)) for d in days)
         every = [v.x[o] for d in days for o in v.by_day.get(d, ())]
-        model.add(sum(every) + fixed <= spw).with_name(f"R2(week={week.index})")
+        v.hard(model, sum(every) + fixed <= spw, "R2", week.index)
     return []
 
 
@@ -235,9 +251,10 @@ def one_run_and_one_strength_a_day(inst: Instance, model: cp_model.CpModel, v: V
     for day in v.by_day:
         fixed = _fixed_on(inst, day)
         runs = [v.x[o] for o in v.options(day, RUN_KINDS)]
-        model.add(sum(runs) <= (0 if any(f.kind.is_run for f in fixed) else 1))
+        v.hard(model, sum(runs) <= (0 if any(f.kind.is_run for f in fixed) else 1), "one a day", day // 7 + 1)
         strength = [v.x[o] for o in v.options(day, [Kind.STRENGTH])]
-        model.add(sum(strength) <= (0 if any(f.kind is Kind.STRENGTH for f in fixed) else 1))
+        v.hard(model, sum(strength) <= (0 if any(f.kind is Kind.STRENGTH for f in fixed) else 1), "one a day",
+               day // 7 + 1)
     return []
 
 
@@ -252,7 +269,7 @@ def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -
                 clashing = [v.x[r] for r in v.options(other, RUN_KINDS)
                             if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)]
                 if clashing:
-                    model.add(v.x[s] + sum(clashing) <= 1).with_name(f"R3({v.x[s].name})")
+                    v.hard(model, v.x[s] + sum(clashing) <= 1, "R3", day // 7 + 1)
     for f in inst.fixed:
         kinds = [Kind.STRENGTH] if f.kind.is_run else list(RUN_KINDS)
         _forbid_near(inst, model, v, f, kinds, R3_GAP_MINUTES, "R3")
@@ -277,7 +294,7 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                     later = v.options(day + ahead, group)
                     hard = [v.x[b] for b in later if _clash(a.start, a.end, b.start, b.end, hours * 60)]
                     if hard:
-                        model.add(v.x[a] + sum(hard) <= 1).with_name(f"R4({v.x[a].name})")
+                        v.hard(model, v.x[a] + sum(hard) <= 1, "R4", day // 7 + 1)
                     soft = [v.x[b] for b in later if _clash(a.start, a.end, b.start, b.end, PREFER_GAP_MINUTES)
                             and not _clash(a.start, a.end, b.start, b.end, hours * 60)]
                     if soft and weight:
@@ -307,8 +324,8 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
             model.add(sum(v.x[o] for o in v.options(day, group)) + rest <= 1)
         model.add(sum(lits) + rest >= 1)
     for week in inst.weeks:
-        model.add(sum(v.rest[d] for d in _week_days(inst, week)) >= inst.profile.rules.rest_days_min
-                  ).with_name(f"R5(week={week.index})")
+        v.hard(model, sum(v.rest[d] for d in _week_days(inst, week)) >= inst.profile.rules.rest_days_min, "R5",
+               week.index)
     return []
 
 
@@ -334,27 +351,27 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         if _in_past(inst, week):  # what was done was done: only later weeks answer to it
             volumes.append(volume)
             continue
-        model.add(volume <= week.volume_cap).with_name(f"R6_cap(week={i})")
+        v.hard(model, volume <= week.volume_cap, "R6", i)
         if all(isinstance(x, int) for x in volumes):  # the weeks before are over: a known allowance
             # A re-plan late in a week may find more already run than the allowance: then no more.
             allowance = max(allowed_volume(volumes, rules.ramp_pct), inst.history.done_minutes.get(i, 0))
-            model.add(volume <= allowance).with_name(f"R6_ramp(week={i})")
+            v.hard(model, volume <= allowance, "R6", i)
             volumes.append(volume)
             continue
         within = model.new_bool_var(f"r6_within_ramp(week={i})")
-        model.add(100 * volume <= (100 + rules.ramp_pct) * volumes[-1]).with_name(f"R6_ramp(week={i})").only_enforce_if(within)
+        v.hard(model, 100 * volume <= (100 + rules.ramp_pct) * volumes[-1], "R6", i, within)
         if len(volumes) >= 2:
-            model.add(10 * volumes[-1] <= 8 * volumes[-2]).only_enforce_if(~within)
-            model.add(volume <= volumes[-2]).only_enforce_if(~within)
+            v.hard(model, 10 * volumes[-1] <= 8 * volumes[-2], "R6", i, ~within)
+            v.hard(model, volume <= volumes[-2], "R6", i, ~within)
         else:
             model.add(within == 1)
         volumes.append(volume)
     if rules.cutback_every:
-        _cutback_windows(inst, model, volumes, rules.cutback_every)
+        _cutback_windows(inst, model, v, volumes, rules.cutback_every)
     return []
 
 
-def _cutback_windows(inst: Instance, model: cp_model.CpModel, volumes: list, every: int) -> None:
+def _cutback_windows(inst: Instance, model: cp_model.CpModel, v: Variables, volumes: list, every: int) -> None:
     exempt = {w.index for w in inst.weeks if w.races or w.period == "taper"}
     reduced = {}
     for week in inst.weeks:
@@ -366,7 +383,7 @@ def _cutback_windows(inst: Instance, model: cp_model.CpModel, volumes: list, eve
     for first in range(1, len(inst.weeks) - every + 2):
         window = range(first, first + every)
         if not exempt.intersection(window) and not past.issuperset(window):
-            model.add(sum(reduced[i] for i in window) >= 1).with_name(f"R6_cutback(weeks={first}-{first + every - 1})")
+            v.hard(model, sum(reduced[i] for i in window) >= 1, "R6", first + every - 1)
 
 
 def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
@@ -380,7 +397,7 @@ def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -
         for offset in range(-free, 2):
             day = (race.date - first).days + offset
             for o in v.options(day, [Kind.STRENGTH]):
-                model.add(v.x[o] == 0).with_name(f"R8({race.name},{v.x[o].name})")
+                v.hard(model, v.x[o] == 0, "R8", o.day // 7 + 1)
     return []
 
 
@@ -401,10 +418,9 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
         for k in range(rules.taper_weeks):
             t = r - rules.taper_weeks + k
             if t >= segment and not _in_past(inst, inst.weeks[t]):
-                model.add(100 * week_volume(inst, v, inst.weeks[t]) <= rules.taper_pct[k] * peak
-                          ).with_name(f"R8_taper(week={t + 1})")
+                v.hard(model, 100 * week_volume(inst, v, inst.weeks[t]) <= rules.taper_pct[k] * peak, "R8", t + 1)
         if not _in_past(inst, week):
-            model.add(100 * week_volume(inst, v, week) <= rules.taper_pct[-1] * peak).with_name(f"R8_race_week(week={r + 1})")
+            v.hard(model, 100 * week_volume(inst, v, week) <= rules.taper_pct[-1] * peak, "R8", r + 1)
         segment = r + 1
 
 
@@ -415,7 +431,7 @@ def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) 
     span = inst.profile.rules.max_consecutive_days + 1
     days = sorted(v.rest)
     for i in range(len(days) - span + 1):
-        model.add(sum(v.rest[d] for d in days[i:i + span]) >= 1).with_name(f"R10({inst.days[days[i]]})")
+        v.hard(model, sum(v.rest[d] for d in days[i:i + span]) >= 1, "R10", days[i + span - 1] // 7 + 1)
     return []
 
 
@@ -427,7 +443,7 @@ def availability(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
         for day in range(max(0, b.start // 1440 - 1), b.end // 1440 + 2):
             for o in v.by_day.get(day, ()):
                 if o.start < b.end + buffer and b.start - buffer < o.end:
-                    model.add(v.x[o] == 0).with_name(f"busy({b.label},{v.x[o].name})")
+                    v.hard(model, v.x[o] == 0, "busy", o.day // 7 + 1)
     return []
 
 
@@ -437,7 +453,7 @@ def _forbid_near(inst: Instance, model: cp_model.CpModel, v: Variables, f: Fixed
     for other in range(day - 3, day + 4):
         for o in v.options(other, kinds):
             if _clash(f.start, f.end, o.start, o.end, gap):
-                model.add(v.x[o] == 0).with_name(f"{rule}({f.label},{v.x[o].name})")
+                v.hard(model, v.x[o] == 0, rule, o.day // 7 + 1)
 
 
 # --- soft preferences ---------------------------------------------------------------------------
@@ -507,9 +523,9 @@ def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables
 SOFT_RULES: tuple[Rule, ...] = (place_planned_sessions, prefer_times_of_day, prefer_long_run_day, prefer_spread)
 
 
-def build_model(inst: Instance) -> tuple[cp_model.CpModel, Variables]:
+def build_model(inst: Instance, explain: bool = False) -> tuple[cp_model.CpModel, Variables]:
     model = cp_model.CpModel()
-    v = new_variables(inst, model)
+    v = new_variables(inst, model, explain)
     terms: Terms = []
     for rule in HARD_RULES + SOFT_RULES:
         terms += rule(inst, model, v)

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from .describe import describe
 from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import NoPlanError
+from .explain import explain, precheck
 from .busy import BusyEvent, read_busy
 from .model import FixedSession, Instance, Variables, build_instance, build_model
 from .periodization import plan_start, week_targets
@@ -26,6 +27,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     """Plan the profile. One worker by default: CP-SAT is then deterministic, so the same inputs
     give the same plan (and a byte-identical .ics)."""
     weeks = week_targets(profile)
+    precheck(profile, weeks)
     inst = build_instance(profile, weeks, busy)
     began = time.perf_counter()
     model, v = build_model(inst)
@@ -33,8 +35,11 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     solver = solver_for(time_limit, workers)
     status = solver.solve(model)
     solved = time.perf_counter()
+    if status == cp_model.INFEASIBLE:
+        raise explain(profile, busy)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanError(_no_plan_message(inst, solver.status_name(status)))
+        raise NoPlanError(f"No plan found within the time limit (solver status {solver.status_name(status)}). "
+                          "Fix: raise --time-limit or shorten the plan.")
     sessions = extract(inst, v, solver)
     return Plan(
         profile=profile,
@@ -120,12 +125,3 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
                 notes.append(f"week {week.index} ({week.monday}): {missing} {what}{'s' if missing > 1 else ''} left out — "
                              "busy time and the rules (R3, R4, R5) leave no place for it")
     return tuple(notes)
-
-
-def _no_plan_message(inst: Instance, status: str) -> str:
-    if status != "INFEASIBLE":
-        return (f"No plan found within the time limit (solver status {status}). "
-                "Fix: raise --time-limit or shorten the plan.")
-    return ("No plan exists: the hard rules (R1–R10) and your availability cannot all hold together. "
-            "Fix: add availability windows, lower sessions_per_week or rules.strength_max, "
-            "or lower rules.rest_days_min.")

@@ -103,7 +103,7 @@ def test_no_plan_exists_is_exit_1(runner, tmp_path):
     out = tmp_path / "plan.ics"
     result = runner.invoke(main, ["plan", str(profile), "-o", str(out), "--now", NOW])
     assert result.exit_code == 1, result.output
-    assert result.output.startswith("Error: No plan exists")
+    assert result.output.startswith("Error: No plan: ") and "R5" in result.output and "Fix:" in result.output
     assert not out.exists()
 
 

@@ -1,0 +1,205 @@
+"""When no plan exists: which rules collide, in their own words, and the smallest change that helps.
+
+Every hard constraint is guarded by a literal per (rule, week) (`Variables.hard`). Solving with
+those literals as assumptions gives CP-SAT's sufficient set for infeasibility; a deletion filter
+shrinks it to a minimal one, so every item of the message is really needed. Then each input
+the profile may change is relaxed alone, and the relaxations that give a plan are suggested.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .busy import BusyEvent
+from .domain import WEEKDAYS, Profile, Window, WeekTarget
+from .errors import NoPlanError
+from .model import build_instance, build_model
+from .periodization import week_targets
+
+RELAX_TIME_LIMIT = 10.0
+Group = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    rules: frozenset[str]  # the core's rule IDs it can help with
+    advice: str
+    apply: Callable[[Profile], Profile]
+
+
+def precheck(profile: Profile, weeks: tuple[WeekTarget, ...]) -> None:
+    """Cheap checks before solving, each with its own message."""
+    taper = profile.rules.taper_weeks
+    for race in profile.a_races:
+        week = next(w for w in weeks if w.monday <= race.date < w.monday + dt.timedelta(days=7))
+        if week.index <= taper:
+            raise NoPlanError(
+                f"No plan: R8 needs {taper} taper week(s) before {race.name} on {race.date}, but the race is in "
+                f"plan week {week.index}. Fix: start the plan earlier (plan.start) or set rules.taper_weeks to "
+                f"{max(1, week.index - 1)}." if week.index > 1 else
+                f"No plan: {race.name} on {race.date} falls in the plan's first week; R6 and R8 need weeks to build "
+                "and taper. Fix: start the plan earlier (plan.start).", ("R8",))
+
+
+def minimal_conflict(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> list[Group]:
+    """A minimal set of (rule, week) groups that cannot hold together (empty if none is found)."""
+    inst = build_instance(profile, week_targets(profile), busy)
+    model, v = build_model(inst, explain=True)
+    model.clear_objective()
+    keys = sorted(v.groups)
+    core = _core(model, v.groups, keys)
+    if core is None:
+        return []
+    for group in list(core):  # deletion filter: drop every item the conflict does not need
+        if group not in core:
+            continue
+        trial = [g for g in core if g != group]
+        smaller = _core(model, v.groups, trial)
+        if smaller is not None:
+            core = smaller
+    return core
+
+
+def _core(model: cp_model.CpModel, groups: dict[Group, cp_model.IntVar], keys: list[Group]) -> list[Group] | None:
+    model.clear_assumptions()
+    model.add_assumptions([groups[k] for k in keys])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # sufficient_assumptions_for_infeasibility needs a single worker
+    solver.parameters.max_time_in_seconds = RELAX_TIME_LIMIT
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        return None
+    index = {groups[k].index: k for k in keys}
+    return sorted(index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in index)
+
+
+def explain(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> NoPlanError:
+    """The NoPlanError to raise: the conflict in words, with the relaxations that make a plan."""
+    weeks = week_targets(profile)
+    core = minimal_conflict(profile, busy)
+    if not core:
+        return NoPlanError("No plan exists: the hard rules (R1–R10) and your availability cannot all hold "
+                           "together. Fix: add availability windows or lower sessions_per_week.")
+    rules = tuple(dict.fromkeys(rule for rule, _ in core))
+    week = weeks[min(w for _, w in core) - 1]
+    fixes = suggestions(profile, busy, set(rules))
+    fix = f" Fix: {', or '.join(fixes)}." if fixes else " No single change of the profile fixes it."
+    return NoPlanError(f"No plan: {describe_conflict(profile, week, core)}.{fix}", rules)
+
+
+def describe_conflict(profile: Profile, week: WeekTarget, core: list[Group]) -> str:
+    days = [d for d in WEEKDAYS if profile.availability.get(d)]
+    windows = sum(len(profile.availability[d]) for d in days)
+    runs = sum(len(d) for d in week.runs.values())
+    needs = [PHRASES[rule](profile, week) for rule in dict.fromkeys(r for r, _ in core)]
+    weeks = sorted({w for _, w in core})
+    where = f"in week {week.index} ({week.monday})" if len(weeks) == 1 else \
+        f"in weeks {', '.join(map(str, weeks))} (from {week.monday})"
+    return (f"{where} your availability has {windows} window{'s' * (windows != 1)} on {len(days)} "
+            f"day{'s' * (len(days) != 1)}, but {_join(needs)}; the week holds {runs} run{'s' * (runs != 1)} "
+            f"and {week.strength} strength session{'s' * (week.strength != 1)}")
+
+
+PHRASES: dict[str, Callable[[Profile, WeekTarget], str]] = {
+    "R1": lambda p, w: f"R1 needs {w.strength} strength session{'s' * (w.strength != 1)} a week",
+    "runs": lambda p, w: f"you asked for {p.sessions_per_week} sessions a week (sessions_per_week), "
+                         f"{sum(len(d) for d in w.runs.values())} of them runs",
+    "R2": lambda p, w: f"R2 allows at most {p.sessions_per_week} sessions in all",
+    "one a day": lambda p, w: "a day holds at most one run and one strength session (R3)",
+    "R3": lambda p, w: "R3 needs 8 h between a run and strength on the same or neighbouring days",
+    "R4": lambda p, w: f"R4 needs {p.rules.recovery_hours} h between two hard runs or two strength sessions",
+    "R5": lambda p, w: f"R5 needs {p.rules.rest_days_min} rest day{'s' * (p.rules.rest_days_min != 1)}",
+    "R6": lambda p, w: f"R6 caps the week's running at {w.volume_cap} min",
+    "R8": lambda p, w: f"R8 keeps strength off the {p.rules.race_strength_free_days} days before a race and the "
+                       "day after, and tapers the volume",
+    "R10": lambda p, w: f"R10 allows at most {p.rules.max_consecutive_days} training days in a row",
+    "busy": lambda p, w: "your busy calendar blocks some of those windows",
+}
+
+
+def suggestions(profile: Profile, busy: tuple[BusyEvent, ...], rules: set[str], most: int = 3) -> list[str]:
+    """Relaxations that alone give a plan: parameter changes first, then one more window."""
+    found, windows = [], []
+    for r in relaxations(profile):
+        window = r.advice.startswith("add a window")
+        if not r.rules & rules or len(found) >= most or (window and len(windows) >= 3):
+            continue
+        if _feasible(r.apply(profile), busy):
+            (windows if window else found).append(r.advice.removeprefix("add a window on ").replace("(e.g. ", "").rstrip(")"))
+    if windows:
+        found.append(f"add a window on {_join(windows, 'or')}")
+    return found
+
+
+def relaxations(profile: Profile) -> list[Relaxation]:
+    """Each input the profile may change, relaxed alone by one step, smallest change first."""
+    p, r = profile, profile.rules
+    found = []
+
+    def rule(**changes) -> Callable[[Profile], Profile]:
+        return lambda q: dataclasses.replace(q, rules=dataclasses.replace(q.rules, **changes))
+
+    if r.rest_days_min > 1:
+        found.append(Relaxation(frozenset({"R5", "R10"}), f"lower rules.rest_days_min to {r.rest_days_min - 1}",
+                                rule(rest_days_min=r.rest_days_min - 1)))
+    if r.strength_max > r.strength_min:
+        found.append(Relaxation(frozenset({"R1", "R3", "R4", "R2"}), f"lower rules.strength_max to {r.strength_max - 1}",
+                                rule(strength_max=r.strength_max - 1)))
+    if r.recovery_hours > 24:
+        found.append(Relaxation(frozenset({"R4"}), "lower rules.recovery_hours to 24", rule(recovery_hours=24)))
+    if r.max_consecutive_days < 6:
+        found.append(Relaxation(frozenset({"R10"}), f"raise rules.max_consecutive_days to {r.max_consecutive_days + 1}",
+                                rule(max_consecutive_days=r.max_consecutive_days + 1)))
+    if r.race_strength_free_days > 1:
+        found.append(Relaxation(frozenset({"R8"}), f"lower rules.race_strength_free_days to {r.race_strength_free_days - 1}",
+                                rule(race_strength_free_days=r.race_strength_free_days - 1)))
+    if p.sessions_per_week > 2:
+        found.append(Relaxation(frozenset({"runs", "R2", "R3", "R4", "R5", "R10", "one a day", "busy"}),
+                                f"lower sessions_per_week to {p.sessions_per_week - 1}",
+                                lambda q: dataclasses.replace(q, sessions_per_week=q.sessions_per_week - 1)))
+    for day in WEEKDAYS:
+        window = _free_window(p.availability.get(day, ()))
+        if window is not None:
+            found.append(Relaxation(frozenset({"R1", "R2", "R3", "R4", "R5", "R10", "runs", "one a day", "busy"}),
+                                    f"add a window on {day} (e.g. {window})", _with_window(day, window)))
+    if r.strength_min > 1:
+        found.append(Relaxation(frozenset({"R1"}), "lower rules.strength_min to 1", rule(strength_min=1)))
+    return found
+
+
+def _free_window(windows: tuple[Window, ...]) -> Window | None:
+    for candidate in (Window(18 * 60, 21 * 60), Window(6 * 60, 8 * 60), Window(12 * 60, 14 * 60)):
+        if all(candidate.end <= w.start or w.end <= candidate.start for w in windows):
+            return candidate
+    return None
+
+
+def _with_window(day: str, window: Window) -> Callable[[Profile], Profile]:
+    def apply(q: Profile) -> Profile:
+        availability = dict(q.availability)
+        availability[day] = tuple(sorted(availability.get(day, ()) + (window,)))
+        return dataclasses.replace(q, availability=availability)
+    return apply
+
+
+def _feasible(profile: Profile, busy: tuple[BusyEvent, ...]) -> bool:
+    try:
+        weeks = week_targets(profile)
+        precheck(profile, weeks)
+    except NoPlanError:
+        return False
+    model, _ = build_model(build_instance(profile, weeks, busy))
+    model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = RELAX_TIME_LIMIT
+    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _join(items: list[str], word: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
