@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from icalendar import Calendar
 
 from .busy import BusyEvent
-from .domain import WEEKDAYS, Kind, Profile, Race
+from .domain import PERIODS, WEEKDAYS, Kind, Profile, Race
 from .errors import CalendarError, ProfileError
+from .prescriptions import load_step, prescription
 from .profile import profile_from_json
 
 UTC = dt.timezone.utc
@@ -61,6 +62,10 @@ class Entry:
     end: dt.datetime  # UTC
     local_start: dt.datetime
     local_end: dt.datetime
+    props: tuple[tuple[str, str], ...] = ()  # SUMMARY, DESCRIPTION and X-RUNCAL-* text, for R7
+
+    def prop(self, name: str) -> str | None:
+        return dict(self.props).get(name)
 
     @property
     def label(self) -> str:
@@ -250,7 +255,11 @@ def _entry(event, zone: ZoneInfo, source: str) -> Entry:
     if end < start:
         raise CalendarError(source, f"{name} DTEND", "is before DTSTART", "make the event end after it starts")
     kind = _kind(event, source, name)
-    return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone))
+    props = tuple((k, str(event[k])) for k in R7_PROPS if k in event)
+    return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone), props)
+
+
+R7_PROPS = ("SUMMARY", "DESCRIPTION", "X-RUNCAL-TEMPLATE", "X-RUNCAL-RX-PERIOD", "X-RUNCAL-LOAD-STEP", "X-RUNCAL-PERIOD")
 
 
 def _moment(event, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.datetime | None:
@@ -482,6 +491,38 @@ def r6_strength_intro(plan: PlanFile) -> list[Violation]:
     return _report("R6", found)
 
 
+def r7_prescription(plan: PlanFile) -> list[Violation]:
+    """R7 (hard, a table lookup): "Repetitions, sets, volume and load will be dependent on level, type
+    of strength required and period of training particularly if in preparation for a race".
+
+    Each strength session names its table cell (template A/B, period) and carries exactly that
+    cell's title, exercises and load step; the load step rises by at most one a week (R6), and a
+    taper week's strength sits below the peak's load (R8: strength to maintenance)."""
+    p, found, last = plan.profile, [], None
+    for s in plan.sessions:
+        if s.kind is not Kind.STRENGTH:
+            continue
+        template, period = s.prop("X-RUNCAL-TEMPLATE"), s.prop("X-RUNCAL-RX-PERIOD")
+        if template not in ("A", "B") or period not in PERIODS:
+            found.append((s.key, f"{s} names no prescription (X-RUNCAL-TEMPLATE/X-RUNCAL-RX-PERIOD); "
+                                 "every strength session takes one from the R7 table"))
+            continue
+        rx = prescription(p.level, p.strength_type, period, template)
+        if s.prop("SUMMARY") != rx.title() or not (s.prop("DESCRIPTION") or "").startswith(rx.description()):
+            found.append((s.key, f"{s} does not hold the table's {p.level}/{p.strength_type}/{period} "
+                                 f"template {template}: expected \"{rx.title()}\""))
+        if s.prop("X-RUNCAL-LOAD-STEP") != str(rx.step):
+            found.append((s.key, f"{s} states load step {s.prop('X-RUNCAL-LOAD-STEP')}; the table's is {rx.step}"))
+        week = plan.week_of(s.day)
+        if last and rx.step - last[1] > week - last[0]:
+            found.append((s.key, f"{s} jumps to load step {rx.step} from step {last[1]} in week {last[0]}; "
+                                 "R6 allows one step a week"))
+        if week in plan.taper_weeks and rx.step >= load_step(p.level, p.strength_type, "peak"):
+            found.append((s.key, f"{s} is in a taper week at the peak's load step {rx.step}; R8 asks for maintenance"))
+        last = (week, rx.step)
+    return _report("R7", found)
+
+
 def r8_race_preparation(plan: PlanFile) -> list[Violation]:
     """R8 (hard): "Repetitions, sets, volume and load will be dependent on level, type of strength
     required and period of training particularly if in preparation for a race".
@@ -616,6 +657,7 @@ CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     r6_ramp,
     r6_cutback,
     r6_strength_intro,
+    r7_prescription,
     r8_race_preparation,
     r10_consecutive_days,
     availability,

@@ -252,7 +252,8 @@ def _availability(reader: _Reader, base: Profile, table: dict[str, Any]) -> dict
 
 
 def _race_text(text: str) -> dict[str, Any]:
-    """"2027-04-11 marathon A 09:30 Manchester Marathon" → a [[race]] table."""
+    """"2027-04-11 marathon A 09:30 Manchester Marathon" → a [[race]] table (DATE DISTANCE [A|B], then
+    the name and an optional HH:MM start time in either order)."""
     tokens = text.split()
     race: dict[str, Any] = {"date": tokens[0]}
     rest = tokens[1:]
@@ -260,8 +261,10 @@ def _race_text(text: str) -> dict[str, Any]:
         race["distance"] = rest.pop(0).lower()
     if rest and rest[0].upper() in ("A", "B"):
         race["priority"] = rest.pop(0).upper()
-    if rest and _CLOCK.match(rest[0]):
-        race["start_time"] = rest.pop(0)
+    clock = next((t for t in rest if _CLOCK.match(t)), None)  # the start time may follow the name
+    if clock:
+        race["start_time"] = clock
+        rest.remove(clock)
     if rest:
         race["name"] = " ".join(rest)
     return race

@@ -24,6 +24,7 @@ from solver.check import (
 )
 from solver.domain import WEEKDAYS, Kind
 from solver.errors import CalendarError
+from solver.prescriptions import prescription
 from solver.profile import parse_profile, profile_json
 
 TZ = "Europe/London"
@@ -73,12 +74,17 @@ def ev(kind: str | None, start: str, minutes: int, *, tz: str = TZ, summary: str
     else:
         when = [f"DTSTART;TZID={tz}:{begin:%Y%m%dT%H%M%S}", f"DTEND;TZID={tz}:{end:%Y%m%dT%H%M%S}"]
     label = kind or "session"
+    rx = RX if kind == "strength" and summary is None else None
     lines = ["BEGIN:VEVENT", f"UID:{label}-{begin:%Y%m%dT%H%M}@test", "DTSTAMP:20270101T000000Z", *when,
-             f"SUMMARY:{summary or label.title()}",
+             f"SUMMARY:{rx.title() if rx else summary or label.title()}",
              f"CATEGORIES:{categories or CATEGORY.get(kind, 'Running')}",
              f"STATUS:{status}"]
     if kind:
         lines.append(f"X-RUNCAL-KIND:{kind}")
+    if rx:  # a strength session carries its R7 prescription, as `runcal plan` writes it
+        description = rx.description().replace("\n", "\\n").replace(",", "\\,")
+        lines += [f"DESCRIPTION:{description}", "X-RUNCAL-TEMPLATE:A", "X-RUNCAL-RX-PERIOD:base",
+                  f"X-RUNCAL-LOAD-STEP:{rx.step}"]
     return "\r\n".join([*lines, "END:VEVENT"])
 
 
@@ -105,6 +111,7 @@ def week(monday: dt.date, easy: int | None = 30, quality: int | None = 40, long:
 
 
 CATEGORY = {"strength": "Strength", "race": "Race"}
+RX = prescription("intermediate", "strength", "base", "A")
 BASE = [*week(WEEK1), *week(WEEK2)]
 
 
@@ -133,7 +140,7 @@ def test_component_order_does_not_matter():
 def test_every_check_names_its_rule_and_source_sentence():
     for check in CHECKS:
         doc = check.__doc__ or ""
-        assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R8", "R10", "Availability", "Plan"}, check
+        assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R10", "Availability", "Plan"}, check
         assert '"' in doc or check.__name__ == "plan_window", f"{check.__name__} quotes no source sentence"
 
 
@@ -144,7 +151,8 @@ def test_checker_does_not_import_the_model():
     absolute = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.level}
     absolute |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
     # busy: reading the runner's own calendars is input, not model building.
-    assert relative <= {"busy", "domain", "errors", "profile"}
+    # prescriptions: the R7 table is data the plan must match, read by both sides.
+    assert relative <= {"busy", "domain", "errors", "prescriptions", "profile"}
     assert {m.split(".")[0] for m in absolute} <= {"__future__", "collections", "dataclasses", "datetime",
                                                     "functools", "icalendar", "json", "pathlib", "re", "zoneinfo"}
 
@@ -541,7 +549,10 @@ def test_hand_added_event_without_kind_is_classified_and_checked():
     assert found(result) == ["R3: strength 2027-01-07 12:00 starts 4 h 20 min after quality run ending 07:40; "
                              "needs 8 h",
                              "R4: strength 2027-01-07 12:00 starts 17 h 15 min after strength ending 2027-01-06 "
-                             "18:45; needs 36 h between strength sessions (recovery_hours)"]
+                             "18:45; needs 36 h between strength sessions (recovery_hours)",
+                             # A gym session added by hand carries no R7 prescription from the table.
+                             "R7: strength 2027-01-07 12:00 names no prescription (X-RUNCAL-TEMPLATE/"
+                             "X-RUNCAL-RX-PERIOD); every strength session takes one from the R7 table"]
 
 
 def test_hand_moved_event_is_checked_where_it_now_is():
@@ -684,3 +695,62 @@ def test_format_report_lists_lines_and_a_count():
 
 def test_format_report_when_clean():
     assert format_report([]) == "OK: the plan keeps every checked rule."
+
+
+# -- R7 ---------------------------------------------------------------------------------------
+
+def _with_strength(**props: str) -> bytes:
+    """Week 1's Wednesday strength session with some of its properties replaced."""
+    text = calendar(*BASE).decode()
+    start = text.index("UID:strength-20270106T1800@test")
+    end = text.index("END:VEVENT", start)
+    event = text[start:end]
+    for name, value in props.items():
+        key = name.replace("_", "-").upper()
+        lines = [line for line in event.split("\r\n") if not line.startswith(key + ":")]
+        if value is not None:
+            lines.insert(-1, f"{key}:{value}")
+        event = "\r\n".join(lines)
+    return (text[:start] + event + text[end:]).encode()
+
+
+def test_r7_clean_prescription():
+    assert found(check_calendar(_with_strength(), make_profile()), "R7") == []
+
+
+def test_r7_strength_without_prescription():
+    result = check_calendar(_with_strength(x_runcal_template=None), make_profile())
+    assert found(result) == ["R7: strength 2027-01-06 18:00 names no prescription (X-RUNCAL-TEMPLATE/"
+                             "X-RUNCAL-RX-PERIOD); every strength session takes one from the R7 table"]
+
+
+def test_r7_hand_edited_dose_is_caught():
+    result = check_calendar(_with_strength(summary="Strength A — lower body (5×5, 90% 1RM)"), make_profile())
+    assert found(result) == [f'R7: strength 2027-01-06 18:00 does not hold the table\'s intermediate/strength/base '
+                             f'template A: expected "{RX.title()}"']
+
+
+def test_r7_load_step_must_match_the_table():
+    result = check_calendar(_with_strength(x_runcal_load_step="9"), make_profile())
+    assert found(result) == [f"R7: strength 2027-01-06 18:00 states load step 9; the table's is {RX.step}"]
+
+
+def test_r7_load_rises_at_most_one_step_a_week():
+    peak = prescription("intermediate", "strength", "peak", "A")
+    assert peak.step - RX.step >= 2
+    edited = _with_strength(x_runcal_rx_period="peak", summary=peak.title(), x_runcal_load_step=str(peak.step),
+                            description=peak.description().replace("\n", "\\n").replace(",", "\\,"))
+    # Week 1 at the peak's load, week 2 back at base: falling is fine, and a first session has no week before it.
+    assert found(check_calendar(edited, make_profile()), "R7") == []
+    # Base in week 1, then the peak's load in week 2: a rise of two or more steps in one week.
+    text = calendar(*week(WEEK1), *week(WEEK2)).decode()
+    w2 = text.index("UID:strength-20270113T1800@test")
+    end = text.index("END:VEVENT", w2)
+    event = text[w2:end].replace(f"SUMMARY:{RX.title()}", f"SUMMARY:{peak.title()}")
+    event = event.replace("X-RUNCAL-RX-PERIOD:base", "X-RUNCAL-RX-PERIOD:peak")
+    event = event.replace(f"X-RUNCAL-LOAD-STEP:{RX.step}", f"X-RUNCAL-LOAD-STEP:{peak.step}")
+    event = event.replace(RX.description().replace("\n", "\\n").replace(",", "\\,"),
+                          peak.description().replace("\n", "\\n").replace(",", "\\,"))
+    result = check_calendar((text[:w2] + event + text[end:]).encode(), make_profile())
+    assert found(result, "R7") == [f"R7: strength 2027-01-13 18:00 jumps to load step {peak.step} from step "
+                                   f"{RX.step} in week 1; R6 allows one step a week"]
