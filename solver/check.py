@@ -33,7 +33,7 @@ UTC = dt.timezone.utc
 R3_GAP = dt.timedelta(hours=8)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LABELS = {Kind.EASY: "easy run", Kind.LONG: "long run", Kind.QUALITY: "quality run",
-          Kind.RACE: "race", Kind.STRENGTH: "strength"}
+          Kind.RACE: "race", Kind.STRENGTH: "strength", Kind.REHAB: "rehab"}
 VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
 HARD_KINDS = (Kind.LONG, Kind.QUALITY, Kind.RACE)
 # docs/ics-format.md: how a hand-added event (no X-RUNCAL-KIND) is classified, first match wins.
@@ -307,7 +307,7 @@ def _kind(event, source: str, name: str) -> Kind:
             return Kind(str(raw).strip().lower())
         except ValueError:
             raise CalendarError(source, f"{name} X-RUNCAL-KIND", f"{str(raw)!r} is not a session kind",
-                                "use easy, long, quality, race or strength, or remove the line") from None
+                                "use easy, long, quality, race, strength or rehab, or remove the line") from None
     cats = event.get("CATEGORIES", [])
     cats = cats if isinstance(cats, list) else [cats]
     return classify([str(c) for cat in cats for c in getattr(cat, "cats", [cat])], str(event.get("SUMMARY", "")))
@@ -368,7 +368,7 @@ def r2_replace_dont_add(plan: PlanFile) -> list[Violation]:
     limit, found = plan.profile.sessions_per_week, []
     for week in plan.weeks:
         sessions = plan.in_week(week)
-        strength = sum(s.kind is Kind.STRENGTH for s in sessions)
+        strength = sum(s.kind.is_strength for s in sessions)
         if len(sessions) > limit:
             found.append((plan.week_key(week), f"{plan.week_name(week)} holds {len(sessions)} sessions "
                           f"({_n(len(sessions) - strength, 'run')}, {strength} strength); "
@@ -383,7 +383,7 @@ def r3_run_strength_gap(plan: PlanFile) -> list[Violation]:
     the first to the start of the second; an overlap is a violation.
     """
     runs = [s for s in plan.sessions if s.kind.is_run]
-    strength = [s for s in plan.sessions if s.kind is Kind.STRENGTH]
+    strength = [s for s in plan.sessions if s.kind.is_strength]  # rehab too (R9)
     found = []
     for pair in ((run, lift) for run in runs for lift in strength):
         a, b = sorted(pair, key=lambda s: (s.start, s.end))
@@ -401,7 +401,7 @@ def r4_same_session_recovery(plan: PlanFile) -> list[Violation]:
     hours = plan.profile.rules.recovery_hours
     need = dt.timedelta(hours=hours)
     found = []
-    for kinds, what in (((Kind.STRENGTH,), "strength sessions"), (HARD_KINDS, "hard runs")):
+    for kinds, what in (((Kind.STRENGTH, Kind.REHAB), "strength sessions"), (HARD_KINDS, "hard runs")):
         group = [s for s in plan.sessions if s.kind in kinds]
         for i, a in enumerate(group):
             for b in group[i + 1:]:

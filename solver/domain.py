@@ -19,10 +19,15 @@ class Kind(str, Enum):
     QUALITY = "quality"
     RACE = "race"
     STRENGTH = "strength"
+    REHAB = "rehab"  # a physiotherapist's programme during an injury (R9): a strength session for R3–R5
 
     @property
     def is_run(self) -> bool:
-        return self is not Kind.STRENGTH
+        return self not in STRENGTH_KINDS
+
+    @property
+    def is_strength(self) -> bool:
+        return self in STRENGTH_KINDS
 
     @property
     def is_hard(self) -> bool:
@@ -31,6 +36,7 @@ class Kind(str, Enum):
 
 
 RUN_KINDS = (Kind.LONG, Kind.QUALITY, Kind.EASY)
+STRENGTH_KINDS = (Kind.STRENGTH, Kind.REHAB)
 
 
 @dataclass(frozen=True, order=True)
@@ -132,6 +138,8 @@ class WeekTarget:
     strength: int  # number of strength sessions (R1)
     load_step: int  # R6/R7: prescription load step
     races: tuple[Race, ...] = ()
+    rehab: int = 0  # R9: rehab sessions the physio's programme asks for this week
+    rehab_minutes: int = 0
 
     @property
     def days(self) -> list[dt.date]:

@@ -19,7 +19,7 @@ from .profile import profile_digest, profile_json
 PRODID = "-//runcal//runcal training planner 0.1//EN"
 UID_NAMESPACE = uuid.UUID("6f1c3d2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f")
 CATEGORY = {Kind.EASY: "Running", Kind.LONG: "Running", Kind.QUALITY: "Running", Kind.RACE: "Race",
-            Kind.STRENGTH: "Strength"}
+            Kind.STRENGTH: "Strength", Kind.REHAB: "Rehab"}
 UTC = dt.timezone.utc
 
 

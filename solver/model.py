@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
-from .domain import RUN_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
+from .domain import RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
 from .periodization import allowed_volume, plan_start, race_minutes
 from .timeline import Timeline
 
@@ -26,7 +26,7 @@ R3_GAP_MINUTES = 8 * 60
 PREFER_GAP_MINUTES = 48 * 60
 TIME_COST_CAP_HOURS = 6
 # Leaving a planned session out costs more than every preference of a week together.
-DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENGTH: 800}
+DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENGTH: 800, Kind.REHAB: 800}
 MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
 
 
@@ -89,6 +89,7 @@ class History:
     done: dict[tuple[int, Kind], int] = field(default_factory=dict)  # (week, kind) -> sessions done
     done_minutes: dict[int, int] = field(default_factory=dict)  # week -> running minutes done
     missed_strength: dict[int, int] = field(default_factory=dict)  # week -> strength sessions missed
+    injury_days: frozenset[int] = frozenset()  # R9: days from an injury until cleared: rehab only
     replanning: bool = False  # every week may leave planned sessions out (the fewest possible)
 
 
@@ -147,6 +148,8 @@ def session_options(inst: Instance) -> list[Option]:
         lengths = {k: d[0] for k, d in w.runs.items() if d}
         if w.strength:
             lengths[Kind.STRENGTH] = inst.profile.durations.strength
+        if w.rehab:
+            lengths[Kind.REHAB] = w.rehab_minutes
         for day_date in w.days:
             day = (day_date - inst.weeks[0].monday).days
             if day < inst.history.first_open_day:
@@ -161,6 +164,8 @@ def session_options(inst: Instance) -> list[Option]:
                         continue
                     start = inst.timeline.minutes(moment)
                     for kind, minutes in lengths.items():
+                        if (kind is Kind.REHAB) != (day in inst.history.injury_days):
+                            continue  # R9: nothing but the physio's programme while injured, and only then
                         if start + minutes <= close:
                             options.append(Option(day, kind, start, start + minutes, clock))
     return options
@@ -252,8 +257,8 @@ def one_run_and_one_strength_a_day(inst: Instance, model: cp_model.CpModel, v: V
         fixed = _fixed_on(inst, day)
         runs = [v.x[o] for o in v.options(day, RUN_KINDS)]
         v.hard(model, sum(runs) <= (0 if any(f.kind.is_run for f in fixed) else 1), "one a day", day // 7 + 1)
-        strength = [v.x[o] for o in v.options(day, [Kind.STRENGTH])]
-        v.hard(model, sum(strength) <= (0 if any(f.kind is Kind.STRENGTH for f in fixed) else 1), "one a day",
+        strength = [v.x[o] for o in v.options(day, STRENGTH_KINDS)]
+        v.hard(model, sum(strength) <= (0 if any(f.kind.is_strength for f in fixed) else 1), "one a day",
                day // 7 + 1)
     return []
 
@@ -264,14 +269,14 @@ def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -
     A strength option excludes every run option of the same and neighbouring days that ends less
     than 8 h before it or starts less than 8 h after it; fixed sessions exclude clashing options."""
     for day in v.by_day:
-        for s in v.options(day, [Kind.STRENGTH]):
+        for s in v.options(day, STRENGTH_KINDS):
             for other in (day - 1, day, day + 1):
                 clashing = [v.x[r] for r in v.options(other, RUN_KINDS)
                             if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)]
                 if clashing:
                     v.hard(model, v.x[s] + sum(clashing) <= 1, "R3", day // 7 + 1)
     for f in inst.fixed:
-        kinds = [Kind.STRENGTH] if f.kind.is_run else list(RUN_KINDS)
+        kinds = list(STRENGTH_KINDS) if f.kind.is_run else list(RUN_KINDS)
         _forbid_near(inst, model, v, f, kinds, R3_GAP_MINUTES, "R3")
     return []
 
@@ -285,7 +290,7 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
     hours = inst.profile.rules.recovery_hours
     weight = inst.profile.preferences.weight_recovery_48h
     terms: Terms = []
-    for group in ((Kind.STRENGTH,), (Kind.LONG, Kind.QUALITY)):
+    for group in (STRENGTH_KINDS, (Kind.LONG, Kind.QUALITY)):
         for day in v.by_day:
             # Up to 3 days ahead: 48 h after a late session on a 23-hour DST day reaches day + 3.
             for ahead in (1, 2, 3):
@@ -303,8 +308,8 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                             terms.append((short, weight))
                         model.add(v.x[a] + sum(soft) - 1 <= short)
     for f in inst.fixed:
-        if f.kind.is_hard or f.kind is Kind.STRENGTH:
-            kinds = [Kind.STRENGTH] if f.kind is Kind.STRENGTH else [Kind.LONG, Kind.QUALITY]
+        if f.kind.is_hard or f.kind.is_strength:
+            kinds = list(STRENGTH_KINDS) if f.kind.is_strength else [Kind.LONG, Kind.QUALITY]
             _forbid_near(inst, model, v, f, kinds, hours * 60, "R4")
     return terms
 
@@ -320,7 +325,7 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
             continue
         # One clique per kind group (a day holds at most one run and one strength session): a much
         # tighter LP relaxation than a single big-M row over the whole day.
-        for group in (RUN_KINDS, (Kind.STRENGTH,)):
+        for group in (RUN_KINDS, STRENGTH_KINDS):
             model.add(sum(v.x[o] for o in v.options(day, group)) + rest <= 1)
         model.add(sum(lits) + rest >= 1)
     for week in inst.weeks:
@@ -424,6 +429,19 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
         segment = r + 1
 
 
+def r9_injury(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R9 (Hard): "Seek a healthcare professional's advice if you sustain an injury"; "Programmes are
+    more effective if targeted towards areas of weakness/deficits … being assessed by a
+    physiotherapist". From the injury until it is cleared only the physiotherapist's rehab sessions
+    are placed (option generation keeps every other kind off those days), at most as many a week as
+    the programme asks; they are strength sessions for R3, R4 and R5."""
+    for week in inst.weeks:
+        if week.rehab:
+            lits = [v.x[o] for d in _week_days(inst, week) for o in v.options(d, [Kind.REHAB])]
+            v.hard(model, sum(lits) <= week.rehab, "R9", week.index)
+    return []
+
+
 def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """R10 (Hard): "Ensure you factor in rest days" / "you can risk overloading your tissues".
 
@@ -464,7 +482,7 @@ def prefer_times_of_day(inst: Instance, model: cp_model.CpModel, v: Variables) -
     prefs = inst.profile.preferences
     terms: Terms = []
     for o, lit in v.x.items():
-        wanted = prefs.strength_time if o.kind is Kind.STRENGTH else prefs.run_time
+        wanted = prefs.strength_time if o.kind.is_strength else prefs.run_time
         cost = prefs.weight_time * min(TIME_COST_CAP_HOURS, abs(o.clock - wanted) // 60)
         if cost:
             terms.append((lit, cost))
@@ -502,6 +520,7 @@ HARD_RULES: tuple[Rule, ...] = (
     r5_rest_days,
     r6_build_slowly,
     r8_race_preparation,
+    r9_injury,
     r10_consecutive_days,
     availability,
 )
@@ -511,7 +530,7 @@ def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables
     terms: Terms = []
     for week in inst.weeks:
         days = _week_days(inst, week)
-        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength}
+        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength, Kind.REHAB: week.rehab}
         for kind, count in wanted.items():
             count -= inst.history.done.get((week.index, kind), 0)
             if count > 0:

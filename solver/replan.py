@@ -314,9 +314,11 @@ def _why_dropped(e: PlanEvent, state: _State, ranges: list[tuple[dt.date, dt.dat
 def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
     """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
     _bump(component, stamp)
-    for name, value in (("DTSTART", s.start), ("DTEND", s.end), ("SUMMARY", s.title), ("DESCRIPTION", s.details),
-                        ("X-RUNCAL-WEEK", str(s.week)), ("X-RUNCAL-PERIOD", s.period),
-                        ("X-RUNCAL-PLANNED-START", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))):
+    changes = [("DTSTART", s.start), ("DTEND", s.end),
+               ("X-RUNCAL-PLANNED-START", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))]
+    if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
+        changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]
+    for name, value in changes:
         _replace_prop(component, name, value)
 
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 
 from .domain import Kind, Plan
 
-LETTER = {Kind.EASY: "E", Kind.LONG: "L", Kind.QUALITY: "Q", Kind.RACE: "R", Kind.STRENGTH: "S"}
-LEGEND = "E easy run · L long run · Q quality run · R race · S strength · - rest day"
+LETTER = {Kind.EASY: "E", Kind.LONG: "L", Kind.QUALITY: "Q", Kind.RACE: "R", Kind.STRENGTH: "S", Kind.REHAB: "P"}
+LEGEND = "E easy run · L long run · Q quality run · R race · S strength · P physio rehab · - rest day"
 
 
 def week_table(plan: Plan) -> str:

@@ -117,11 +117,11 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
     placed = Counter((s.week, s.kind) for s in sessions)
     notes = []
     for week in weeks:
-        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength}
+        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength, Kind.REHAB: week.rehab}
         for kind, count in wanted.items():
             missing = count - placed[week.index, kind]
             if missing > 0:
-                what = f"{kind.value} run" if kind.is_run else "strength session"
+                what = f"{kind.value} run" if kind.is_run else f"{kind.value} session"
                 notes.append(f"week {week.index} ({week.monday}): {missing} {what}{'s' if missing > 1 else ''} left out — "
                              "busy time and the rules (R3, R4, R5) leave no place for it")
     return tuple(notes)
