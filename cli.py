@@ -248,5 +248,53 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
     click.echo(f"Wrote {target} ({result.status}) — import it again: Google Calendar updates the same events.")
 
 
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--from", "start", required=True, metavar="DATE", help="The day the injury happened (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="The day a healthcare professional cleared you (default: not yet).")
+@click.option("--rehab", type=click.Path(dir_okay=False, path_type=Path),
+              help="Your physiotherapist's rehab programme (TOML, see README). runcal never invents one.")
+@click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Profile to re-plan with (default: the one embedded in the plan).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the plan (default: replace PLAN.ics, atomically).")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@stamp_option
+@click.option("--time-limit", default=60.0, show_default=True, help="Seconds the solver may take per level.")
+def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, profile: Path | None,
+           output: Path | None, dry_run: bool, now: str | None, time_limit: float) -> None:
+    """Pause training from an injury (R9): get assessed first, then only your physio's programme.
+
+    From --from, every run and strength session is cancelled (STATUS:CANCELLED, SEQUENCE + 1) and an
+    all-day reminder "Get assessed by a physiotherapist before resuming" is added. With --rehab, the
+    programme your physiotherapist prescribed is scheduled under R3, R4, R5 and your availability.
+    With --until, training resumes after it at a reduced volume and builds back under R6.
+    Not medical advice.
+
+    Example:
+
+        runcal injury plan.ics --from 2027-02-01 --until 2027-02-14 --rehab rehab.toml -o plan.ics
+    """
+    from solver import replan as replanning
+    from solver.check import read_bytes
+    from solver.files import write_atomic
+    from solver.profile import load_profile
+    from solver.rehab import load_rehab
+
+    first, last = _date(start, "--from"), _date(until, "--until")
+    if last and last < first:
+        raise InputError("--until", "", f"{last} is before --from {first}", "give the day you were cleared")
+    hurt = replanning.Injury(first, last, load_rehab(rehab) if rehab else None)
+    result = replanning.replan(read_bytes(plan_file), str(plan_file), first, profile=load_profile(profile) if profile else None,
+                               stamp=resolve_stamp(now), time_limit=time_limit, injury=hurt)
+    click.echo(result.diff())
+    if dry_run:
+        click.echo("Dry run: nothing written.")
+        return
+    target = output or plan_file
+    write_atomic(target, result.data)
+    click.echo(f"Wrote {target} — get assessed by a physiotherapist before resuming. runcal is not medical advice.")
+
+
 if __name__ == "__main__":
     main()

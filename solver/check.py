@@ -106,6 +106,13 @@ class PlanFile:
     sessions: tuple[Entry, ...]  # sorted by start
     busy: tuple[BusyEvent, ...] = ()  # from the runner's own calendars, when given
     missed: tuple[Entry, ...] = ()  # cancelled because the runner missed them: the plan held them
+    injuries: tuple[tuple[dt.date, dt.date], ...] = ()  # R9 pauses, first and last day
+
+    def injured(self, day: dt.date) -> bool:
+        return any(a <= day <= b for a, b in self.injuries)
+
+    def injured_week(self, week: int) -> bool:
+        return any(self.injured(day) for day in self.week_days(week))
 
     @cached_property
     def weeks(self) -> range:
@@ -189,11 +196,26 @@ def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "
         raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
     profile = profile or _embedded_profile(cal, source)
     zone = ZoneInfo(profile.timezone)
-    sessions = [_entry(event, zone, source) for event in cal.walk("VEVENT") if not _cancelled(event)]
+    events = [e for e in cal.walk("VEVENT") if str(e.get("X-RUNCAL-KIND", "")).lower() != "note"]  # reminders
+    sessions = [_entry(event, zone, source) for event in events if not _cancelled(event)]
     sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
-    missed = [_entry(event, zone, source) for event in cal.walk("VEVENT")
+    missed = [_entry(event, zone, source) for event in events
               if _cancelled(event) and str(event.get("X-RUNCAL-MISSED", "")).upper() == "TRUE"]
-    return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed))
+    return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed), injuries=_injuries(cal, last, source))
+
+
+def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date], ...]:
+    """X-RUNCAL-INJURY values "FROM/UNTIL" (UNTIL empty: not cleared yet, so to the plan's end)."""
+    values = cal.get("X-RUNCAL-INJURY", [])
+    found = []
+    for value in values if isinstance(values, list) else [values]:
+        start, _, until = str(value).partition("/")
+        try:
+            found.append((dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else last))
+        except ValueError:
+            raise CalendarError(source, "X-RUNCAL-INJURY", f"{value!r} is not FROM/UNTIL dates",
+                                "write it as 2027-02-01/2027-02-14") from None
+    return tuple(found)
 
 
 def _cancelled(event) -> bool:
@@ -347,6 +369,8 @@ def r1_strength_per_week(plan: PlanFile) -> list[Violation]:
         low, high, notes = rules.strength_min, rules.strength_max, []
         if week in plan.race_weeks:
             low, notes = 0, [*notes, "race week"]
+        if plan.injured_week(week):
+            low, notes = 0, [*notes, "injury pause, R9"]
         if week in plan.taper_weeks:
             high, notes = low, [*notes, "taper week: maintenance"]
         count = len(plan.in_week(week, [Kind.STRENGTH]))
@@ -456,14 +480,14 @@ def r6_cutback(plan: PlanFile) -> list[Violation]:
     """R6 (hard): "Build slowly alongside increasing running distance/mileage".
 
     Cutback: among any cutback_every consecutive weeks at least one is reduced, V(n) ≤ 0.8·V(n-1)
-    (week 1 against V(0)), or is a taper or race week. One violation per stretch without one.
+    (week 1 against V(0)), or is a taper, race or injury (R9) week. One violation per stretch without one.
     """
     every, found, stretch = plan.profile.rules.cutback_every, [], []
     if every == 0:
         return []
     for week in [*plan.weeks, None]:  # None closes the last stretch
         reduced = week is None or week in plan.race_weeks or week in plan.taper_weeks \
-            or 5 * plan.volume(week) <= 4 * plan.volume(week - 1)
+            or plan.injured_week(week) or 5 * plan.volume(week) <= 4 * plan.volume(week - 1)
         if not reduced:
             stretch.append(week)
             continue
@@ -537,6 +561,8 @@ def r8_race_preparation(plan: PlanFile) -> list[Violation]:
 def _race_events(plan: PlanFile) -> Found:
     found = []
     for race in plan.profile.races:
+        if plan.injured(race.date):
+            continue  # R9: an injury pause cancels the race too
         same_day = [s for s in plan.sessions if s.kind is Kind.RACE and s.day == race.date]
         if any(s.local_start.time().replace(second=0, microsecond=0) == race.start for s in same_day):
             continue
@@ -578,6 +604,21 @@ def _race_strength_free(plan: PlanFile) -> Found:
                                      f"in the {free} days before a race, on race day, nor the day after "
                                      "(race_strength_free_days)"))
     return found
+
+
+def r9_injury(plan: PlanFile) -> list[Violation]:
+    """R9 (hard): "Seek a healthcare professional's advice if you sustain an injury".
+
+    From an injury (X-RUNCAL-INJURY) until it is cleared, no session but the physiotherapist's
+    rehab; rehab sessions only then (R3, R4 and R5 check them as strength sessions)."""
+    found = []
+    for s in plan.sessions:
+        injured = plan.injured(s.day)
+        if injured and s.kind is not Kind.REHAB:
+            found.append((s.key, f"{s} falls in an injury pause; only a physiotherapist's rehab programme until cleared"))
+        if not injured and s.kind is Kind.REHAB:
+            found.append((s.key, f"{s} is a rehab session outside any reported injury"))
+    return _report("R9", found)
 
 
 def r10_consecutive_days(plan: PlanFile) -> list[Violation]:
@@ -659,6 +700,7 @@ CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     r6_strength_intro,
     r7_prescription,
     r8_race_preparation,
+    r9_injury,
     r10_consecutive_days,
     availability,
     busy_time,

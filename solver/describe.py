@@ -37,6 +37,8 @@ def describe(profile: Profile, week: WeekTarget, kind: Kind, minutes: int, templ
                 f"\nPrescription: {profile.level}, {profile.strength_type.replace('_', ' ')}, {period} (R7).")
         props = {"TEMPLATE": template, "LOAD-STEP": str(rx.step), "RX-PERIOD": period}
         return rx.title(), text, props
+    if kind is Kind.REHAB:  # the words come from the physio's programme file (solver/rehab.py)
+        return f"Rehab {minutes} min (physio programme)", f"Your physiotherapist's programme (R9).\n{why}", {}
     if kind is Kind.LONG:
         return f"Long run {minutes} min (easy)", f"Long run, {minutes} min at an easy, conversational pace.\n{why}", {}
     if kind is Kind.QUALITY:

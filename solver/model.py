@@ -224,6 +224,8 @@ def r1_strength_per_week(inst: Instance, model: cp_model.CpModel, v: Variables) 
         done = h.done.get((week.index, Kind.STRENGTH), 0)
         v.hard(model, sum(lits) + done <= max(week.strength, done), "R1", week.index)
         floor = min(low, week.strength) if _flexible(inst, week) else week.strength
+        if any(d in h.injury_days for d in _week_days(inst, week)):
+            floor = 0  # R9's exception: an injury pauses strength too
         # A strength session the runner missed still counts towards the week's minimum: the plan held it.
         floor -= done + h.missed_strength.get(week.index, 0)
         v.hard(model, sum(lits) >= floor, "R1", week.index)

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import icalendar
 from ortools.sat.python import cp_model
 
-from .domain import Kind, Profile, Session
+from .domain import Kind, Profile, Session, WeekTarget
 from .errors import CalendarError, InputError, NoPlanError
+from .ics import session_event, session_uid
 from .model import Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, place_planned_sessions
 from .periodization import week_targets
 from .profile import profile_digest, profile_from_json, profile_json
+from .rehab import Rehab
 from .solve import extract, solver_for
 from .timeline import UTC
 
@@ -47,7 +50,7 @@ class PlanEvent:
 
 
 LABELS = {Kind.EASY: "easy run", Kind.LONG: "long run", Kind.QUALITY: "quality run", Kind.RACE: "race",
-          Kind.STRENGTH: "strength"}
+          Kind.STRENGTH: "strength", Kind.REHAB: "rehab"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class ReplanResult:
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to)
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (session, why)
     unchanged: int = 0
+    added: list[str] = field(default_factory=list)  # new sessions (R9 rehab)
     notes: list[str] = field(default_factory=list)
     status: str = "optimal"
 
@@ -76,13 +80,27 @@ class ReplanResult:
         lines = [f"Note: {n}" for n in self.notes]
         lines += [f"moved:     {a} → {b}" for a, b in sorted(self.moved)]
         lines += [f"dropped:   {a} — {why}" for a, why in sorted(self.dropped, key=lambda d: d[0].split()[-2:])]
+        lines += [f"added:     {a}" for a in self.added]
         lines.append(f"unchanged: {self.unchanged} sessions")
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Injury:
+    """R9: no training from `start` until cleared (`until`, or open: the rest of the plan), except
+    the rehab programme a physiotherapist prescribed, if one is given."""
+
+    start: dt.date
+    until: dt.date | None = None
+    rehab: Rehab | None = None
+
+    def covers(self, day: dt.date, plan_end: dt.date) -> bool:
+        return self.start <= day <= (self.until or plan_end)
+
+
 def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), done: list[str] = (),
            missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
-           stamp: dt.datetime | None = None, time_limit: float = 60.0) -> ReplanResult:
+           stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None) -> ReplanResult:
     cal = _parse(data, source)
     embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source), source)
     notes = []
@@ -95,24 +113,44 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         raise InputError(source, "X-RUNCAL-PLAN-START", "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")
     inst = build_instance(profile, weeks)
+    plan_end = weeks[-1].monday + dt.timedelta(days=6)
+    earlier = _recorded_injuries(cal, source)  # a re-plan keeps earlier injury pauses rest-only (R9)
+    injured = lambda day: (injury is not None and injury.covers(day, plan_end)) or \
+        any(i.covers(day, plan_end) for i in earlier)  # noqa: E731
     events = _events(cal, inst, source)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
-                      missed_ranges, source)
+                      missed_ranges, injured, source)
     # The weeks already over set the volume to build from (R6): re-derive the targets after them.
-    over = {w.index for w in weeks if all(d < today or any(a <= d <= b for a, b in missed_ranges) for d in w.days)}
+    settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
+    over = {w.index for w in weeks if all(settled(d) for d in w.days)}
     ran = Counter({i: 0 for i in over})
     for e in state.done:
         if e.week in over and e.kind.is_run and e.kind is not Kind.RACE:
             ran[e.week] += int((e.end - e.start).total_seconds() // 60)
-    inst = build_instance(profile, week_targets(profile, dict(ran)))
+    targets = week_targets(profile, dict(ran))
+    if injury and injury.rehab:
+        targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
+                        for w in targets)
+    inst = build_instance(profile, targets)
+    if injury or earlier:
+        first = weeks[0].monday
+        inst = replace(inst, fixed=tuple(f for f in inst.fixed if not (f.race and injured(f.race.date))))
+        injury_days = frozenset((d - first).days for w in weeks for d in w.days if injured(d))
+    else:
+        injury_days = frozenset()
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
-    inst = _instance_with_history(inst, state, missed_ranges)
+    inst = _instance_with_history(inst, state, missed_ranges, injury_days)
     model, v = build_model(inst)
     solver, status = _solve_lexicographic(inst, model, v, state, time_limit)
     placed = list(extract(inst, v, solver))
-    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp or dt.datetime.now(UTC).replace(microsecond=0))
+    stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
+    if injury and injury.rehab:
+        placed = [_rehab_words(s, injury) if s.kind is Kind.REHAB else s for s in placed]
+    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp)
+    if injury:
+        _record_injury(cal, injury, stamp, result)
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
@@ -144,7 +182,8 @@ def _text(cal: icalendar.Calendar, name: str, source: str) -> str:
 def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEvent]:
     events = []
     for component in cal.walk("VEVENT"):
-        if str(component.get("STATUS", "")).upper() == "CANCELLED" or "X-RUNCAL-KIND" not in component:
+        if str(component.get("STATUS", "")).upper() == "CANCELLED" or "X-RUNCAL-KIND" not in component \
+                or str(component["X-RUNCAL-KIND"]) == "note":  # reminders are not sessions
             continue
         try:
             kind = Kind(str(component["X-RUNCAL-KIND"]))
@@ -172,10 +211,12 @@ class _State:
     future: list[PlanEvent]  # planned, may move
     races: list[PlanEvent]
     first_open_day: int
+    injured: list[PlanEvent] = field(default_factory=list)  # R9: cancelled until the injury is cleared
 
 
 def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: list[Selector],
-              done: list[Selector], ranges: list[tuple[dt.date, dt.date]], source: str) -> _State:
+              done: list[Selector], ranges: list[tuple[dt.date, dt.date]], injured: Callable[[dt.date], bool],
+              source: str) -> _State:
     for selector in [*missed, *done]:
         if not any(selector.matches(e) for e in events):
             raise InputError(source, selector.text, "no session of the plan matches it",
@@ -184,7 +225,11 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
     state = _State([], [], [], [], max(0, (today - inst.weeks[0].monday).days))
     for e in events:
         in_range = any(a <= e.start.date() <= b for a, b in ranges)
-        if e.kind is Kind.RACE:
+        if e.kind is Kind.REHAB:
+            state.done.append(e)  # the physio's sessions stay as scheduled
+        elif injured(e.start.date()) and e.start >= midnight:
+            state.injured.append(e)
+        elif e.kind is Kind.RACE:
             state.races.append(e)
         elif any(s.matches(e) for s in missed) or (in_range and not any(s.matches(e) for s in done)):
             state.missed.append(e)
@@ -195,7 +240,28 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
     return state
 
 
-def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.date, dt.date]]) -> Instance:
+def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:
+    values = cal.get("X-RUNCAL-INJURY", [])
+    found = []
+    for value in values if isinstance(values, list) else [values]:
+        start, _, until = str(value).partition("/")
+        try:
+            found.append(Injury(dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else None))
+        except ValueError:
+            raise CalendarError(source, "X-RUNCAL-INJURY", f"{value!r} is not FROM/UNTIL dates", FIX) from None
+    return found
+
+
+def _with_rehab(week: WeekTarget, rehab: Rehab, days: list[dt.date]) -> WeekTarget:
+    """R9: the physio's sessions a week, fewer in a week the injury only partly covers."""
+    if not days:
+        return week
+    count = min(rehab.sessions_per_week, -(-rehab.sessions_per_week * len(days) // 7))
+    return replace(week, rehab=count, rehab_minutes=rehab.minutes)
+
+
+def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.date, dt.date]],
+                           injury_days: frozenset[int] = frozenset()) -> Instance:
     tl = inst.timeline
     done_counts: Counter[tuple[int, Kind]] = Counter((e.week, e.kind) for e in state.done)
     minutes: Counter[int] = Counter()
@@ -210,7 +276,7 @@ def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.
                          f"missed {a}–{b}") for a, b in ranges)
     blocked += tuple(Busy(tl.minutes(e.start), tl.minutes(e.end), f"missed {e.label}") for e in state.missed)
     history = History(first_open_day=state.first_open_day, done=dict(done_counts), done_minutes=dict(minutes),
-                      missed_strength=dict(missed_strength), replanning=True)
+                      missed_strength=dict(missed_strength), replanning=True, injury_days=injury_days)
     return replace(inst, fixed=inst.fixed + fixed, busy=inst.busy + blocked, history=history)
 
 
@@ -281,8 +347,9 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             movable[e.week, e.kind].append(e)
     for s in sorted(fresh, key=lambda s: s.start):
         candidates = movable.get((s.week, s.kind))
-        if not candidates:
-            continue  # nothing to carry over: cannot happen with the week's counts, kept for safety
+        if not candidates:  # a session with no original to carry over (rehab; a run whose original was cancelled)
+            _add_event(cal, s, stamp, result)
+            continue
         e = min(candidates, key=lambda c: (abs((c.start - s.start).total_seconds()), c.uid))
         candidates.remove(e)
         length = int((e.end - e.start).total_seconds() // 60)
@@ -295,7 +362,11 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             why = _why_dropped(e, state, ranges)
             result.dropped.append((e.label, why))
             _cancel(e.component, stamp, why, missed=e in state.missed)
-    every = len(state.future) + len(state.missed) + len(state.races) + len(state.done)
+    for e in state.injured:
+        why = "R9: injured — no training until a healthcare professional clears you"
+        result.dropped.append((e.label, why))
+        _cancel(e.component, stamp, why, missed=False)
+    every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured)
     result.unchanged = every - len(result.moved) - len(result.dropped)
     result.data = cal.to_ical()
     return result
@@ -344,3 +415,45 @@ def _replace_prop(component, name: str, value) -> None:
     component.add(name, value)
 
 
+
+
+def _add_event(cal: icalendar.Calendar, s: Session, stamp: dt.datetime, result: ReplanResult) -> None:
+    """A new session: its identity names the re-plan that made it, so its UID is stable and new."""
+    key = str(cal.get("X-RUNCAL-PLAN-ID", "runcal"))
+    taken = {str(e.get("X-RUNCAL-SESSION", "")) for e in cal.walk("VEVENT")}
+    n = 1
+    while (ident := f"w{s.week:02d}-{s.kind.value}-r{n}") in taken:
+        n += 1
+    cal.add_component(session_event(replace(s, ident=ident), key, stamp))
+    result.added.append(f"{LABELS[s.kind]} {s.start:%Y-%m-%d %H:%M}")
+
+
+def _rehab_words(s: Session, injury: Injury) -> Session:
+    why = f"\n\nWeek {s.week}: injured since {injury.start}; only your physiotherapist's programme (R9). " \
+          "Rehab sessions keep 8 h from runs (R3), recovery between them (R4) and rest days (R5)."
+    return replace(s, title=injury.rehab.title(), details=injury.rehab.description() + why)
+
+
+def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, result: ReplanResult) -> None:
+    """An all-day reminder to get assessed, and the injury period for the checker (R9)."""
+    key = str(cal.get("X-RUNCAL-PLAN-ID", "runcal"))
+    note = icalendar.Event()
+    note.add("uid", session_uid(key, f"injury-{injury.start}"))
+    note.add("dtstamp", stamp)
+    note.add("dtstart", injury.start)
+    note.add("dtend", injury.start + dt.timedelta(days=1))
+    note.add("summary", "Get assessed by a physiotherapist before resuming")
+    note.add("description", "You reported an injury (R9). Seek a healthcare professional's advice: a "
+                            "physiotherapist/osteopath can assess you and prescribe an individual rehab programme. "
+                            "runcal pauses your training until you are cleared and never invents a rehab programme. "
+                            "runcal is a planning tool, not medical advice.")
+    note.add("transp", "TRANSPARENT")
+    note.add("x-runcal-kind", "note")
+    cal.add_component(note)
+    cal.add("x-runcal-injury", f"{injury.start}/{injury.until or ''}")
+    if not injury.rehab:
+        result.notes.append("no rehab programme given: nothing is scheduled until you are cleared "
+                            "(pass --rehab FILE with your physiotherapist's programme)")
+    if injury.until is None:
+        result.notes.append("the injury has no end date: re-plan with --until once you are cleared")
+    result.data = cal.to_ical()

@@ -140,7 +140,7 @@ def test_component_order_does_not_matter():
 def test_every_check_names_its_rule_and_source_sentence():
     for check in CHECKS:
         doc = check.__doc__ or ""
-        assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R10", "Availability", "Plan"}, check
+        assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "Availability", "Plan"}, check
         assert '"' in doc or check.__name__ == "plan_window", f"{check.__name__} quotes no source sentence"
 
 
