@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
@@ -84,18 +85,30 @@ def explain(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> NoPlanError:
     if not core:
         return NoPlanError("No plan exists: the hard rules (R1–R10) and your availability cannot all hold "
                            "together. Fix: add availability windows or lower sessions_per_week.")
-    rules = tuple(dict.fromkeys(rule for rule, _ in core))
+    groups = sorted({rule for rule, _ in core}, key=_rule_order)
     week = weeks[min(w for _, w in core) - 1]
-    fixes = suggestions(profile, busy, set(rules))
+    fixes = suggestions(profile, busy, set(groups))
     fix = f" Fix: {', or '.join(fixes)}." if fixes else " No single change of the profile fixes it."
-    return NoPlanError(f"No plan: {describe_conflict(profile, week, core)}.{fix}", rules)
+    rules = tuple(dict.fromkeys(RULE_OF.get(g, g) for g in groups))
+    return NoPlanError(f"No plan: {describe_conflict(profile, week, core, busy)}.{fix}", rules)
 
 
-def describe_conflict(profile: Profile, week: WeekTarget, core: list[Group]) -> str:
+# The rule behind each group of constraints that is not named after one.
+RULE_OF = {"runs": "R2", "one a day": "R3", "busy": "availability"}
+
+
+def _rule_order(group: str) -> tuple[int, str]:
+    """R1 < R2 < … < R10, then the groups named after inputs."""
+    return (int(group[1:]), group) if group[:1] == "R" and group[1:].isdigit() else (99, group)
+
+
+def describe_conflict(profile: Profile, week: WeekTarget, core: list[Group], busy: tuple[BusyEvent, ...] = ()) -> str:
     days = [d for d in WEEKDAYS if profile.availability.get(d)]
     windows = sum(len(profile.availability[d]) for d in days)
     runs = sum(len(d) for d in week.runs.values())
-    needs = [PHRASES[rule](profile, week) for rule in dict.fromkeys(r for r, _ in core)]
+    needs = [PHRASES[rule](profile, week) for rule in sorted({r for r, _ in core}, key=_rule_order)]
+    if "busy" in {r for r, _ in core}:
+        needs[-1] = _busy_phrase(profile, week, busy)
     weeks = sorted({w for _, w in core})
     where = f"in week {week.index} ({week.monday})" if len(weeks) == 1 else \
         f"in weeks {', '.join(map(str, weeks))} (from {week.monday})"
@@ -106,8 +119,8 @@ def describe_conflict(profile: Profile, week: WeekTarget, core: list[Group]) -> 
 
 PHRASES: dict[str, Callable[[Profile, WeekTarget], str]] = {
     "R1": lambda p, w: f"R1 needs {w.strength} strength session{'s' * (w.strength != 1)} a week",
-    "runs": lambda p, w: f"you asked for {p.sessions_per_week} sessions a week (sessions_per_week), "
-                         f"{sum(len(d) for d in w.runs.values())} of them runs",
+    "runs": lambda p, w: f"you asked for {p.sessions_per_week} sessions a week (sessions_per_week; R2: strength "
+                         f"replaces runs), {sum(len(d) for d in w.runs.values())} of them runs",
     "R2": lambda p, w: f"R2 allows at most {p.sessions_per_week} sessions in all",
     "one a day": lambda p, w: "a day holds at most one run and one strength session (R3)",
     "R3": lambda p, w: "R3 needs 8 h between a run and strength on the same or neighbouring days",
@@ -115,7 +128,7 @@ PHRASES: dict[str, Callable[[Profile, WeekTarget], str]] = {
     "R5": lambda p, w: f"R5 needs {p.rules.rest_days_min} rest day{'s' * (p.rules.rest_days_min != 1)}",
     "R6": lambda p, w: f"R6 caps the week's running at {w.volume_cap} min",
     "R8": lambda p, w: f"R8 keeps strength off the {p.rules.race_strength_free_days} days before a race and the "
-                       "day after, and tapers the volume",
+                       "day after (and caps the taper's volume)",
     "R10": lambda p, w: f"R10 allows at most {p.rules.max_consecutive_days} training days in a row",
     "busy": lambda p, w: "your busy calendar blocks some of those windows",
 }
@@ -133,6 +146,13 @@ def suggestions(profile: Profile, busy: tuple[BusyEvent, ...], rules: set[str], 
     if windows:
         found.append(f"add a window on {_join(windows, 'or')}")
     return found
+
+
+def _busy_phrase(profile: Profile, week: WeekTarget, busy: tuple[BusyEvent, ...]) -> str:
+    first = dt.datetime.combine(week.monday, dt.time(0), ZoneInfo(profile.timezone))
+    inside = [b for b in busy if b.start < first + dt.timedelta(days=7) and b.end > first]
+    named = "; ".join(b.describe(first.tzinfo) for b in inside[:2]) + ("; …" if len(inside) > 2 else "")
+    return f"your busy calendar takes those windows ({len(inside)} event{'s' * (len(inside) != 1)}: {named})"
 
 
 def relaxations(profile: Profile) -> list[Relaxation]:

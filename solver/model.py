@@ -10,9 +10,11 @@ linear constraint.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -76,7 +78,7 @@ class Instance:
     busy: tuple[Busy, ...] = ()
     history: History = field(default_factory=lambda: History())
 
-    @property
+    @cached_property
     def days(self) -> list[dt.date]:
         return [d for w in self.weeks for d in w.days]
 
@@ -118,9 +120,46 @@ class Variables:
         if literals:
             added.only_enforce_if(literals)
 
+    _options: dict[tuple[int, frozenset[Kind]], list[Option]] = field(default_factory=dict)
+
+    _sorted: dict[tuple[int, frozenset[Kind], str], "Sorted"] = field(default_factory=dict)
+
+    def by_start(self, day: int, kinds: Iterable[Kind]) -> "Sorted":
+        return self._by(day, kinds, "start")
+
+    def by_end(self, day: int, kinds: Iterable[Kind]) -> "Sorted":
+        return self._by(day, kinds, "end")
+
+    def _by(self, day: int, kinds: Iterable[Kind], attr: str) -> "Sorted":
+        key = (day, frozenset(kinds), attr)
+        if key not in self._sorted:
+            options = sorted(self.options(day, key[1]), key=lambda o: getattr(o, attr))
+            self._sorted[key] = Sorted(options, [getattr(o, attr) for o in options])
+        return self._sorted[key]
+
     def options(self, day: int, kinds: Iterable[Kind]) -> list[Option]:
-        wanted = set(kinds)
-        return [o for o in self.by_day.get(day, ()) if o.kind in wanted]
+        """The day's options of these kinds (cached: the rules ask for the same ones many times)."""
+        key = (day, frozenset(kinds))
+        if key not in self._options:
+            self._options[key] = [o for o in self.by_day.get(day, ()) if o.kind in key[1]]
+        return self._options[key]
+
+
+@dataclass(frozen=True)
+class Sorted:
+    """One day's options ordered by start (or end) minute, for range look-ups by bisection."""
+
+    options: list[Option]
+    keys: list[int]
+
+    def before(self, limit: int) -> list[Option]:
+        return self.options[:bisect_left(self.keys, limit)]
+
+    def after(self, limit: int) -> list[Option]:
+        return self.options[bisect_right(self.keys, limit):]
+
+    def between(self, low: int, high: int) -> list[Option]:
+        return self.options[bisect_left(self.keys, low):bisect_left(self.keys, high)]
 
 
 Terms = list[tuple[cp_model.LinearExprT, int]]
@@ -271,12 +310,18 @@ def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -
     A strength option excludes every run option of the same and neighbouring days that ends less
     than 8 h before it or starts less than 8 h after it; fixed sessions exclude clashing options."""
     for day in v.by_day:
+        same, before, after = v.options(day, RUN_KINDS), v.by_end(day - 1, RUN_KINDS), v.by_start(day + 1, RUN_KINDS)
         for s in v.options(day, STRENGTH_KINDS):
-            for other in (day - 1, day, day + 1):
-                clashing = [v.x[r] for r in v.options(other, RUN_KINDS)
-                            if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)]
+            # Only sessions of neighbouring days can be closer than 8 h: yesterday's runs ending after
+            # s.start - 8 h (a suffix by end time), tomorrow's starting before s.end + 8 h (a prefix).
+            clashes = (
+                [r for r in same if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)],
+                before.after(s.start - R3_GAP_MINUTES),
+                after.before(s.end + R3_GAP_MINUTES),
+            )
+            for clashing in clashes:
                 if clashing:
-                    v.hard(model, v.x[s] + sum(clashing) <= 1, "R3", day // 7 + 1)
+                    v.hard(model, v.x[s] + sum(v.x[r] for r in clashing) <= 1, "R3", day // 7 + 1)
     for f in inst.fixed:
         kinds = list(STRENGTH_KINDS) if f.kind.is_run else list(RUN_KINDS)
         _forbid_near(inst, model, v, f, kinds, R3_GAP_MINUTES, "R3")
@@ -297,18 +342,18 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
             # Up to 3 days ahead: 48 h after a late session on a 23-hour DST day reaches day + 3.
             for ahead in (1, 2, 3):
                 short = None
+                later = v.by_start(day + ahead, group)
                 for a in v.options(day, group):
-                    later = v.options(day + ahead, group)
-                    hard = [v.x[b] for b in later if _clash(a.start, a.end, b.start, b.end, hours * 60)]
+                    # A later day's session starts after a ends: the clashes are a prefix by start time.
+                    hard = later.before(a.end + hours * 60)
                     if hard:
-                        v.hard(model, v.x[a] + sum(hard) <= 1, "R4", day // 7 + 1)
-                    soft = [v.x[b] for b in later if _clash(a.start, a.end, b.start, b.end, PREFER_GAP_MINUTES)
-                            and not _clash(a.start, a.end, b.start, b.end, hours * 60)]
+                        v.hard(model, v.x[a] + sum(v.x[b] for b in hard) <= 1, "R4", day // 7 + 1)
+                    soft = later.between(a.end + hours * 60, a.end + PREFER_GAP_MINUTES)
                     if soft and weight:
                         if short is None:
                             short = model.new_bool_var(f"r4_prefer_48h({inst.days[day]}+{ahead}d,{group[0].value})")
                             terms.append((short, weight))
-                        model.add(v.x[a] + sum(soft) - 1 <= short)
+                        model.add(v.x[a] + sum(v.x[b] for b in soft) - 1 <= short)
     for f in inst.fixed:
         if f.kind.is_hard or f.kind.is_strength:
             kinds = list(STRENGTH_KINDS) if f.kind.is_strength else [Kind.LONG, Kind.QUALITY]

@@ -142,7 +142,8 @@ class _Builder:
 
     def desired_volume(self, i: int, period: str, races: tuple[Race, ...], cutback: bool) -> int:
         p, last = self.p, self.volumes[-1]
-        peak = self.peak_since_a_race
+        # With no build week before the taper (a race early in the plan), today's volume is the peak.
+        peak = self.peak_since_a_race or p.weekly_minutes
         if period == "taper":
             k = self.taper_index(i)
             return p.rules.taper_pct[k] * peak // 100

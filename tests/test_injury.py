@@ -16,7 +16,7 @@ from solver.profile import parse_profile
 from solver.rehab import load_rehab, parse_rehab
 from solver.replan import Injury, replan
 
-REHAB = ROOT / "sample_calendars" / "rehab_achilles.toml"
+REHAB = ROOT / "sample_calendars" / "rehab" / "achilles_example.toml"
 PROFILE = (ROOT / "sample_calendars" / "intermediate_half.toml").read_text()
 HURT, CLEARED = dt.date(2027, 2, 3), dt.date(2027, 2, 16)
 LATER = STAMP + dt.timedelta(days=60)
