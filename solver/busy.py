@@ -78,6 +78,9 @@ def _parse(name: str, data: bytes) -> icalendar.Calendar:
                             "export the calendar again as .ics") from None
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
+        if b"BEGIN:VCALENDAR" in data.upper():  # icalendar drops a calendar that never ends
+            raise CalendarError(name, "", "is cut short (BEGIN:VCALENDAR without END:VCALENDAR)",
+                                "export the calendar again as .ics")
         raise CalendarError(name, "", "holds no VCALENDAR", "export the calendar again as .ics")
     if len(calendars) > 1:
         merged = icalendar.Calendar()
