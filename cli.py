@@ -80,7 +80,8 @@ def main() -> None:
               help="Where to write the calendar (replaced only once the new one is complete).")
 @busy_options
 @stamp_option
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds the solver may take.")
+@click.option("--time-limit", default=60.0, show_default=True,
+              help="Solver budget in CP-SAT's deterministic seconds (machine-independent, so results are too).")
 @click.option("--workers", default=1, show_default=True, help="Solver threads (results stay deterministic).")
 def plan(profile: Path | None, output: Path, busy: tuple[Path, ...], all_day: str | None, now: str | None,
          time_limit: float, workers: int) -> None:
@@ -133,7 +134,8 @@ def check(plan_file: Path, profile: Path | None, busy: tuple[Path, ...], all_day
     loaded = load_profile(profile) if profile else plan_profile(plan_file)
     if loaded.busy and not profile:
         # The embedded profile names its calendars relative to a profile file we do not have.
-        click.echo("Note: the profile's busy calendars are not checked; pass --profile or --busy.")
+        click.echo("Note: the busy calendars named in the plan's profile are not checked (their paths are "
+                   "relative to the profile file); pass --profile.")
         loaded = replace(loaded, busy=())
     busy_events = busy_for(loaded, busy, all_day)
     violations = check_file(plan_file, loaded, busy_events)

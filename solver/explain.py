@@ -71,7 +71,7 @@ def _core(model: cp_model.CpModel, groups: dict[Group, cp_model.IntVar], keys: l
     model.add_assumptions([groups[k] for k in keys])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # sufficient_assumptions_for_infeasibility needs a single worker
-    solver.parameters.max_time_in_seconds = RELAX_TIME_LIMIT
+    solver.parameters.max_deterministic_time = RELAX_TIME_LIMIT  # machine-independent, like solve.py
     if solver.solve(model) != cp_model.INFEASIBLE:
         return None
     index = {groups[k].index: k for k in keys}
@@ -216,7 +216,7 @@ def _feasible(profile: Profile, busy: tuple[BusyEvent, ...]) -> bool:
     model.clear_objective()
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = RELAX_TIME_LIMIT
+    solver.parameters.max_deterministic_time = RELAX_TIME_LIMIT  # machine-independent, like solve.py
     return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 

@@ -82,6 +82,13 @@ class Instance:
     def days(self) -> list[dt.date]:
         return [d for w in self.weeks for d in w.days]
 
+    @cached_property
+    def blocked_weeks(self) -> frozenset[int]:
+        """Weeks in which busy time (plus the buffer) takes away at least one place a session could go."""
+        buffer = self.profile.rules.busy_buffer_min
+        return frozenset(o.day // 7 + 1 for o in session_options(self)
+                         if any(o.start < b.end + buffer and b.start - buffer < o.end for b in self.busy))
+
 
 @dataclass(frozen=True)
 class History:
@@ -233,10 +240,7 @@ def _in_past(inst: Instance, week: WeekTarget) -> bool:
 def _flexible(inst: Instance, week: WeekTarget) -> bool:
     """A week may leave planned sessions out only when the runner's busy calendar cuts into it;
     when plain availability cannot hold the plan, the runner should hear "no plan" and why."""
-    if inst.history.replanning:
-        return True
-    first = (week.monday - inst.weeks[0].monday).days * 1440
-    return any(b.start < first + 8 * 1440 and b.end > first - 1440 for b in inst.busy)
+    return inst.history.replanning or week.index in inst.blocked_weeks
 
 
 def _fixed_on(inst: Instance, day: int) -> list[FixedSession]:
