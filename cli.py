@@ -190,6 +190,35 @@ def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | Non
     click.echo(wi.format_json(rows) if fmt == "json" else wi.format_table(rows))
 
 
+def rewrite_options(func):
+    """Options shared by the commands that rewrite an existing plan (replan, injury)."""
+    for option in reversed([
+        click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Profile to re-plan with (default: the one embedded in the plan)."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Where to write the plan (default: replace PLAN.ics, atomically)."),
+        click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
+        stamp_option,
+        click.option("--time-limit", default=60.0, show_default=True,
+                     help="Solver budget per objective level, in CP-SAT's deterministic seconds."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool, closing: str) -> None:
+    """Print the diff, then write the new plan atomically (unless --dry-run)."""
+    from solver.files import write_atomic
+
+    click.echo(result.diff())
+    if dry_run:
+        click.echo("Dry run: nothing written.")
+        return
+    target = output or plan_file
+    write_atomic(target, result.data)
+    click.echo(f"Wrote {target} — {closing}")
+
+
 def _date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
@@ -207,13 +236,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 @click.option("--done", multiple=True, metavar="SESSION", help="A session already done today or ahead of time. Repeatable.")
 @click.option("--missed-from", metavar="DATE", help="First day of a stretch missed (illness, travel)…")
 @click.option("--to", "missed_to", metavar="DATE", help="…and its last day (default: --missed-from).")
-@click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
-              help="Profile to re-plan with (default: the one embedded in the plan).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the repaired plan (default: replace PLAN.ics, atomically).")
-@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
-@stamp_option
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds the solver may take per level.")
+@rewrite_options
 def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str, ...], missed_from: str | None,
            missed_to: str | None, profile: Path | None, output: Path | None, dry_run: bool, now: str | None,
            time_limit: float) -> None:
@@ -232,7 +255,6 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
     """
     from solver import replan as replanning
     from solver.check import read_bytes
-    from solver.files import write_atomic
     from solver.profile import load_profile
 
     start = _date(missed_from, "--missed-from")
@@ -241,13 +263,8 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
         raise InputError("--to", "", "given without --missed-from", "add --missed-from DATE")
     result = replanning.replan(read_bytes(plan_file), str(plan_file), _date(today, "--today"), list(missed), list(done),
                                ranges, load_profile(profile) if profile else None, resolve_stamp(now), time_limit)
-    click.echo(result.diff())
-    if dry_run:
-        click.echo("Dry run: nothing written.")
-        return
-    target = output or plan_file
-    write_atomic(target, result.data)
-    click.echo(f"Wrote {target} ({result.status}) — import it again: Google Calendar updates the same events.")
+    _finish_rewrite(result, plan_file, output, dry_run,
+                    f"{result.status}; import it again: Google Calendar updates the same events.")
 
 
 @main.command()
@@ -256,13 +273,7 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
 @click.option("--until", metavar="DATE", help="The day a healthcare professional cleared you (default: not yet).")
 @click.option("--rehab", type=click.Path(dir_okay=False, path_type=Path),
               help="Your physiotherapist's rehab programme (TOML, see README). runcal never invents one.")
-@click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
-              help="Profile to re-plan with (default: the one embedded in the plan).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the plan (default: replace PLAN.ics, atomically).")
-@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
-@stamp_option
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds the solver may take per level.")
+@rewrite_options
 def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, profile: Path | None,
            output: Path | None, dry_run: bool, now: str | None, time_limit: float) -> None:
     """Pause training from an injury (R9): get assessed first, then only your physio's programme.
@@ -279,7 +290,6 @@ def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, p
     """
     from solver import replan as replanning
     from solver.check import read_bytes
-    from solver.files import write_atomic
     from solver.profile import load_profile
     from solver.rehab import load_rehab
 
@@ -289,13 +299,8 @@ def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, p
     hurt = replanning.Injury(first, last, load_rehab(rehab) if rehab else None)
     result = replanning.replan(read_bytes(plan_file), str(plan_file), first, profile=load_profile(profile) if profile else None,
                                stamp=resolve_stamp(now), time_limit=time_limit, injury=hurt)
-    click.echo(result.diff())
-    if dry_run:
-        click.echo("Dry run: nothing written.")
-        return
-    target = output or plan_file
-    write_atomic(target, result.data)
-    click.echo(f"Wrote {target} — get assessed by a physiotherapist before resuming. runcal is not medical advice.")
+    _finish_rewrite(result, plan_file, output, dry_run,
+                    "get assessed by a physiotherapist before resuming. runcal is not medical advice.")
 
 
 if __name__ == "__main__":

@@ -25,3 +25,14 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_text(path: str | Path, what: str, error: type[InputError] = InputError) -> str:
+    """A user's UTF-8 text file, or one clear `error` naming it (`what`: the fix if it is missing)."""
+    path = Path(path)
+    try:
+        return path.read_text("utf-8")
+    except FileNotFoundError:
+        raise error(str(path), "", "file not found", f"give the path of {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(str(path), "", f"cannot be read ({exc})", "save it as UTF-8 text") from None

@@ -27,6 +27,7 @@ from .domain import (
 )
 from .busy import ALL_DAY_MODES
 from .errors import ProfileError
+from .files import read_text
 
 # RULES.md bounds for every parameter a profile may change: (low, high, rule ID).
 RULE_BOUNDS: dict[str, tuple[int, int, str]] = {
@@ -93,14 +94,7 @@ def load_profile(path: str | Path | None) -> Profile:
     if path is None:
         text = resources.files("solver.data").joinpath("default_profile.toml").read_text("utf-8")
         return parse_profile(text, "<built-in sample profile>")
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise ProfileError(str(path), "", "file not found", "give the path of a profile .toml") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(str(path), "", f"cannot be read ({exc})", "save it as UTF-8 text") from None
-    return parse_profile(text, str(path))
+    return parse_profile(read_text(path, "a profile .toml", ProfileError), str(path))
 
 
 def parse_profile(text: str, source: str = "<profile>") -> Profile:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .files import read_text
 
 EXAMPLE = '[programme]\nprescribed_by = "…"\nsessions_per_week = 3\nminutes = 30\n\n[[exercise]]\nname = "…"\nsets = 3\nreps = "15"'
 KEYS = {"programme": {"prescribed_by", "sessions_per_week", "minutes", "notes"},
@@ -53,14 +54,7 @@ class Rehab:
 
 
 def load_rehab(path: str | Path) -> Rehab:
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "", "file not found", "give the rehab .toml your physiotherapist's programme is in") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"cannot be read ({exc})", "save it as UTF-8 text") from None
-    return parse_rehab(text, str(path))
+    return parse_rehab(read_text(path, "the rehab .toml your physiotherapist's programme is in"), str(path))
 
 
 def parse_rehab(text: str, source: str) -> Rehab:
