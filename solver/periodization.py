@@ -37,6 +37,7 @@ A_RACE_WEEK_PCT_OF_TAPER = 65  # race week runs are short shake-outs below the l
 POST_RACE_PCT = 50  # the week after an A race starts recovery at half the peak
 RACE_WEEK_RUNS = 2  # shake-out runs beside the race itself
 PEAK_WEEKS = 3
+MIN_RUNS = 3  # runs a week kept before a second strength session replaces one
 BASE_SHARE = 0.4
 
 
@@ -181,8 +182,9 @@ class _Builder:
             return 0
         if i < rules.strength_intro_weeks or period == "taper":
             return rules.strength_min
-        # Keep at least two runs a week: strength replaces runs (R2), it must not replace running.
-        return max(rules.strength_min, min(rules.strength_max, self.p.sessions_per_week - 2))
+        # Strength replaces runs (R2) but must not replace running: a second session only while
+        # three runs a week remain (a long run, a quality run and an easy one).
+        return max(rules.strength_min, min(rules.strength_max, self.p.sessions_per_week - MIN_RUNS))
 
     def split(self, volume: int, n_runs: int, period: str, race_week: bool) -> dict[Kind, tuple[int, ...]]:
         """Share the week's minutes between a long run, quality runs and easy runs."""
