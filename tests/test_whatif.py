@@ -168,7 +168,7 @@ def test_every_written_calendar_passes_runcal_check(compared):
         result = runner.invoke(main, ["check", str(path)])
         assert result.exit_code == 0 and result.output.startswith("OK"), result.output
         assert check_file(path) == []
-        assert f"X-WR-CALNAME:runcal: What If — ".encode() in path.read_bytes()
+        assert "X-WR-CALNAME:runcal: What If — ".encode() in path.read_bytes()
         assert f"(what-if: {row['name']})".encode() in path.read_bytes()
 
 
