@@ -116,7 +116,14 @@ class Variables:
 
     def hard(self, model: cp_model.CpModel, constraint: cp_model.BoundedLinearExpression, rule: str, week: int,
              *enforce: cp_model.LiteralT) -> None:
-        """Add a hard constraint of `rule`, attributed to plan week `week` (issue: explain "no plan")."""
+        """Add a hard constraint of `rule`, attributed to plan week `week` (issue: explain "no plan").
+
+        A constraint between constants arrives as a bool: a true one adds nothing, a false one
+        an always-false row, so that an explanation can still name it."""
+        if isinstance(constraint, bool):
+            if constraint:
+                return
+            constraint = model.new_constant(0) >= 1
         literals = list(enforce)
         if self.explain:
             key = (rule, week)
@@ -345,8 +352,8 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
         for day in v.by_day:
             # Up to 3 days ahead: 48 h after a late session on a 23-hour DST day reaches day + 3.
             for ahead in (1, 2, 3):
-                short = None
                 later = v.by_start(day + ahead, group)
+                rows = []
                 for a in v.options(day, group):
                     # A later day's session starts after a ends: the clashes are a prefix by start time.
                     hard = later.before(a.end + hours * 60)
@@ -354,10 +361,18 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                         v.hard(model, v.x[a] + sum(v.x[b] for b in hard) <= 1, "R4", day // 7 + 1)
                     soft = later.between(a.end + hours * 60, a.end + PREFER_GAP_MINUTES)
                     if soft and weight:
-                        if short is None:
-                            short = model.new_bool_var(f"r4_prefer_48h({inst.days[day]}+{ahead}d,{group[0].value})")
-                            terms.append((short, weight))
-                        model.add(v.x[a] + sum(v.x[b] for b in soft) - 1 <= short)
+                        rows.append((a, soft, len(hard) + len(soft) == len(later.options)))
+                if rows:
+                    short = model.new_bool_var(f"r4_prefer_48h({inst.days[day]}+{ahead}d,{group[0].value})")
+                    terms.append((short, weight))
+                    if len(rows) == len(v.options(day, group)) and all(everything for _, _, everything in rows):
+                        # Every allowed pair of these two days is under 48 h (next-day pairs always
+                        # are): one row says so, instead of one per option.
+                        both = sum(v.x[a] for a, _, _ in rows) + sum(v.x[b] for b in later.options)
+                        model.add(both - 1 <= short)
+                    else:
+                        for a, soft, _ in rows:
+                            model.add(v.x[a] + sum(v.x[b] for b in soft) - 1 <= short)
     for f in inst.fixed:
         if f.kind.is_hard or f.kind.is_strength:
             kinds = list(STRENGTH_KINDS) if f.kind.is_strength else [Kind.LONG, Kind.QUALITY]
@@ -368,9 +383,9 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
 def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """R5 (Hard): "Ensure you factor in rest days to allow your body to recover".
 
-    rest[d] is true exactly when day d holds no session; each week holds ≥ rest_days_min of them."""
+    rest[d] can be true only when day d holds no session; each week holds ≥ rest_days_min of them
+    (nothing forces rest[d] on an empty day: R5, R10 and the spread preference all want it)."""
     for day, rest in v.rest.items():
-        lits = [v.x[o] for o in v.by_day.get(day, ())]
         if _fixed_on(inst, day):
             model.add(rest == 0)
             continue
@@ -378,7 +393,6 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
         # tighter LP relaxation than a single big-M row over the whole day.
         for group in (RUN_KINDS, STRENGTH_KINDS):
             model.add(sum(v.x[o] for o in v.options(day, group)) + rest <= 1)
-        model.add(sum(lits) + rest >= 1)
     for week in inst.weeks:
         v.hard(model, sum(v.rest[d] for d in _week_days(inst, week)) >= inst.profile.rules.rest_days_min, "R5",
                week.index)
@@ -386,7 +400,10 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
 
 
 def week_volume(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
-    """Running minutes done or placed in the week (races are not training volume)."""
+    """Running minutes done or placed in the week (races are not training volume). A week that must
+    place every planned session has a known volume: a constant keeps R6 and R8 out of the solver."""
+    if not _flexible(inst, week):
+        return week.run_minutes
     placed = sum((o.end - o.start) * v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS))
     return placed + inst.history.done_minutes.get(week.index, 0)
 
@@ -431,10 +448,14 @@ def _cutback_windows(inst: Instance, model: cp_model.CpModel, v: Variables, volu
     exempt = {w.index for w in inst.weeks if w.races or w.period == "taper"}
     reduced = {}
     for week in inst.weeks:
-        if week.index not in exempt:
-            lit = model.new_bool_var(f"r6_cutback(week={week.index})")
-            model.add(10 * volumes[week.index] <= 8 * volumes[week.index - 1]).only_enforce_if(lit)
-            reduced[week.index] = lit
+        if week.index in exempt:
+            continue
+        cut = 10 * volumes[week.index] <= 8 * volumes[week.index - 1]
+        if isinstance(cut, bool):  # both volumes known
+            reduced[week.index] = int(cut)
+        else:
+            reduced[week.index] = model.new_bool_var(f"r6_cutback(week={week.index})")
+            model.add(cut).only_enforce_if(reduced[week.index])
     past = {w.index for w in inst.weeks if _in_past(inst, w)}
     for first in range(1, len(inst.weeks) - every + 2):
         window = range(first, first + every)
