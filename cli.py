@@ -206,7 +206,8 @@ def rewrite_options(func):
     return func
 
 
-def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool, closing: str) -> None:
+def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool, closing: str,
+                    status: str | None = None) -> None:
     """Print the diff, then write the new plan atomically (unless --dry-run)."""
     from solver.files import write_atomic
 
@@ -216,7 +217,7 @@ def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool,
         return
     target = output or plan_file
     write_atomic(target, result.data)
-    click.echo(f"Wrote {target} — {closing}")
+    click.echo(f"Wrote {target}{f' ({status})' if status else ''} — {closing}")
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -264,7 +265,7 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
     result = replanning.replan(read_bytes(plan_file), str(plan_file), _date(today, "--today"), list(missed), list(done),
                                ranges, load_profile(profile) if profile else None, resolve_stamp(now), time_limit)
     _finish_rewrite(result, plan_file, output, dry_run,
-                    f"{result.status}; import it again: Google Calendar updates the same events.")
+                    "import it again: Google Calendar updates the same events.", result.status)
 
 
 @main.command()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import icalendar
 from ortools.sat.python import cp_model
 
-from .domain import Kind, Profile, Session, WeekTarget
+from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
 from .errors import CalendarError, InputError, NoPlanError
 from .ics import session_event, session_uid
 from .model import Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, place_planned_sessions
@@ -114,30 +114,20 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
                          "pass the profile the plan was made with, or plan again")
     inst = build_instance(profile, weeks)
     plan_end = weeks[-1].monday + dt.timedelta(days=6)
-    earlier = _recorded_injuries(cal, source)  # a re-plan keeps earlier injury pauses rest-only (R9)
-    injured = lambda day: (injury is not None and injury.covers(day, plan_end)) or \
-        any(i.covers(day, plan_end) for i in earlier)  # noqa: E731
+    pauses = [injury] if injury else []
+    pauses += _recorded_injuries(cal, source)  # a re-plan keeps earlier injury pauses rest-only (R9)
+    injured = lambda day: any(p.covers(day, plan_end) for p in pauses)  # noqa: E731
     events = _events(cal, inst, source)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
                       missed_ranges, injured, source)
-    # The weeks already over set the volume to build from (R6): re-derive the targets after them.
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
-    over = {w.index for w in weeks if all(settled(d) for d in w.days)}
-    ran = Counter({i: 0 for i in over})
-    for e in state.done:
-        if e.week in over and e.kind.is_run and e.kind is not Kind.RACE:
-            ran[e.week] += int((e.end - e.start).total_seconds() // 60)
-    targets = week_targets(profile, dict(ran))
+    targets = _targets_from_actual(profile, weeks, state, settled)
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
     inst = build_instance(profile, targets)
-    if injury or earlier:
-        first = weeks[0].monday
-        inst = replace(inst, fixed=tuple(f for f in inst.fixed if not (f.race and injured(f.race.date))))
-        injury_days = frozenset((d - first).days for w in weeks for d in w.days if injured(d))
-    else:
-        injury_days = frozenset()
+    inst = replace(inst, fixed=tuple(f for f in inst.fixed if not (f.race and injured(f.race.date))))
+    injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
@@ -238,6 +228,18 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
         else:
             state.future.append(e)
     return state
+
+
+def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state: _State,
+                         settled: Callable[[dt.date], bool]) -> tuple[WeekTarget, ...]:
+    """R6 from the volume actually run: weeks whose every day is past, missed or injured keep only
+    what was done, and the weeks after them are re-derived from that."""
+    over = {w.index for w in weeks if all(settled(d) for d in w.days)}
+    ran = Counter({i: 0 for i in over})
+    for e in state.done:
+        if e.week in over and e.kind in RUN_KINDS:
+            ran[e.week] += int((e.end - e.start).total_seconds() // 60)
+    return week_targets(profile, dict(ran))
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:

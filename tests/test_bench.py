@@ -23,3 +23,6 @@ def test_bench_quick_runs_and_prints_the_table(tmp_path):
     assert "16-week plan" in out and "target ≤ 2×" in out  # a ratio line
     assert "t(52 weeks) / t(16 weeks)" in out
     assert figures.read_text("utf-8").lstrip().startswith("{")
+    # Every case that ran reports a solver status the script could read from the command's output.
+    rows = [line for line in out.splitlines() if line.startswith(("plan ", "replan", "whatif"))]
+    assert rows and all(" ? " not in row for row in rows), rows
