@@ -77,6 +77,7 @@ class Instance:
     fixed: tuple[FixedSession, ...] = ()
     busy: tuple[Busy, ...] = ()
     history: History = field(default_factory=lambda: History())
+    allow_drops: bool = True  # False: every planned session must be placed, even in busy weeks
 
     @cached_property
     def days(self) -> list[dt.date]:
@@ -247,7 +248,7 @@ def _in_past(inst: Instance, week: WeekTarget) -> bool:
 def _flexible(inst: Instance, week: WeekTarget) -> bool:
     """A week may leave planned sessions out only when the runner's busy calendar cuts into it;
     when plain availability cannot hold the plan, the runner should hear "no plan" and why."""
-    return inst.history.replanning or week.index in inst.blocked_weeks
+    return inst.history.replanning or (inst.allow_drops and week.index in inst.blocked_weeks)
 
 
 def _fixed_on(inst: Instance, day: int) -> list[FixedSession]:

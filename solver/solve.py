@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from pathlib import Path
 from collections import Counter, defaultdict
 
@@ -31,10 +32,20 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     precheck(profile, weeks)
     inst = build_instance(profile, weeks, busy)
     began = time.perf_counter()
-    model, v = build_model(inst)
-    built = time.perf_counter()
+    # First with every planned session required: when that is feasible it is also the optimum of
+    # the model that may leave sessions out (leaving one out costs more than any week's
+    # preferences can gain), and it is a smaller, faster model. Only if busy time makes it
+    # infeasible is the model allowed to leave sessions out.
+    strict = replace(inst, allow_drops=False) if inst.blocked_weeks else inst
+    model, v = build_model(strict)
     solver = solver_for(time_limit, workers)
+    built = time.perf_counter()
     status = solver.solve(model)
+    if status == cp_model.INFEASIBLE and strict is not inst:
+        model, v = build_model(inst)
+        status = solver.solve(model)
+    else:
+        inst = strict
     solved = time.perf_counter()
     if status == cp_model.INFEASIBLE:
         raise explain(profile, busy)
