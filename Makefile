@@ -18,7 +18,7 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/runcal plan sample_calendars/advanced_marathon.toml -o plan.ics
-	$(BIN)/runcal check plan.ics
+	$(BIN)/runcal check plan.ics --profile sample_calendars/advanced_marathon.toml
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
