@@ -32,8 +32,6 @@ from .profile import profile_from_json
 UTC = dt.timezone.utc
 R3_GAP = dt.timedelta(hours=8)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-LABELS = {Kind.EASY: "easy run", Kind.LONG: "long run", Kind.QUALITY: "quality run",
-          Kind.RACE: "race", Kind.STRENGTH: "strength", Kind.REHAB: "rehab"}
 VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
 HARD_KINDS = (Kind.LONG, Kind.QUALITY, Kind.RACE)
 # docs/ics-format.md: how a hand-added event (no X-RUNCAL-KIND) is classified, first match wins.
@@ -69,7 +67,7 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return LABELS[self.kind]
+        return self.kind.label
 
     @property
     def seconds(self) -> int:

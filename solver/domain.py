@@ -30,6 +30,11 @@ class Kind(str, Enum):
         return self in STRENGTH_KINDS
 
     @property
+    def label(self) -> str:
+        """How messages name the kind: "easy run", "strength", …"""
+        return f"{self.value} run" if self in RUN_KINDS else self.value
+
+    @property
     def is_hard(self) -> bool:
         """R4's "same session" for runs: quality, long and race are the hard kinds."""
         return self in (Kind.QUALITY, Kind.LONG, Kind.RACE)
@@ -148,6 +153,11 @@ class WeekTarget:
     @property
     def run_minutes(self) -> int:
         return sum(sum(d) for d in self.runs.values())
+
+    @property
+    def planned(self) -> dict[Kind, int]:
+        """Sessions of each kind the week is meant to hold (races are fixed apart from these)."""
+        return {k: len(d) for k, d in self.runs.items()} | {Kind.STRENGTH: self.strength, Kind.REHAB: self.rehab}
 
 
 @dataclass(frozen=True)

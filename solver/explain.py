@@ -69,9 +69,7 @@ def minimal_conflict(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> list
 def _core(model: cp_model.CpModel, groups: dict[Group, cp_model.IntVar], keys: list[Group]) -> list[Group] | None:
     model.clear_assumptions()
     model.add_assumptions([groups[k] for k in keys])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # sufficient_assumptions_for_infeasibility needs a single worker
-    solver.parameters.max_deterministic_time = RELAX_TIME_LIMIT  # machine-independent, like solve.py
+    solver = _solver()
     if solver.solve(model) != cp_model.INFEASIBLE:
         return None
     index = {groups[k].index: k for k in keys}
@@ -214,10 +212,14 @@ def _feasible(profile: Profile, busy: tuple[BusyEvent, ...]) -> bool:
         return False
     model, _ = build_model(build_instance(profile, weeks, busy))
     model.clear_objective()
+    return _solver().solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _solver() -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = 1  # sufficient_assumptions_for_infeasibility needs a single worker
     solver.parameters.max_deterministic_time = RELAX_TIME_LIMIT  # machine-independent, like solve.py
-    return solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return solver
 
 
 def _join(items: list[str], word: str = "and") -> str:

@@ -42,10 +42,6 @@ class Option:
     end: int
     clock: int  # local wall-clock minute of the start, for time-of-day preferences
 
-    @property
-    def is_hard(self) -> bool:
-        return self.kind.is_hard
-
 
 @dataclass(frozen=True)
 class Busy:
@@ -603,8 +599,7 @@ def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables
     terms: Terms = []
     for week in inst.weeks:
         days = _week_days(inst, week)
-        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength, Kind.REHAB: week.rehab}
-        for kind, count in wanted.items():
+        for kind, count in week.planned.items():
             count -= inst.history.done.get((week.index, kind), 0)
             if count > 0:
                 placed = sum(v.x[o] for d in days for o in v.options(d, [kind]))

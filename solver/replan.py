@@ -46,11 +46,9 @@ class PlanEvent:
 
     @property
     def label(self) -> str:
-        return f"{LABELS[self.kind]} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.kind.label} {self.start:%Y-%m-%d %H:%M}"
 
 
-LABELS = {Kind.EASY: "easy run", Kind.LONG: "long run", Kind.QUALITY: "quality run", Kind.RACE: "race",
-          Kind.STRENGTH: "strength", Kind.REHAB: "rehab"}
 
 
 @dataclass(frozen=True)
@@ -427,7 +425,7 @@ def _add_event(cal: icalendar.Calendar, s: Session, stamp: dt.datetime, result: 
     while (ident := f"w{s.week:02d}-{s.kind.value}-r{n}") in taken:
         n += 1
     cal.add_component(session_event(replace(s, ident=ident), key, stamp))
-    result.added.append(f"{LABELS[s.kind]} {s.start:%Y-%m-%d %H:%M}")
+    result.added.append(f"{s.kind.label} {s.start:%Y-%m-%d %H:%M}")
 
 
 def _rehab_words(s: Session, injury: Injury) -> Session:

@@ -132,11 +132,10 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
     placed = Counter((s.week, s.kind) for s in sessions)
     notes = []
     for week in weeks:
-        wanted = {k: len(d) for k, d in week.runs.items()} | {Kind.STRENGTH: week.strength, Kind.REHAB: week.rehab}
-        for kind, count in wanted.items():
+        for kind, count in week.planned.items():
             missing = count - placed[week.index, kind]
             if missing > 0:
-                what = f"{kind.value} run" if kind.is_run else f"{kind.value} session"
+                what = kind.label if kind.is_run else f"{kind.value} session"
                 notes.append(f"week {week.index} ({week.monday}): {missing} {what}{'s' if missing > 1 else ''} left out — "
                              "busy time leaves no place for it under R3, R4, R5 and R10, or R6 holds the week "
                              "to what the week before could run")
