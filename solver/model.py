@@ -30,11 +30,13 @@ TIME_COST_CAP_HOURS = 6
 # Leaving a planned session out costs more than every preference of a week together.
 DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENGTH: 800, Kind.REHAB: 800}
 MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
+R4_GROUPS = (STRENGTH_KINDS, (Kind.LONG, Kind.QUALITY))  # R4's "same session": strength, and the hard runs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Option:
-    """One place a session could go: real elapsed minutes since the plan epoch."""
+    """One place a session could go: real elapsed minutes since the plan epoch. Each option is made
+    once, so identity is equality (a field-by-field hash was a tenth of the model build)."""
 
     day: int
     kind: Kind
@@ -74,6 +76,7 @@ class Instance:
     busy: tuple[Busy, ...] = ()
     history: History = field(default_factory=lambda: History())
     allow_drops: bool = True  # False: every planned session must be placed, even in busy weeks
+    prune: bool = True  # leave out options another option of the same day and kind can always replace
 
     @cached_property
     def days(self) -> list[dt.date]:
@@ -130,6 +133,13 @@ class Variables:
         added = model.add(constraint)
         if literals:
             added.only_enforce_if(literals)
+
+    def at_most_one(self, model: cp_model.CpModel, lits: list[cp_model.IntVar], rule: str, week: int) -> None:
+        """A hard at-most-one; as such (no enforcement literal possible) unless explaining."""
+        if self.explain:
+            self.hard(model, cp_model.LinearExpr.sum(lits) <= 1, rule, week)
+        else:
+            model.add_at_most_one(lits)
 
     _options: dict[tuple[int, frozenset[Kind]], list[Option]] = field(default_factory=dict)
 
@@ -221,9 +231,68 @@ def session_options(inst: Instance) -> list[Option]:
     return options
 
 
+def pruned_options(inst: Instance) -> list[Option]:
+    """The options without those that can never be chosen (busy time, a fixed session's R3/R4, R8's
+    strength-free days) and without those another option can always replace at no greater cost.
+
+    Option a replaces b (same day, kind and length) when a costs no more and both clash, under R3
+    and R4, with exactly the same other options and lie under 48 h from exactly the same ones: any
+    plan holding b stays feasible, at no greater cost, with a instead. Those sets depend only on
+    where a's start and end fall among the neighbours' gap thresholds (p.end + gap before it,
+    p.start - gap after it), so options with the same two ranks are interchangeable and the
+    cheapest (then earliest) stays. Leaving options out makes more of them interchangeable, so
+    this repeats until nothing changes. The optimum is the same; only equivalent plans are lost."""
+    options = session_options(inst)
+    v = _index(options)
+    gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v)}
+    options = [o for o in options if o not in gone]
+    while True:
+        v = _index(options)
+        before, after = _thresholds(inst, v)
+        best: dict[tuple, tuple[tuple[int, int], Option]] = {}
+        for o in options:
+            key = (o.day, o.kind, o.end - o.start, bisect_right(before[o.day, o.kind], o.start),
+                   bisect_left(after[o.day, o.kind], o.end))
+            rank = (time_cost(inst, o) + long_day_cost(inst, o), o.start)
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, o)
+        kept = {o for _, o in best.values()}
+        if len(kept) == len(options):
+            return options
+        options = [o for o in options if o in kept]
+
+
+def _index(options: list[Option]) -> "Variables":
+    v = Variables()
+    for o in options:
+        v.by_day[o.day].append(o)
+    return v
+
+
+def _thresholds(inst: Instance, v: Variables) -> tuple[dict, dict]:
+    """Per (day, kind), the sorted minutes where the set of clashing or under-48-h options changes:
+    `before` for the option's start (earlier options' ends plus a gap), `after` for its end (later
+    options' starts minus a gap). The gaps and day ranges are exactly those of R3 and R4 below."""
+    recovery = inst.profile.rules.recovery_hours * 60
+    before: dict[tuple[int, Kind], list[int]] = {}
+    after: dict[tuple[int, Kind], list[int]] = {}
+    for day in v.by_day:
+        for kind in {o.kind for o in v.by_day[day]}:
+            other = STRENGTH_KINDS if kind in RUN_KINDS else RUN_KINDS
+            low = [p.end + R3_GAP_MINUTES for d in (day - 1, day) for p in v.options(d, other)]
+            high = [p.start - R3_GAP_MINUTES for d in (day, day + 1) for p in v.options(d, other)]
+            group = next((g for g in R4_GROUPS if kind in g), ())
+            for ahead in (1, 2, 3):
+                low += [p.end + gap for p in v.options(day - ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
+                high += [p.start - gap for p in v.options(day + ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
+            before[day, kind] = sorted(low)
+            after[day, kind] = sorted(high)
+    return before, after
+
+
 def new_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False) -> Variables:
     v = Variables(explain=explain)
-    for o in session_options(inst):
+    for o in pruned_options(inst) if inst.prune and not explain else session_options(inst):
         moment = inst.timeline.moment(o.start)
         v.x[o] = model.new_bool_var(f"{o.kind.value}[{moment:%Y-%m-%d %H:%M}]")
         v.by_day[o.day].append(o)
@@ -304,11 +373,12 @@ def one_run_and_one_strength_a_day(inst: Instance, model: cp_model.CpModel, v: V
     strength session a day; never a second session on a race day."""
     for day in v.by_day:
         fixed = _fixed_on(inst, day)
-        runs = [v.x[o] for o in v.options(day, RUN_KINDS)]
-        v.hard(model, sum(runs) <= (0 if any(f.kind.is_run for f in fixed) else 1), "one a day", day // 7 + 1)
-        strength = [v.x[o] for o in v.options(day, STRENGTH_KINDS)]
-        v.hard(model, sum(strength) <= (0 if any(f.kind.is_strength for f in fixed) else 1), "one a day",
-               day // 7 + 1)
+        for group in (RUN_KINDS, STRENGTH_KINDS):
+            lits = [v.x[o] for o in v.options(day, group)]
+            if any(f.kind.is_run == (group is RUN_KINDS) for f in fixed):
+                v.hard(model, cp_model.LinearExpr.sum(lits) <= 0, "one a day", day // 7 + 1)
+            else:
+                v.at_most_one(model, lits, "one a day", day // 7 + 1)
     return []
 
 
@@ -329,10 +399,9 @@ def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -
             )
             for clashing in clashes:
                 if clashing:
-                    v.hard(model, v.x[s] + sum(v.x[r] for r in clashing) <= 1, "R3", day // 7 + 1)
-    for f in inst.fixed:
-        kinds = list(STRENGTH_KINDS) if f.kind.is_run else list(RUN_KINDS)
-        _forbid_near(inst, model, v, f, kinds, R3_GAP_MINUTES, "R3")
+                    v.at_most_one(model, [v.x[s], *(v.x[r] for r in clashing)], "R3", day // 7 + 1)
+    for o in near_fixed_r3(inst, v):
+        v.hard(model, v.x[o] == 0, "R3", o.day // 7 + 1)
     return []
 
 
@@ -345,7 +414,7 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
     hours = inst.profile.rules.recovery_hours
     weight = inst.profile.preferences.weight_recovery_48h
     terms: Terms = []
-    for group in (STRENGTH_KINDS, (Kind.LONG, Kind.QUALITY)):
+    for group in R4_GROUPS:
         for day in v.by_day:
             # Up to 3 days ahead: 48 h after a late session on a 23-hour DST day reaches day + 3.
             for ahead in (1, 2, 3):
@@ -355,7 +424,7 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                     # A later day's session starts after a ends: the clashes are a prefix by start time.
                     hard = later.before(a.end + hours * 60)
                     if hard:
-                        v.hard(model, v.x[a] + sum(v.x[b] for b in hard) <= 1, "R4", day // 7 + 1)
+                        v.at_most_one(model, [v.x[a], *(v.x[b] for b in hard)], "R4", day // 7 + 1)
                     soft = later.between(a.end + hours * 60, a.end + PREFER_GAP_MINUTES)
                     if soft and weight:
                         rows.append((a, soft, len(hard) + len(soft) == len(later.options)))
@@ -365,15 +434,13 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                     if len(rows) == len(v.options(day, group)) and all(everything for _, _, everything in rows):
                         # Every allowed pair of these two days is under 48 h (next-day pairs always
                         # are): one row says so, instead of one per option.
-                        both = sum(v.x[a] for a, _, _ in rows) + sum(v.x[b] for b in later.options)
-                        model.add(both - 1 <= short)
+                        both = [v.x[a] for a, _, _ in rows] + [v.x[b] for b in later.options]
+                        model.add(cp_model.LinearExpr.sum(both) - 1 <= short)
                     else:
                         for a, soft, _ in rows:
-                            model.add(v.x[a] + sum(v.x[b] for b in soft) - 1 <= short)
-    for f in inst.fixed:
-        if f.kind.is_hard or f.kind.is_strength:
-            kinds = list(STRENGTH_KINDS) if f.kind.is_strength else [Kind.LONG, Kind.QUALITY]
-            _forbid_near(inst, model, v, f, kinds, hours * 60, "R4")
+                            model.add(cp_model.LinearExpr.sum([v.x[a], *(v.x[b] for b in soft)]) - 1 <= short)
+    for o in near_fixed_r4(inst, v):
+        v.hard(model, v.x[o] == 0, "R4", o.day // 7 + 1)
     return terms
 
 
@@ -389,7 +456,7 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
         # One clique per kind group (a day holds at most one run and one strength session): a much
         # tighter LP relaxation than a single big-M row over the whole day.
         for group in (RUN_KINDS, STRENGTH_KINDS):
-            model.add(sum(v.x[o] for o in v.options(day, group)) + rest <= 1)
+            model.add_at_most_one([*(v.x[o] for o in v.options(day, group)), rest])
     for week in inst.weeks:
         v.hard(model, sum(v.rest[d] for d in _week_days(inst, week)) >= inst.profile.rules.rest_days_min, "R5",
                week.index)
@@ -465,14 +532,18 @@ def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -
     particularly if in preparation for a race". No strength in the race_strength_free_days before a
     race, on race day, nor the day after (volume taper is part of R6's weekly cap)."""
     _taper_volumes(inst, model, v)
+    for o in strength_near_races(inst, v):
+        v.hard(model, v.x[o] == 0, "R8", o.day // 7 + 1)
+    return []
+
+
+def strength_near_races(inst: Instance, v: Variables) -> Iterable[Option]:
+    """R8: the strength options in the race_strength_free_days before a race, on it and the day after."""
     free = inst.profile.rules.race_strength_free_days
     first = inst.weeks[0].monday
     for race in inst.profile.races:
         for offset in range(-free, 2):
-            day = (race.date - first).days + offset
-            for o in v.options(day, [Kind.STRENGTH]):
-                v.hard(model, v.x[o] == 0, "R8", o.day // 7 + 1)
-    return []
+            yield from v.options((race.date - first).days + offset, [Kind.STRENGTH])
 
 
 def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> None:
@@ -525,22 +596,40 @@ def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) 
 def availability(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """Hard: sessions start and end inside availability windows (only such options exist) and
     never overlap busy time plus the buffer."""
+    for o in overlapping_busy(inst, v):
+        v.hard(model, v.x[o] == 0, "busy", o.day // 7 + 1)
+    return []
+
+
+def overlapping_busy(inst: Instance, v: Variables) -> Iterable[Option]:
     buffer = inst.profile.rules.busy_buffer_min
     for b in inst.busy:
         for day in range(max(0, b.start // 1440 - 1), b.end // 1440 + 2):
             for o in v.by_day.get(day, ()):
                 if o.start < b.end + buffer and b.start - buffer < o.end:
-                    v.hard(model, v.x[o] == 0, "busy", o.day // 7 + 1)
-    return []
+                    yield o
 
 
-def _forbid_near(inst: Instance, model: cp_model.CpModel, v: Variables, f: FixedSession,
-                 kinds: list[Kind], gap: int, rule: str) -> None:
+def near_fixed_r3(inst: Instance, v: Variables) -> Iterable[Option]:
+    """R3: options less than 8 h from a fixed session (a race, a session already done)."""
+    for f in inst.fixed:
+        yield from _near(v, f, STRENGTH_KINDS if f.kind.is_run else RUN_KINDS, R3_GAP_MINUTES)
+
+
+def near_fixed_r4(inst: Instance, v: Variables) -> Iterable[Option]:
+    """R4: options of the fixed session's own kind less than recovery_hours from it."""
+    for f in inst.fixed:
+        if f.kind.is_hard or f.kind.is_strength:
+            kinds = STRENGTH_KINDS if f.kind.is_strength else (Kind.LONG, Kind.QUALITY)
+            yield from _near(v, f, kinds, inst.profile.rules.recovery_hours * 60)
+
+
+def _near(v: Variables, f: FixedSession, kinds: tuple[Kind, ...], gap: int) -> Iterable[Option]:
     day = max(0, f.start // 1440)
     for other in range(day - 3, day + 4):
         for o in v.options(other, kinds):
             if _clash(f.start, f.end, o.start, o.end, gap):
-                v.hard(model, v.x[o] == 0, rule, o.day // 7 + 1)
+                yield o
 
 
 # --- soft preferences ---------------------------------------------------------------------------
@@ -548,22 +637,24 @@ def _forbid_near(inst: Instance, model: cp_model.CpModel, v: Variables, f: Fixed
 def prefer_times_of_day(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """Soft: start runs near run_time and strength near strength_time, per hour away; capped so a
     runner free only in the evening is not pushed onto the weekend by a morning wish."""
+    return [(lit, cost) for o, lit in v.x.items() if (cost := time_cost(inst, o))]
+
+
+def time_cost(inst: Instance, o: Option) -> int:
     prefs = inst.profile.preferences
-    terms: Terms = []
-    for o, lit in v.x.items():
-        wanted = prefs.strength_time if o.kind.is_strength else prefs.run_time
-        cost = prefs.weight_time * min(TIME_COST_CAP_HOURS, abs(o.clock - wanted) // 60)
-        if cost:
-            terms.append((lit, cost))
-    return terms
+    wanted = prefs.strength_time if o.kind.is_strength else prefs.run_time
+    return prefs.weight_time * min(TIME_COST_CAP_HOURS, abs(o.clock - wanted) // 60)
 
 
 def prefer_long_run_day(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
     """Soft: the long run on the runner's preferred day."""
-    weight = inst.profile.preferences.weight_long_run_day
+    return [(lit, cost) for o, lit in v.x.items() if (cost := long_day_cost(inst, o))]
+
+
+def long_day_cost(inst: Instance, o: Option) -> int:
     wanted = WEEKDAYS.index(inst.profile.long_run_day)
-    return [(lit, weight) for o, lit in v.x.items()
-            if o.kind is Kind.LONG and inst.days[o.day].weekday() != wanted and weight]
+    off = o.kind is Kind.LONG and inst.days[o.day].weekday() != wanted
+    return inst.profile.preferences.weight_long_run_day if off else 0
 
 
 def prefer_spread(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
@@ -616,6 +707,6 @@ def build_model(inst: Instance, explain: bool = False) -> tuple[cp_model.CpModel
     terms: Terms = []
     for rule in HARD_RULES + SOFT_RULES:
         terms += rule(inst, model, v)
-    v.objective = sum(coef * lit for lit, coef in terms)
+    v.objective = cp_model.LinearExpr.weighted_sum([lit for lit, _ in terms], [coef for _, coef in terms])
     model.minimize(v.objective)
     return model, v

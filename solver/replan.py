@@ -129,7 +129,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
-    inst = _instance_with_history(inst, state, missed_ranges, injury_days)
+    inst = replace(_instance_with_history(inst, state, missed_ranges, injury_days), prune=False)
     model, v = build_model(inst)
     solver, status = _solve_lexicographic(inst, model, v, state, time_limit)
     placed = list(extract(inst, v, solver))

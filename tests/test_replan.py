@@ -202,5 +202,7 @@ def test_cli_replan_dry_run_writes_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert "unchanged:" in result.output and "Dry run" in result.output
     assert path.read_bytes() == before
-    bad = runner.invoke(main, ["replan", str(path), "--today", "2026-12-09", "--missed", "2026-12-05"])
+    busy_days = {e.decoded("DTSTART").date() for e in _events(before).values()}
+    rest_day = next(d for d in (day + dt.timedelta(days=n) for n in range(1, 8)) if d not in busy_days)
+    bad = runner.invoke(main, ["replan", str(path), "--today", "2026-12-09", "--missed", str(rest_day)])
     assert bad.exit_code == 2 and "no session of the plan matches it" in bad.output

@@ -1,0 +1,85 @@
+"""Leaving out interchangeable options (model.pruned_options) must never change the optimum.
+
+Each case is solved twice, with and without pruning: same status, same objective, and the pruned
+plan passes the independent checker like every other plan of the suite.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from solver.model import build_instance, build_model, pruned_options, session_options
+from solver.periodization import week_targets
+from solver.profile import load_profile, parse_profile
+from solver.solve import busy_for, solver_for
+
+from conftest import BASE_PROFILE, EVERY_DAY, ROOT, SAMPLES, plan_checked, profile_text
+
+EVENINGS = """
+[availability]
+mon = ["06:00-08:00", "18:00-21:00"]
+tue = ["06:00-08:00", "18:00-21:00"]
+wed = ["18:00-21:00"]
+thu = ["06:00-08:00", "18:00-21:00"]
+fri = ["06:00-08:00", "17:30-20:00"]
+sat = ["07:00-12:00", "14:00-18:00"]
+sun = ["07:00-13:00"]
+"""
+
+CASES = {
+    "every day 06-21": profile_text(BASE_PROFILE, EVERY_DAY),
+    "weekday mornings and evenings": profile_text(BASE_PROFILE, EVENINGS),
+    "spring-forward week (R3/R4 across a 23 h day)": profile_text(
+        BASE_PROFILE.replace("2027-01-04", "2027-03-15").replace("2027-01-31", "2027-04-11"), EVENINGS),
+    "advanced, 36 h → 24 h recovery, race": profile_text(BASE_PROFILE.replace("intermediate", "advanced")
+                                                         .replace("sessions_per_week = 4", "sessions_per_week = 6"),
+                                                         EVENINGS, """
+[[race]]
+name = "Test 10k"
+date = 2027-01-31
+distance = "10k"
+"""),
+}
+
+
+def _optimum(inst) -> tuple[str, int, int]:
+    model, v = build_model(inst)
+    solver = solver_for(60, 1)
+    status = solver.solve(model)
+    return solver.status_name(status), round(solver.objective_value), len(v.x)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_pruning_keeps_the_optimum(name):
+    profile = parse_profile(CASES[name], f"{name}.toml")
+    inst = build_instance(profile, week_targets(profile))
+    pruned = _optimum(inst)
+    full = _optimum(dataclasses.replace(inst, prune=False))
+    assert pruned[:2] == full[:2] == ("OPTIMAL", pruned[1])
+    assert pruned[2] < full[2], "nothing was pruned: the case does not exercise pruned_options"
+    plan_checked(CASES[name], f"{name}.toml")
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_pruning_keeps_the_optimum_of_the_samples_with_their_busy_calendars(path):
+    profile = load_profile(path)
+    inst = dataclasses.replace(build_instance(profile, week_targets(profile), busy_for(profile)), allow_drops=False)
+    assert _optimum(inst)[:2] == _optimum(dataclasses.replace(inst, prune=False))[:2]
+
+
+def test_options_no_plan_can_use_are_left_out():
+    """Busy time, a race's R3/R4 neighbourhood and R8's strength-free days remove options outright."""
+    profile = load_profile(ROOT / "sample_calendars" / "advanced_marathon.toml")
+    inst = build_instance(profile, week_targets(profile), busy_for(profile))
+    kept = set(pruned_options(inst))
+    race = profile.races[0]
+    first = inst.weeks[0].monday
+    race_day = (race.date - first).days
+    every = session_options(inst)
+    before_race = [o for o in every if o.kind.value == "strength" and race_day - 4 <= o.day <= race_day + 1]
+    assert before_race and not kept.intersection(before_race)  # R8
+    buffer = profile.rules.busy_buffer_min
+    clashing = [o for o in every if any(o.start < b.end + buffer and b.start - buffer < o.end for b in inst.busy)]
+    assert clashing and not kept.intersection(clashing)
