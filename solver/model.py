@@ -63,6 +63,7 @@ class FixedSession:
     end: int
     label: str
     race: Race | None = None
+    context: bool = False  # a session of the block before (decompose.py): keep 48 h from it, not just R4's
 
 
 @dataclass
@@ -77,14 +78,25 @@ class Instance:
     history: History = field(default_factory=lambda: History())
     allow_drops: bool = True  # False: every planned session must be placed, even in busy weeks
     prune: bool = True  # leave out options another option of the same day and kind can always replace
+    # Solving some of the plan's weeks on their own (decompose.py):
+    only: tuple[Option, ...] | None = None  # exactly these options, to evaluate a candidate plan
+    volumes_checked: bool = False  # R6/R8's volumes are constants, already checked on the whole plan
+    open_ends: tuple[bool, bool] = (False, False)  # plan weeks come before / after these ones
+    trained_before: int = 0  # training days in a row just before the first day (R10)
 
     @cached_property
-    def days(self) -> list[dt.date]:
-        return [d for w in self.weeks for d in w.days]
+    def epoch(self) -> dt.date:
+        """Day 0: the plan's first Monday, also when the instance holds only some of its weeks."""
+        return self.timeline.moment(0).date()
+
+    def date(self, day: int) -> dt.date:
+        return self.epoch + dt.timedelta(days=day)
 
     @cached_property
     def blocked_weeks(self) -> frozenset[int]:
         """Weeks in which busy time (plus the buffer) takes away at least one place a session could go."""
+        if not self.busy:
+            return frozenset()
         buffer = self.profile.rules.busy_buffer_min
         return frozenset(o.day // 7 + 1 for o in session_options(self)
                          if any(o.start < b.end + buffer and b.start - buffer < o.end for b in self.busy))
@@ -203,6 +215,8 @@ def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[
 
 def session_options(inst: Instance) -> list[Option]:
     """Availability: every start on the 15-minute grid where the whole session fits a window."""
+    if inst.only is not None:
+        return list(inst.only)
     options = []
     for w in inst.weeks:
         lengths = {k: d[0] for k, d in w.runs.items() if d}
@@ -211,18 +225,21 @@ def session_options(inst: Instance) -> list[Option]:
         if w.rehab:
             lengths[Kind.REHAB] = w.rehab_minutes
         for day_date in w.days:
-            day = (day_date - inst.weeks[0].monday).days
+            day = (day_date - inst.epoch).days
             if day < inst.history.first_open_day:
                 continue
+            midnight = inst.timeline.plain_day(day_date)
             for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
-                close = inst.timeline.day_end(day_date, window.end)
+                close = inst.timeline.day_end(day_date, window.end) if midnight is None else midnight + window.end
                 if close is None:
                     continue
                 for clock in range(window.start, window.end, GRID_MINUTES):
-                    moment = inst.timeline.local(day_date, clock)
-                    if moment is None:
+                    if midnight is not None:
+                        start = midnight + clock
+                    elif (moment := inst.timeline.local(day_date, clock)) is not None:
+                        start = inst.timeline.minutes(moment)
+                    else:
                         continue
-                    start = inst.timeline.minutes(moment)
                     for kind, minutes in lengths.items():
                         if (kind is Kind.REHAB) != (day in inst.history.injury_days):
                             continue  # R9: nothing but the physio's programme while injured, and only then
@@ -240,26 +257,24 @@ def pruned_options(inst: Instance) -> list[Option]:
     plan holding b stays feasible, at no greater cost, with a instead. Those sets depend only on
     where a's start and end fall among the neighbours' gap thresholds (p.end + gap before it,
     p.start - gap after it), so options with the same two ranks are interchangeable and the
-    cheapest (then earliest) stays. Leaving options out makes more of them interchangeable, so
-    this repeats until nothing changes. The optimum is the same; only equivalent plans are lost."""
+    cheapest (then earliest) stays. The optimum is the same; only equivalent plans are lost. (A
+    second pass over the survivors would be exact too, but finds nothing more on the benchmark
+    profiles: the thresholds of the survivors' neighbours still split the same ranges.)"""
     options = session_options(inst)
     v = _index(options)
     gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v)}
     options = [o for o in options if o not in gone]
-    while True:
-        v = _index(options)
-        before, after = _thresholds(inst, v)
-        best: dict[tuple, tuple[tuple[int, int], Option]] = {}
-        for o in options:
-            key = (o.day, o.kind, o.end - o.start, bisect_right(before[o.day, o.kind], o.start),
-                   bisect_left(after[o.day, o.kind], o.end))
-            rank = (time_cost(inst, o) + long_day_cost(inst, o), o.start)
-            if key not in best or rank < best[key][0]:
-                best[key] = (rank, o)
-        kept = {o for _, o in best.values()}
-        if len(kept) == len(options):
-            return options
-        options = [o for o in options if o in kept]
+    v = _index(options)
+    before, after = _thresholds(inst, v)
+    best: dict[tuple, tuple[tuple[int, int], Option]] = {}
+    for o in options:
+        key = (o.day, o.kind, o.end - o.start, bisect_right(before[o.day, o.kind], o.start),
+               bisect_left(after[o.day, o.kind], o.end))
+        rank = (time_cost(inst, o) + long_day_cost(inst, o), o.start)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, o)
+    kept = {o for _, o in best.values()}
+    return [o for o in options if o in kept]
 
 
 def _index(options: list[Option]) -> "Variables":
@@ -292,22 +307,24 @@ def _thresholds(inst: Instance, v: Variables) -> tuple[dict, dict]:
 
 def new_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False) -> Variables:
     v = Variables(explain=explain)
-    for o in pruned_options(inst) if inst.prune and not explain else session_options(inst):
+    prune = inst.prune and not explain and inst.only is None
+    for o in pruned_options(inst) if prune else session_options(inst):
         moment = inst.timeline.moment(o.start)
         v.x[o] = model.new_bool_var(f"{o.kind.value}[{moment:%Y-%m-%d %H:%M}]")
         v.by_day[o.day].append(o)
-    for day, date in enumerate(inst.days):
-        v.rest[day] = model.new_bool_var(f"rest[{date}]")
+    for week in inst.weeks:
+        for day in _week_days(inst, week):
+            v.rest[day] = model.new_bool_var(f"rest[{inst.date(day)}]")
     return v
 
 
 def _week_days(inst: Instance, week: WeekTarget) -> range:
-    first = (week.monday - inst.weeks[0].monday).days
+    first = (week.monday - inst.epoch).days
     return range(first, first + 7)
 
 
 def _in_past(inst: Instance, week: WeekTarget) -> bool:
-    return (week.monday - inst.weeks[0].monday).days + 7 <= inst.history.first_open_day
+    return (week.monday - inst.epoch).days + 7 <= inst.history.first_open_day
 
 
 def _flexible(inst: Instance, week: WeekTarget) -> bool:
@@ -318,7 +335,7 @@ def _flexible(inst: Instance, week: WeekTarget) -> bool:
 
 def _fixed_on(inst: Instance, day: int) -> list[FixedSession]:
     lo, hi = day * 1440 - 180, (day + 1) * 1440 + 180  # a day is 23-25 h; compare by local date below
-    date = inst.days[day]
+    date = inst.date(day)
     return [f for f in inst.fixed if lo <= f.start <= hi and inst.timeline.moment(f.start).date() == date]
 
 
@@ -429,7 +446,7 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                     if soft and weight:
                         rows.append((a, soft, len(hard) + len(soft) == len(later.options)))
                 if rows:
-                    short = model.new_bool_var(f"r4_prefer_48h({inst.days[day]}+{ahead}d,{group[0].value})")
+                    short = model.new_bool_var(f"r4_prefer_48h({inst.date(day)}+{ahead}d,{group[0].value})")
                     terms.append((short, weight))
                     if len(rows) == len(v.options(day, group)) and all(everything for _, _, everything in rows):
                         # Every allowed pair of these two days is under 48 h (next-day pairs always
@@ -480,6 +497,8 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
     after which the volume may return to the week before that; and among any cutback_every
     consecutive weeks without a race or taper, one is a cutback. A week that loses sessions to
     busy time therefore cannot be "made up" by the next."""
+    if inst.volumes_checked:
+        return []
     rules = inst.profile.rules
     volumes: list[cp_model.LinearExprT] = [inst.profile.weekly_minutes]
     for week in inst.weeks:
@@ -508,6 +527,15 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
     return []
 
 
+def fixed_volumes_hold(inst: Instance) -> bool:
+    """When no week may leave a session out, every week's volume is a constant: R6 and R8's taper
+    are then facts about the periodization, true or false without a solver."""
+    model = cp_model.CpModel()
+    r6_build_slowly(inst, model, Variables())
+    _taper_volumes(inst, model, Variables())
+    return not model.proto.constraints
+
+
 def _cutback_windows(inst: Instance, model: cp_model.CpModel, v: Variables, volumes: list, every: int) -> None:
     exempt = {w.index for w in inst.weeks if w.races or w.period == "taper"}
     reduced = {}
@@ -531,7 +559,8 @@ def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -
     """R8 (Hard): "Repetitions, sets, volume and load will be dependent on … period of training
     particularly if in preparation for a race". No strength in the race_strength_free_days before a
     race, on race day, nor the day after (volume taper is part of R6's weekly cap)."""
-    _taper_volumes(inst, model, v)
+    if not inst.volumes_checked:
+        _taper_volumes(inst, model, v)
     for o in strength_near_races(inst, v):
         v.hard(model, v.x[o] == 0, "R8", o.day // 7 + 1)
     return []
@@ -540,7 +569,7 @@ def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -
 def strength_near_races(inst: Instance, v: Variables) -> Iterable[Option]:
     """R8: the strength options in the race_strength_free_days before a race, on it and the day after."""
     free = inst.profile.rules.race_strength_free_days
-    first = inst.weeks[0].monday
+    first = inst.epoch
     for race in inst.profile.races:
         for offset in range(-free, 2):
             yield from v.options((race.date - first).days + offset, [Kind.STRENGTH])
@@ -590,6 +619,9 @@ def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) 
     days = sorted(v.rest)
     for i in range(len(days) - span + 1):
         v.hard(model, sum(v.rest[d] for d in days[i:i + span]) >= 1, "R10", days[i + span - 1] // 7 + 1)
+    if inst.trained_before:  # the days trained just before count towards the first window
+        first = days[:span - inst.trained_before]
+        v.hard(model, sum(v.rest[d] for d in first) >= 1, "R10", days[0] // 7 + 1)
     return []
 
 
@@ -621,7 +653,10 @@ def near_fixed_r4(inst: Instance, v: Variables) -> Iterable[Option]:
     for f in inst.fixed:
         if f.kind.is_hard or f.kind.is_strength:
             kinds = STRENGTH_KINDS if f.kind.is_strength else (Kind.LONG, Kind.QUALITY)
-            yield from _near(v, f, kinds, inst.profile.rules.recovery_hours * 60)
+            gap = inst.profile.rules.recovery_hours * 60
+            if f.context and inst.profile.preferences.weight_recovery_48h:
+                gap = PREFER_GAP_MINUTES
+            yield from _near(v, f, kinds, gap)
 
 
 def _near(v: Variables, f: FixedSession, kinds: tuple[Kind, ...], gap: int) -> Iterable[Option]:
@@ -653,7 +688,7 @@ def prefer_long_run_day(inst: Instance, model: cp_model.CpModel, v: Variables) -
 
 def long_day_cost(inst: Instance, o: Option) -> int:
     wanted = WEEKDAYS.index(inst.profile.long_run_day)
-    off = o.kind is Kind.LONG and inst.days[o.day].weekday() != wanted
+    off = o.kind is Kind.LONG and inst.date(o.day).weekday() != wanted
     return inst.profile.preferences.weight_long_run_day if off else 0
 
 
@@ -665,9 +700,15 @@ def prefer_spread(inst: Instance, model: cp_model.CpModel, v: Variables) -> Term
     terms: Terms = []
     days = sorted(v.rest)
     for a, b in zip(days, days[1:]):
-        both = model.new_bool_var(f"back_to_back({inst.days[a]})")
+        both = model.new_bool_var(f"back_to_back({inst.date(a)})")
         model.add(both >= 1 - v.rest[a] - v.rest[b])
         terms.append((both, weight))
+    # Part of a plan solved block by block (decompose.py): the pair across each open end costs at
+    # least weight * (trained before + trained after - 1), charged here as weight * trained on
+    # this side; the block before pays the -weight (in decompose.py's bound).
+    for day, is_open in zip((days[0], days[-1]), inst.open_ends):
+        if is_open:
+            terms.append((1 - v.rest[day], weight))
     return terms
 
 

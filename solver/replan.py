@@ -132,7 +132,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     inst = replace(_instance_with_history(inst, state, missed_ranges, injury_days), prune=False)
     model, v = build_model(inst)
     solver, status = _solve_lexicographic(inst, model, v, state, time_limit)
-    placed = list(extract(inst, v, solver))
+    placed = list(extract(inst, (o for o, lit in v.x.items() if solver.boolean_value(lit))))
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
     if injury and injury.rehab:
         placed = [_rehab_words(s, injury) if s.kind is Kind.REHAB else s for s in placed]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import replace
 from pathlib import Path
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
@@ -15,11 +15,13 @@ from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import NoPlanError
 from .explain import explain, precheck
 from .busy import BusyEvent, read_busy
-from .model import FixedSession, Instance, Variables, build_instance, build_model
+from .decompose import solve_instance
+from .model import FixedSession, Instance, Option, build_instance
 from .periodization import plan_start, week_targets
 from .profile import busy_paths
 
 SEED = 20261127
+STATUS_NAMES = {cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
 DEFAULT_TIME_LIMIT = 60.0
 WALL_CLOCK_FACTOR = 10
 
@@ -31,37 +33,34 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     weeks = week_targets(profile)
     precheck(profile, weeks)
     inst = build_instance(profile, weeks, busy)
-    began = time.perf_counter()
+    new_solver = lambda: solver_for(time_limit, workers)  # noqa: E731
     # First with every planned session required: when that is feasible it is also the optimum of
     # the model that may leave sessions out (leaving one out costs more than any week's
-    # preferences can gain), and it is a smaller, faster model. Only if busy time makes it
-    # infeasible is the model allowed to leave sessions out.
+    # preferences can gain), and it is a smaller model that solves week by week. Only if busy
+    # time makes it infeasible is the model allowed to leave sessions out.
     strict = replace(inst, allow_drops=False) if inst.blocked_weeks else inst
-    model, v = build_model(strict)
-    solver = solver_for(time_limit, workers)
-    built = time.perf_counter()
-    status = solver.solve(model)
-    if status == cp_model.INFEASIBLE and strict is not inst:
-        model, v = build_model(inst)
-        status = solver.solve(model)
+    outcome = solve_instance(strict, new_solver)
+    if outcome.status == cp_model.INFEASIBLE and strict is not inst:
+        first = outcome
+        outcome = solve_instance(inst, new_solver)
+        outcome.add(first)
     else:
         inst = strict
-    solved = time.perf_counter()
-    if status == cp_model.INFEASIBLE:
+    if outcome.status == cp_model.INFEASIBLE:
         raise explain(profile, busy)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanError(f"No plan found within the time limit (solver status {solver.status_name(status)}). "
+    if outcome.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoPlanError(f"No plan found within the time limit (solver status {STATUS_NAMES.get(outcome.status, outcome.status)}). "
                           "Fix: raise --time-limit or shorten the plan.")
-    sessions = extract(inst, v, solver)
+    sessions = extract(inst, outcome.chosen)
     return Plan(
         profile=profile,
         weeks=weeks,
         sessions=sessions,
         dropped=dropped_sessions(weeks, sessions),
-        status="optimal" if status == cp_model.OPTIMAL else "feasible",
-        objective=int(solver.objective_value),
-        solve_seconds=solved - built,
-        build_seconds=built - began,
+        status="optimal" if outcome.status == cp_model.OPTIMAL else "feasible",
+        objective=outcome.objective,
+        solve_seconds=outcome.solve_seconds,
+        build_seconds=outcome.build_seconds,
     )
 
 
@@ -91,9 +90,10 @@ def solver_for(time_limit: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
-def extract(inst: Instance, v: Variables, solver: cp_model.CpSolver) -> tuple[Session, ...]:
+def extract(inst: Instance, chosen: Iterable[Option]) -> tuple[Session, ...]:
+    """The chosen options, and the races, as sessions with their titles and prescriptions (R7)."""
     placed: list[tuple[int, Kind, int, int, FixedSession | None]] = [
-        (o.day // 7, o.kind, o.start, o.end, None) for o, lit in v.x.items() if solver.boolean_value(lit)
+        (o.day // 7, o.kind, o.start, o.end, None) for o in chosen
     ]
     for f in inst.fixed:
         if f.race is not None:

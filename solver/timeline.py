@@ -36,6 +36,14 @@ class Timeline:
             return None
         return early
 
+    def plain_day(self, day: dt.date) -> int | None:
+        """Elapsed minutes at local midnight of `day` when the day is exactly 24 h long (no
+        daylight-saving change in it), so that its wall-clock minute m is that plus m; else None."""
+        start, end = self.local(day, 0), self.local(day + dt.timedelta(days=1), 0)
+        if start is None or end is None or self.minutes(end) - self.minutes(start) != 24 * 60:
+            return None
+        return self.minutes(start)
+
     def minutes(self, moment: dt.datetime) -> int:
         return int((moment.astimezone(UTC) - self.epoch).total_seconds() // 60)
 

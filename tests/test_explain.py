@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from conftest import BASE_PROFILE, EVERY_DAY, STAMP, plan_checked, profile_text
 from ortools.sat.python import cp_model
 
+import solver.decompose
 import solver.solve
 from cli import main
 from solver.busy import BusyEvent
@@ -356,7 +357,7 @@ def test_a_race_inside_the_taper_fails_fast_with_r8(date, words, monkeypatch):
     def no_solver(*args, **kwargs):
         raise AssertionError("the precheck should stop before any model is built")
 
-    monkeypatch.setattr(solver.solve, "build_model", no_solver)
+    monkeypatch.setattr(solver.decompose, "build_model", no_solver)
     monkeypatch.setattr(solver.solve, "explain", no_solver)
     with pytest.raises(NoPlanError) as caught:
         make_plan(parse_profile(text, "race.toml"))

@@ -1,0 +1,231 @@
+"""Solve a plan week by week, with a proof that the result is optimal for the whole plan.
+
+When no week may leave a planned session out, every week's running volume is a constant, so R6
+and R8's taper are checked once for the whole plan, and weeks meet only where they touch: R3 and
+R4 between the last days of one week and the first days of the next, R10's window across the
+boundary (max_consecutive_days ≤ 6 and every week has a rest day, so no window spans three
+weeks), and the spread and 48 h preferences of those day pairs, whose weights are never negative.
+
+A block of consecutive weeks solved on its own is then a relaxation of the whole model restricted
+to those weeks. The spread pair across a boundary (Sunday, Monday) costs weight * max(0, trained
+Sunday + trained Monday - 1) ≥ weight * trained Sunday + weight * trained Monday - weight: each
+block is charged its side (model.prefer_spread, `open_ends`) and the bound takes the -weight, so
+
+    lower bound = sum of the blocks' optima - weight_spread * (blocks - 1)  ≤  the plan's optimum.
+
+The blocks' solutions put together are evaluated in the whole model (only the chosen options
+exist, so that model is tiny). Feasible and costing exactly the bound means optimal. Otherwise
+the blocks meeting at a boundary that breaks a hard rule or costs more than its share are merged
+and solved again, so the loop ends at the latest with one block: the whole model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from .model import FixedSession, Instance, Option, build_model, fixed_volumes_hold, _fixed_on
+
+NewSolver = Callable[[], cp_model.CpSolver]
+Block = tuple[int, ...]  # plan week indices, consecutive
+
+
+@dataclass
+class Outcome:
+    status: int  # a cp_model status; INFEASIBLE when a block, and so the whole plan, has no solution
+    chosen: tuple[Option, ...] = ()
+    objective: int = 0
+    solves: int = 0  # models solved, evaluations included
+    blocks: int = 1  # how many blocks the optimum was proven with
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+
+    def add(self, other: "Outcome") -> None:
+        self.solves += other.solves
+        self.build_seconds += other.build_seconds
+        self.solve_seconds += other.solve_seconds
+
+
+def solve_instance(inst: Instance, new_solver: NewSolver) -> Outcome:
+    """The optimum of `inst`: block by block when that is exact, else the whole model at once."""
+    if decomposable(inst):
+        outcome = solve_by_weeks(inst, new_solver)
+        if outcome is not None:
+            return outcome
+    return solve_model(inst, new_solver())
+
+
+def decomposable(inst: Instance) -> bool:
+    """Weeks are independent but for their boundaries only when no week's volume is a variable."""
+    h = inst.history
+    fixed_weeks = not (h.replanning or h.done or h.first_open_day) and not (inst.allow_drops and inst.blocked_weeks)
+    return fixed_weeks and inst.only is None and len(inst.weeks) > 1
+
+
+def solve_model(inst: Instance, solver: cp_model.CpSolver, fix: bool = False) -> Outcome:
+    """Build and solve one model; `fix` requires every option of the instance (an evaluation)."""
+    began = time.perf_counter()
+    model, v = build_model(inst)
+    if fix:
+        for lit in v.x.values():
+            model.add(lit == 1)
+    built = time.perf_counter()
+    status = solver.solve(model)
+    outcome = Outcome(status, solves=1, build_seconds=built - began, solve_seconds=time.perf_counter() - built)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        outcome.chosen = tuple(o for o, lit in v.x.items() if solver.boolean_value(lit))
+        outcome.objective = round(solver.objective_value)
+    return outcome
+
+
+def solve_by_weeks(inst: Instance, new_solver: NewSolver) -> Outcome | None:
+    """The optimum found block by block, or None when a block is not solved to optimality within
+    the budget or the pieces do not meet the bound (the caller then solves the whole model)."""
+    total = Outcome(cp_model.OPTIMAL)
+    if not fixed_volumes_hold(inst):
+        total.status = cp_model.INFEASIBLE
+        return total
+    blocks: list[Block] = [(w.index,) for w in inst.weeks]
+    best: dict[Block, Outcome] = {}  # each block's optimum on its own: its share of the bound
+    chosen: dict[Block, tuple[Option, ...]] = {}  # its sessions now: an optimum on its own
+    shapes: dict[tuple, Outcome] = {}  # weeks alike up to a shift in time have shifted optima
+    for block in blocks:
+        if not _solve_block(inst, block, best, chosen, new_solver, total, shapes):
+            return None if total.status == cp_model.OPTIMAL else total
+    for _ in range(len(blocks) + 1):  # each round merges blocks or mends every boundary
+        bound = sum(best[b].objective for b in blocks) - inst.profile.preferences.weight_spread * (len(blocks) - 1)
+        candidate = tuple(o for b in blocks for o in chosen[b])
+        if _evaluate(inst, inst.weeks, candidate, new_solver, total) == bound:
+            total.chosen, total.objective, total.blocks = candidate, bound, len(blocks)
+            return total
+        fixed = _repair(inst, blocks, best, chosen, new_solver, total)
+        if fixed is None:
+            return None if total.status == cp_model.OPTIMAL else total
+        if not fixed:  # every boundary holds on its own, yet the whole does not: give up on blocks
+            return None
+        blocks = fixed
+    return None
+
+
+def _solve_block(inst: Instance, block: Block, best: dict, chosen: dict, new_solver: NewSolver,
+                 total: Outcome, shapes: dict | None = None) -> bool:
+    shape = _shape(inst, block) if shapes is not None else None
+    if shape is not None and shape[0] in shapes:
+        best[block] = part = _shifted(shapes[shape[0]], shape[1])
+    else:
+        part = solve_model(_part(inst, block), new_solver())
+        total.add(part)
+        if part.status == cp_model.INFEASIBLE:
+            total.status = cp_model.INFEASIBLE
+        if part.status != cp_model.OPTIMAL:
+            return False
+        best[block] = part
+        if shape is not None:
+            shapes[shape[0]] = _shifted(part, (-shape[1][0], -shape[1][1]))
+    chosen[block] = part.chosen
+    return True
+
+
+def _shape(inst: Instance, block: Block) -> tuple[tuple, tuple[int, int]] | None:
+    """A one-week block's model up to a shift in time: (what it depends on, (day, minute) of its
+    Monday). None near a race, busy time or a daylight-saving change: such a week is solved on its own."""
+    week = inst.weeks[block[0] - 1]
+    first = (week.monday - inst.epoch).days
+    base = inst.timeline.plain_day(week.monday)
+    if len(block) != 1 or base is None or any(inst.timeline.plain_day(inst.date(d)) is None
+                                              for d in range(first, first + 7)):
+        return None
+    near = range((first - 21) * 1440, (first + 28) * 1440)  # R8's strength-free days reach past the race
+    if any(f.start in near for f in inst.fixed) or any(b.end > base - 1440 and b.start < base + 8 * 1440
+                                                        for b in inst.busy):
+        return None
+    key = (tuple(sorted((k.value, d) for k, d in week.runs.items())), week.strength, week.rehab,
+           week.rehab_minutes, (block[0] > 1, block[-1] < len(inst.weeks)))
+    return key, (first, base)
+
+
+def _shifted(part: Outcome, by: tuple[int, int]) -> Outcome:
+    days, minutes = by
+    chosen = tuple(Option(o.day + days, o.kind, o.start + minutes, o.end + minutes, o.clock) for o in part.chosen)
+    return Outcome(part.status, chosen, part.objective)
+
+
+def _repair(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_solver: NewSolver,
+            total: Outcome) -> list[Block] | None:
+    """Left to right, make every boundary hold: re-solve the block after a failing boundary with the
+    block before it as context, keeping the block's own optimum (so the bound stands); merge the two
+    if no such solution exists. Returns the new blocks ([] when nothing failed), None on a solver
+    failure."""
+    blocks = list(blocks)
+    changed = False
+    i = 1
+    while i < len(blocks):
+        left, block = blocks[i - 1], blocks[i]
+        if _boundary_holds(inst, left, block, chosen, new_solver, total):
+            i += 1
+            continue
+        changed = True
+        context = solve_model(_part(inst, block, chosen[left]), new_solver())
+        total.add(context)
+        if context.status == cp_model.OPTIMAL and context.objective == best[block].objective:
+            previous, chosen[block] = chosen[block], context.chosen
+            if _boundary_holds(inst, left, block, chosen, new_solver, total):
+                i += 1
+                continue
+            chosen[block] = previous
+        merged = left + block
+        blocks[i - 1:i + 1] = [merged]
+        if not _solve_block(inst, merged, best, chosen, new_solver, total):
+            return None
+        i = max(1, i - 1)
+    return blocks if changed else []
+
+
+def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> Instance:
+    """The block's weeks on their own, charged their side of the spread pairs at open ends; with
+    `context` (the sessions of the block before), also kept clear of those under R3, 48 h and R10."""
+    weeks = tuple(inst.weeks[i - 1] for i in block)
+    part = replace(inst, weeks=weeks, volumes_checked=True, allow_drops=False,
+                   open_ends=(block[0] > 1, block[-1] < len(inst.weeks)))
+    if not context:
+        return part
+    first = (weeks[0].monday - inst.epoch).days
+    near = tuple(FixedSession(o.kind, o.start, o.end, "context", context=True) for o in context if o.day >= first - 3)
+    trained = 0
+    while _trained(inst, context, first - 1 - trained) and trained < 7:
+        trained += 1
+    return replace(part, fixed=inst.fixed + near, trained_before=trained)
+
+
+def _trained(inst: Instance, chosen: tuple[Option, ...], day: int) -> bool:
+    return any(o.day == day for o in chosen) or bool(_fixed_on(inst, day))
+
+
+def _evaluate(inst: Instance, weeks: tuple, chosen: tuple[Option, ...], new_solver: NewSolver,
+              total: Outcome) -> int | None:
+    """The model's objective over `weeks` for exactly these sessions, or None if they break a hard rule."""
+    first = (weeks[0].monday - inst.epoch).days
+    days = range(first, first + 7 * len(weeks))
+    part = replace(inst, weeks=weeks, only=tuple(o for o in chosen if o.day in days), volumes_checked=True,
+                   allow_drops=False, open_ends=(False, False))
+    outcome = solve_model(part, new_solver(), fix=True)
+    total.add(outcome)
+    return outcome.objective if outcome.status == cp_model.OPTIMAL else None
+
+
+def _boundary_holds(inst: Instance, left: Block, right: Block, chosen: dict, new_solver: NewSolver,
+                    total: Outcome) -> bool:
+    """The last week of `left` and the first of `right` together break no hard rule and cost no
+    more than their own costs plus the spread share the bound charged them."""
+    a, b = inst.weeks[left[-1] - 1], inst.weeks[right[0] - 1]
+    sessions = chosen[left] + chosen[right]
+    pair = _evaluate(inst, (a, b), sessions, new_solver, total)
+    if pair is None:
+        return False
+    alone = [_evaluate(inst, (w,), sessions, new_solver, total) for w in (a, b)]
+    sunday = (b.monday - inst.epoch).days - 1
+    share = inst.profile.preferences.weight_spread * (_trained(inst, sessions, sunday) + _trained(inst, sessions, sunday + 1) - 1)
+    return pair - alone[0] - alone[1] <= share
