@@ -1,0 +1,113 @@
+"""Week-by-week solving (solver/decompose.py) must find the whole model's optimum, never a worse plan.
+
+Each case is solved both ways: the same status and objective, and the week-by-week plan passes
+the independent checker (through conftest.plan_checked, which goes through make_plan).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import solver.decompose as decompose
+from solver.model import build_instance
+from solver.periodization import week_targets
+from solver.profile import load_profile, parse_profile
+from solver.solve import busy_for, solver_for
+
+from conftest import BASE_PROFILE, SAMPLES, plan_checked, profile_text
+
+WEEKDAY_EVENINGS = """
+[availability]
+mon = ["06:00-08:00", "18:00-21:00"]
+tue = ["06:00-08:00", "18:00-21:00"]
+wed = ["06:00-08:00", "18:00-21:00"]
+thu = ["06:00-08:00", "18:00-21:00"]
+fri = ["06:00-08:00", "17:30-20:00"]
+sat = ["07:00-12:00", "14:00-18:00"]
+sun = ["07:00-13:00"]
+"""
+
+TIGHT = """
+[availability]
+mon = ["05:30-07:30"]
+tue = ["06:00-07:30", "18:30-21:30"]
+wed = ["06:30-09:00", "18:00-19:30"]
+thu = ["05:30-08:00", "17:30-20:00"]
+fri = ["05:30-08:00", "17:30-20:30"]
+sat = ["07:30-10:30", "14:00-18:00"]
+sun = ["08:00-14:00"]
+"""
+
+RACE = """
+[[race]]
+name = "Goal half"
+date = {date}
+distance = "half"
+priority = "A"
+"""
+
+CASES = {
+    # Repeated weeks: solved once and shifted; no boundary fails.
+    "ten weeks, weekday mornings and evenings": profile_text(
+        BASE_PROFILE.replace("2027-01-31", "2027-03-14"), WEEKDAY_EVENINGS),
+    # Six sessions, one rest day: the weeks' own optima clash at their boundaries (R10, 48 h), so
+    # boundaries are mended or blocks merged.
+    "advanced, six sessions, tight windows": profile_text(
+        BASE_PROFILE.replace("intermediate", "advanced").replace("sessions_per_week = 4", "sessions_per_week = 6")
+        .replace("weekly_minutes = 120", "weekly_minutes = 300").replace("2027-01-31", "2027-02-28"),
+        TIGHT, RACE.format(date="2027-02-28")),
+    # The clocks go forward on 2027-03-28: that week is not shifted from another one.
+    "across the spring-forward week": profile_text(
+        BASE_PROFILE.replace("2027-01-04", "2027-03-08").replace("2027-01-31", "2027-04-25"), WEEKDAY_EVENINGS,
+        RACE.format(date="2027-04-25")),
+}
+
+
+def _both(inst) -> tuple[decompose.Outcome, decompose.Outcome]:
+    new_solver = lambda: solver_for(60, 1)  # noqa: E731
+    assert decompose.decomposable(inst)
+    return decompose.solve_instance(inst, new_solver), decompose.solve_model(inst, new_solver())
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_week_by_week_finds_the_whole_models_optimum(name):
+    profile = parse_profile(CASES[name], f"{name}.toml")
+    by_weeks, whole = _both(build_instance(profile, week_targets(profile)))
+    assert by_weeks.status == whole.status == 4  # cp_model.OPTIMAL
+    assert by_weeks.objective == whole.objective
+    assert by_weeks.blocks > 1, "solved as one block: the case does not exercise the decomposition"
+    plan_checked(CASES[name], f"{name}.toml")
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_week_by_week_finds_the_optimum_of_the_samples_with_their_busy_calendars(path):
+    profile = load_profile(path)
+    inst = dataclasses.replace(build_instance(profile, week_targets(profile), busy_for(profile)), allow_drops=False)
+    by_weeks, whole = _both(inst)
+    assert (by_weeks.status, by_weeks.objective) == (whole.status, whole.objective)
+
+
+def test_failing_boundaries_are_mended_or_merged(monkeypatch):
+    calls = []
+    real = decompose._repair
+
+    def spy(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(decompose, "_repair", spy)
+    profile = parse_profile(CASES["advanced, six sessions, tight windows"], "tight.toml")
+    by_weeks, whole = _both(build_instance(profile, week_targets(profile)))
+    assert calls, "no boundary failed: the case no longer exercises _repair"
+    assert by_weeks.objective == whole.objective
+
+
+def test_a_week_with_no_solution_makes_the_whole_plan_infeasible():
+    """A block is a relaxation: no solution for a week alone means none for the plan (then explain.py speaks)."""
+    text = profile_text(BASE_PROFILE, WEEKDAY_EVENINGS.replace('sat = ["07:00-12:00", "14:00-18:00"]', 'sat = []')
+                        .replace('sun = ["07:00-13:00"]', 'sun = []').replace('["06:00-08:00", "18:00-21:00"]', '[]'))
+    profile = parse_profile(text, "thin.toml")
+    by_weeks, whole = _both(build_instance(profile, week_targets(profile)))
+    assert by_weeks.status == whole.status == 3  # cp_model.INFEASIBLE
