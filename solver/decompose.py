@@ -155,24 +155,27 @@ def _shifted(part: Outcome, by: tuple[int, int]) -> Outcome:
 
 def _repair(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_solver: NewSolver,
             total: Outcome) -> list[Block] | None:
-    """Left to right, make every boundary hold: re-solve the block after a failing boundary with the
-    block before it as context, keeping the block's own optimum (so the bound stands); merge the two
-    if no such solution exists. Returns the new blocks ([] when nothing failed), None on a solver
+    """Left to right, make every failing boundary hold: re-solve the block after it with the block
+    before it as context, keeping the block's own optimum (so the bound stands); merge the two if
+    no such solution exists. Returns the new blocks ([] when nothing failed), None on a solver
     failure."""
     blocks = list(blocks)
-    changed = False
+    holds = lambda i: _holds(inst, blocks[i - 1:i + 1], best, chosen, new_solver, total)  # noqa: E731
+    suspects = {blocks[i] for i in _failing(inst, blocks, best, chosen, new_solver, total, 0, len(blocks) - 1)}
+    if not suspects:
+        return []
     i = 1
     while i < len(blocks):
         left, block = blocks[i - 1], blocks[i]
-        if _boundary_holds(inst, left, block, chosen, new_solver, total):
+        if block not in suspects or holds(i):
             i += 1
             continue
-        changed = True
         context = solve_model(_part(inst, block, chosen[left]), new_solver())
         total.add(context)
         if context.status == cp_model.OPTIMAL and context.objective == best[block].objective:
             previous, chosen[block] = chosen[block], context.chosen
-            if _boundary_holds(inst, left, block, chosen, new_solver, total):
+            if holds(i):
+                suspects.update(blocks[i + 1:i + 2])  # the block changed: its next boundary too
                 i += 1
                 continue
             chosen[block] = previous
@@ -180,8 +183,50 @@ def _repair(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_s
         blocks[i - 1:i + 1] = [merged]
         if not _solve_block(inst, merged, best, chosen, new_solver, total):
             return None
+        suspects.update([merged, *blocks[i:i + 1]])
         i = max(1, i - 1)
-    return blocks if changed else []
+    return blocks
+
+
+def _failing(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_solver: NewSolver,
+             total: Outcome, lo: int, hi: int) -> list[int]:
+    """The boundaries (index of the block after) among blocks[lo..hi] that fail, by bisection:
+    one evaluation answers for a whole run of blocks whose boundaries all hold."""
+    if lo >= hi or _holds(inst, blocks[lo:hi + 1], best, chosen, new_solver, total):
+        return []
+    if hi == lo + 1:
+        return [hi]
+    mid = (lo + hi) // 2
+    return _failing(inst, blocks, best, chosen, new_solver, total, lo, mid) + \
+        _failing(inst, blocks, best, chosen, new_solver, total, mid, hi)
+
+
+def _holds(inst: Instance, run: list[Block], best: dict, chosen: dict, new_solver: NewSolver,
+           total: Outcome) -> bool:
+    """The chosen sessions of these consecutive blocks break no hard rule together and cost their
+    blocks' own costs plus, at each boundary between them, just the spread share the bound charged
+    (a boundary never costs less than that, so the sum answers for each)."""
+    weeks = tuple(inst.weeks[i - 1] for b in run for i in b)
+    sessions = tuple(o for b in run for o in chosen[b])
+    value = _evaluate(inst, weeks, sessions, new_solver, total)
+    if value is None:
+        return False
+    weight = inst.profile.preferences.weight_spread
+    own = sum(best[b].objective - weight * sum(_open_days_trained(inst, b, chosen[b])) for b in run)
+    shares = 0
+    for a, b in zip(run, run[1:]):
+        sunday = (inst.weeks[b[0] - 1].monday - inst.epoch).days - 1
+        shares += weight * (_trained(inst, chosen[a], sunday) + _trained(inst, chosen[b], sunday + 1) - 1)
+    return value == own + shares
+
+
+def _open_days_trained(inst: Instance, block: Block, sessions: tuple[Option, ...]) -> list[bool]:
+    """Whether the block's first and last days are trained, where the plan goes on past them (the
+    spread charges of model.prefer_spread)."""
+    first = (inst.weeks[block[0] - 1].monday - inst.epoch).days
+    last = first + 7 * len(block) - 1
+    return [_trained(inst, sessions, first) if block[0] > 1 else False,
+            _trained(inst, sessions, last) if block[-1] < len(inst.weeks) else False]
 
 
 def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> Instance:
@@ -214,18 +259,3 @@ def _evaluate(inst: Instance, weeks: tuple, chosen: tuple[Option, ...], new_solv
     outcome = solve_model(part, new_solver(), fix=True)
     total.add(outcome)
     return outcome.objective if outcome.status == cp_model.OPTIMAL else None
-
-
-def _boundary_holds(inst: Instance, left: Block, right: Block, chosen: dict, new_solver: NewSolver,
-                    total: Outcome) -> bool:
-    """The last week of `left` and the first of `right` together break no hard rule and cost no
-    more than their own costs plus the spread share the bound charged them."""
-    a, b = inst.weeks[left[-1] - 1], inst.weeks[right[0] - 1]
-    sessions = chosen[left] + chosen[right]
-    pair = _evaluate(inst, (a, b), sessions, new_solver, total)
-    if pair is None:
-        return False
-    alone = [_evaluate(inst, (w,), sessions, new_solver, total) for w in (a, b)]
-    sunday = (b.monday - inst.epoch).days - 1
-    share = inst.profile.preferences.weight_spread * (_trained(inst, sessions, sunday) + _trained(inst, sessions, sunday + 1) - 1)
-    return pair - alone[0] - alone[1] <= share

@@ -83,6 +83,7 @@ class Instance:
     volumes_checked: bool = False  # R6/R8's volumes are constants, already checked on the whole plan
     open_ends: tuple[bool, bool] = (False, False)  # plan weeks come before / after these ones
     trained_before: int = 0  # training days in a row just before the first day (R10)
+    extra_costs: Callable[[Option], tuple[int, ...]] | None = None  # a re-plan's own levels, per option
 
     @cached_property
     def epoch(self) -> dt.date:
@@ -252,29 +253,53 @@ def pruned_options(inst: Instance) -> list[Option]:
     """The options without those that can never be chosen (busy time, a fixed session's R3/R4, R8's
     strength-free days) and without those another option can always replace at no greater cost.
 
-    Option a replaces b (same day, kind and length) when a costs no more and both clash, under R3
-    and R4, with exactly the same other options and lie under 48 h from exactly the same ones: any
-    plan holding b stays feasible, at no greater cost, with a instead. Those sets depend only on
-    where a's start and end fall among the neighbours' gap thresholds (p.end + gap before it,
-    p.start - gap after it), so options with the same two ranks are interchangeable and the
-    cheapest (then earliest) stays. The optimum is the same; only equivalent plans are lost. (A
-    second pass over the survivors would be exact too, but finds nothing more on the benchmark
-    profiles: the thresholds of the survivors' neighbours still split the same ranges.)"""
+    For two options of one day, kind and length, the sets of other options each clashes with
+    (R3, R4) or lies under 48 h from depend only on where its start falls among the earlier
+    neighbours' thresholds (p.end + gap) and its end among the later neighbours' (p.start - gap).
+    An earlier option a with the start rank of a later b has b's earlier-side sets and smaller
+    later-side ones (hard clashes are a prefix; under-48-h ones end sooner): a plan holding b
+    stays feasible with a instead, at no greater cost if a costs no more, level by level. Mirror
+    image: a later option with the same end rank. Each dropped option has a replacement with a
+    smaller (cost, start), so a chain of replacements ends at a kept option: the optimum is the
+    same, only equivalent or worse plans are lost."""
     options = session_options(inst)
     v = _index(options)
     gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v)}
     options = [o for o in options if o not in gone]
     v = _index(options)
     before, after = _thresholds(inst, v)
-    best: dict[tuple, tuple[tuple[int, int], Option]] = {}
+    groups: dict[tuple, list[Option]] = defaultdict(list)
     for o in options:
-        key = (o.day, o.kind, o.end - o.start, bisect_right(before[o.day, o.kind], o.start),
-               bisect_left(after[o.day, o.kind], o.end))
-        rank = (time_cost(inst, o) + long_day_cost(inst, o), o.start)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, o)
-    kept = {o for _, o in best.values()}
-    return [o for o in options if o in kept]
+        groups[o.day, o.kind, o.end - o.start].append(o)
+    dropped: set[Option] = set()
+    for (day, kind, _), group in groups.items():
+        group.sort(key=lambda o: o.start)
+        costs = {o: option_costs(inst, o) for o in group}
+        ranks = [bisect_right(before[day, kind], o.start) for o in group]
+        dropped.update(_dominated(group, ranks, costs, strict=False))
+        ranks = [bisect_left(after[day, kind], o.end) for o in group]
+        dropped.update(_dominated(group[::-1], ranks[::-1], costs, strict=True))
+    return [o for o in options if o not in dropped]
+
+
+def option_costs(inst: Instance, o: Option) -> tuple[int, ...]:
+    """An option's own cost at each level of the objective (a re-plan's levels first)."""
+    extra = inst.extra_costs(o) if inst.extra_costs else ()
+    return (*extra, time_cost(inst, o) + long_day_cost(inst, o))
+
+
+def _dominated(group: list[Option], ranks: list[int], costs: dict, strict: bool) -> Iterable[Option]:
+    """Options with an earlier one (in `group`'s order) of the same rank that costs no more at every
+    level (`strict`: and less at one)."""
+    seen: list[tuple[int, ...]] = []
+    for i, o in enumerate(group):
+        if i and ranks[i] != ranks[i - 1]:
+            seen = []
+        cost = costs[o]
+        if any(all(a <= b for a, b in zip(c, cost)) and (c != cost or not strict) for c in seen):
+            yield o
+        else:
+            seen.append(cost)
 
 
 def _index(options: list[Option]) -> "Variables":
