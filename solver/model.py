@@ -84,6 +84,7 @@ class Instance:
     open_ends: tuple[bool, bool] = (False, False)  # plan weeks come before / after these ones
     trained_before: int = 0  # training days in a row just before the first day (R10)
     extra_costs: Callable[[Option], tuple[int, ...]] | None = None  # a re-plan's own levels, per option
+    keep_only: tuple[int, frozenset] | None = None  # from this day on, only these (day, kind, start, end) slots
 
     @cached_property
     def epoch(self) -> dt.date:
@@ -218,6 +219,7 @@ def session_options(inst: Instance) -> list[Option]:
     """Availability: every start on the 15-minute grid where the whole session fits a window."""
     if inst.only is not None:
         return list(inst.only)
+    keep = inst.keep_only
     options = []
     for w in inst.weeks:
         lengths = {k: d[0] for k, d in w.runs.items() if d}
@@ -244,7 +246,8 @@ def session_options(inst: Instance) -> list[Option]:
                     for kind, minutes in lengths.items():
                         if (kind is Kind.REHAB) != (day in inst.history.injury_days):
                             continue  # R9: nothing but the physio's programme while injured, and only then
-                        if start + minutes <= close:
+                        if start + minutes <= close and (keep is None or day < keep[0]
+                                                         or (day, kind, start, start + minutes) in keep[1]):
                             options.append(Option(day, kind, start, start + minutes, clock))
     return options
 

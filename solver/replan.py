@@ -129,10 +129,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
-    inst = replace(_instance_with_history(inst, state, missed_ranges, injury_days), prune=False)
-    model, v = build_model(inst)
-    solver, status = _solve_lexicographic(inst, model, v, state, time_limit)
-    placed = list(extract(inst, (o for o, lit in v.x.items() if solver.boolean_value(lit))))
+    inst = _instance_with_history(inst, state, missed_ranges, injury_days)
+    inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
+    chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
+    placed = list(extract(inst, chosen))
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
     if injury and injury.rehab:
         placed = [_rehab_words(s, injury) if s.kind is Kind.REHAB else s for s in placed]
@@ -288,28 +288,66 @@ def _slot(inst: Instance, e: PlanEvent) -> tuple[int, Kind, int, int]:
     return ((e.start.date() - inst.weeks[0].monday).days, e.kind, tl.minutes(e.start), tl.minutes(e.end))
 
 
-def _solve_lexicographic(inst: Instance, model: cp_model.CpModel, v: Variables, state: _State,
-                         time_limit: float) -> tuple[cp_model.CpSolver, str]:
-    by_slot = {(o.day, o.kind, o.start, o.end): lit for o, lit in v.x.items()}
+def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -> tuple[list[Option], str]:
+    """The lexicographic optimum. Weeks from `undisturbed` on can keep every session as planned; a
+    re-plan that changes nothing there is found first, with those weeks held to their original
+    slots, and accepted when its first three levels equal those of the weeks before alone (a
+    relaxation: fewer weeks, fewer constraints, fewer events to change), which makes it optimal:
+    the later weeks then change nothing in any optimum, so the preference level is the one
+    solved. Otherwise the whole horizon is solved."""
     originals = state.future + state.missed
+    if undisturbed <= len(inst.weeks):
+        slots = frozenset(_slot(inst, e) for e in originals if e.week >= undisturbed)
+        frozen = replace(inst, keep_only=(7 * (undisturbed - 1), slots))
+        chosen, status, values = _lexicographic(frozen, originals, time_limit)
+        head = [e for e in originals if e.week < undisturbed]
+        if status and values[:3] == _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
+                                                   time_limit, levels=3)[2]:
+            return chosen, status
+    chosen, status, _ = _lexicographic(inst, originals, time_limit)
+    if not status:
+        raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
+                          "availability.")
+    return chosen, status
+
+
+def _undisturbed_from(planned: tuple[WeekTarget, ...], targets: tuple[WeekTarget, ...], state: _State,
+                      inst: Instance) -> int:
+    """The first week after which every week keeps its planned targets and has nothing missed,
+    injured or already done in it (one week of slack after the last disturbed one)."""
+    today = state.first_open_day // 7 + 1
+    disturbed = {e.week for e in state.missed + state.injured} | {today}
+    disturbed |= {w.index for w, t in zip(planned, targets) if (w.runs, w.strength, w.rehab) != (t.runs, t.strength, t.rehab)}
+    disturbed |= {d // 7 + 1 for d in inst.history.injury_days}
+    disturbed |= {b.start // (7 * 1440) + 1 for b in inst.busy}
+    return max(disturbed) + 2
+
+
+def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float,
+                   levels: int = 4) -> tuple[list[Option], str, list[int]]:
+    """Fewest changed sessions, then fewest dropped, then least time shift, then preferences: each
+    level solved to optimality and then held. Returns the chosen options, "optimal"/"feasible"
+    ("" when there is no solution) and each level's value."""
+    model, v = build_model(inst)
+    by_slot = {(o.day, o.kind, o.start, o.end): lit for o, lit in v.x.items()}
     keeps = [by_slot.get(_slot(inst, e)) for e in originals]
     changes = sum(1 - k for k in keeps if k is not None) + sum(1 for k in keeps if k is None)
     drops = sum(coef * expr for expr, coef in place_planned_sessions(inst, model, v))
-    shift = sum(_shift_cost(inst, o, originals) * lit for o, lit in v.x.items())
-    levels = [("fewest changed sessions", changes), ("fewest dropped sessions", drops),
-              ("least time shift", shift), ("preferences", v.objective)]
+    costs = inst.extra_costs
+    shift = cp_model.LinearExpr.weighted_sum(list(v.x.values()), [costs(o)[1] for o in v.x])
     solver = solver_for(time_limit, 1)
-    status = cp_model.OPTIMAL
-    for i, (name, expr) in enumerate(levels):
+    status, values = cp_model.OPTIMAL, []
+    for i, expr in enumerate([changes, drops, shift, v.objective][:levels]):
         model.minimize(expr)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise NoPlanError(f"No plan exists after the missed sessions ({name}: {solver.status_name(status)}). "
-                              "Fix: mark fewer sessions missed, or add availability.")
-        if i + 1 < len(levels):  # hold this level's optimum while improving the next
-            model.add(expr <= round(solver.objective_value))
+            return [], "", values
+        values.append(round(solver.objective_value))
+        if i + 1 < levels:  # hold this level's optimum while improving the next
+            model.add(expr <= values[-1])
             _hint(model, v, solver)
-    return solver, "optimal" if status == cp_model.OPTIMAL else "feasible"
+    chosen = [o for o, lit in v.x.items() if solver.boolean_value(lit)]
+    return chosen, "optimal" if status == cp_model.OPTIMAL else "feasible", values
 
 
 def _hint(model: cp_model.CpModel, v: Variables, solver: cp_model.CpSolver) -> None:
@@ -318,11 +356,21 @@ def _hint(model: cp_model.CpModel, v: Variables, solver: cp_model.CpSolver) -> N
         model.add_hint(lit, solver.boolean_value(lit))
 
 
-def _shift_cost(inst: Instance, o: Option, originals: list[PlanEvent]) -> int:
-    """Minutes from the nearest original session of the same kind in the same week (0: unmoved)."""
-    week = o.day // 7 + 1
-    starts = [inst.timeline.minutes(e.start) for e in originals if e.kind is o.kind and e.week == week]
-    return min((abs(o.start - s) for s in starts), default=7 * 1440)
+def _level_costs(inst: Instance, originals: list[PlanEvent]) -> Callable[[Option], tuple[int, int]]:
+    """Per option, its cost at the first and third levels: 1 unless it is an original session's
+    slot (changes), and the minutes from the nearest original session of the same kind in the same
+    week (shift; a week with none: 7 days). Pruning keeps an option unless another is no worse at
+    every level."""
+    slots = {_slot(inst, e) for e in originals}
+    starts: dict[tuple[int, Kind], list[int]] = defaultdict(list)
+    for e in originals:
+        starts[e.week, e.kind].append(inst.timeline.minutes(e.start))
+
+    def costs(o: Option) -> tuple[int, int]:
+        near = starts.get((o.day // 7 + 1, o.kind), ())
+        return (int((o.day, o.kind, o.start, o.end) not in slots),
+                min((abs(o.start - s) for s in near), default=7 * 1440))
+    return costs
 
 
 # --- writing the new file ------------------------------------------------------------------------

@@ -206,3 +206,39 @@ def test_cli_replan_dry_run_writes_nothing(tmp_path):
     rest_day = next(d for d in (day + dt.timedelta(days=n) for n in range(1, 8)) if d not in busy_days)
     bad = runner.invoke(main, ["replan", str(path), "--today", "2026-12-09", "--missed", str(rest_day)])
     assert bad.exit_code == 2 and "no session of the plan matches it" in bad.output
+
+
+TEN_WEEKS = SMALL.replace("end = 2027-01-31", "end = 2027-03-14").replace("cutback_every = 0", "cutback_every = 4")
+
+
+@pytest.mark.parametrize("kind, week, ranged", [(Kind.STRENGTH, 2, False), (Kind.LONG, 3, False), (None, 4, True)])
+def test_holding_undisturbed_weeks_finds_the_whole_horizons_optimum(monkeypatch, kind, week, ranged):
+    """replan._solve first holds the weeks after the disturbance to their planned slots; whenever it
+    accepts that, every level (changes, drops, shift, preferences) equals the whole horizon's."""
+    import solver.replan as module
+
+    plan, data = plan_checked(TEN_WEEKS, "ten.toml")
+    monday = plan.weeks[week - 1].monday
+    if ranged:
+        kwargs = dict(today=monday + dt.timedelta(days=7), missed_ranges=[(monday, monday + dt.timedelta(days=6))])
+    else:
+        missed = _session(plan, week, kind)
+        kwargs = dict(today=missed.start.date() + dt.timedelta(days=1), missed=[f"{missed.start.date()}:{kind.value}"])
+    seen = []
+    real = module._lexicographic
+
+    def spy(inst, originals, time_limit, levels=4):
+        out = real(inst, originals, time_limit, levels)
+        seen.append((inst.keep_only is not None, levels, out[2]))
+        return out
+
+    monkeypatch.setattr(module, "_lexicographic", spy)
+    held = replan(data, "plan.ics", stamp=LATER, **kwargs)
+    frozen = [values for is_frozen, levels, values in seen if is_frozen]
+    assert len(seen) == 2 and frozen, "the held-weeks re-plan was not accepted: the case does not exercise it"
+    seen.clear()
+    monkeypatch.setattr(module, "_undisturbed_from", lambda *args: 10 ** 6)  # whole horizon only
+    whole = replan(data, "plan.ics", stamp=LATER, **kwargs)
+    assert [values for _, _, values in seen] == frozen
+    assert check_calendar(held.data, parse_profile(TEN_WEEKS, "ten.toml")) == []
+    assert (len(held.moved), len(held.dropped)) == (len(whole.moved), len(whole.dropped))
