@@ -15,8 +15,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-import recurring_ical_events
-import x_wr_timezone
 
 from .errors import CalendarError
 
@@ -93,6 +91,11 @@ def _parse(name: str, data: bytes) -> icalendar.Calendar:
 
 def _occurrences(name: str, data: bytes, zone: ZoneInfo, first: dt.date, last: dt.date,
                  all_day: str) -> list[BusyEvent]:
+    # Imported here, not at the top: a plan without busy calendars should not pay for them (and
+    # dateutil) at start-up, which the benchmark counts against the import floor.
+    import recurring_ical_events
+    import x_wr_timezone
+
     cal = _parse(name, data)
     try:
         cal = x_wr_timezone.to_standard(cal)

@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from .model import FixedSession, Instance, Option, build_model, fixed_volumes_hold, _fixed_on
 
-NewSolver = Callable[[], cp_model.CpSolver]
+NewSolver = Callable[[bool], cp_model.CpSolver]  # argument: small (one week, or an evaluation)
 Block = tuple[int, ...]  # plan week indices, consecutive
 
 
@@ -55,7 +55,7 @@ def solve_instance(inst: Instance, new_solver: NewSolver) -> Outcome:
         outcome = solve_by_weeks(inst, new_solver)
         if outcome is not None:
             return outcome
-    return solve_model(inst, new_solver())
+    return solve_model(inst, new_solver(False))
 
 
 def decomposable(inst: Instance) -> bool:
@@ -116,7 +116,7 @@ def _solve_block(inst: Instance, block: Block, best: dict, chosen: dict, new_sol
     if shape is not None and shape[0] in shapes:
         best[block] = part = _shifted(shapes[shape[0]], shape[1])
     else:
-        part = solve_model(_part(inst, block), new_solver())
+        part = solve_model(_part(inst, block), new_solver(len(block) == 1))
         total.add(part)
         if part.status == cp_model.INFEASIBLE:
             total.status = cp_model.INFEASIBLE
@@ -170,7 +170,7 @@ def _repair(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_s
         if block not in suspects or holds(i):
             i += 1
             continue
-        context = solve_model(_part(inst, block, chosen[left]), new_solver())
+        context = solve_model(_part(inst, block, chosen[left]), new_solver(len(block) == 1))
         total.add(context)
         if context.status == cp_model.OPTIMAL and context.objective == best[block].objective:
             previous, chosen[block] = chosen[block], context.chosen
@@ -256,6 +256,6 @@ def _evaluate(inst: Instance, weeks: tuple, chosen: tuple[Option, ...], new_solv
     days = range(first, first + 7 * len(weeks))
     part = replace(inst, weeks=weeks, only=tuple(o for o in chosen if o.day in days), volumes_checked=True,
                    allow_drops=False, open_ends=(False, False))
-    outcome = solve_model(part, new_solver(), fix=True)
+    outcome = solve_model(part, new_solver(True), fix=True)
     total.add(outcome)
     return outcome.objective if outcome.status == cp_model.OPTIMAL else None

@@ -66,7 +66,7 @@ CASES = {
 
 
 def _both(inst) -> tuple[decompose.Outcome, decompose.Outcome]:
-    new_solver = lambda: solver_for(60, 1)  # noqa: E731
+    new_solver = lambda small=False: solver_for(60, 1, small)  # noqa: E731
     assert decompose.decomposable(inst)
     return decompose.solve_instance(inst, new_solver), decompose.solve_model(inst, new_solver())
 
