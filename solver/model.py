@@ -99,9 +99,7 @@ class Instance:
         """Weeks in which busy time (plus the buffer) takes away at least one place a session could go."""
         if not self.busy:
             return frozenset()
-        buffer = self.profile.rules.busy_buffer_min
-        return frozenset(o.day // 7 + 1 for o in session_options(self)
-                         if any(o.start < b.end + buffer and b.start - buffer < o.end for b in self.busy))
+        return frozenset(o.day // 7 + 1 for o in overlapping_busy(self, _index(session_options(self))))
 
 
 @dataclass(frozen=True)
