@@ -11,7 +11,10 @@ to those weeks. The spread pair across a boundary (Sunday, Monday) costs weight 
 Sunday + trained Monday - 1) ≥ weight * trained Sunday + weight * trained Monday - weight: each
 block is charged its side (model.prefer_spread, `open_ends`) and the bound takes the -weight, so
 
-    lower bound = sum of the blocks' optima - weight_spread * (blocks - 1)  ≤  the plan's optimum.
+    lower bound = sum of the blocks' optima - weight_spread * (charged boundaries)  ≤  the optimum.
+
+A boundary whose Sunday or Monday can never hold a session (no availability, no race) costs
+nothing whatever the blocks do: it is not charged, or the bound would be loose by the weight there.
 
 The blocks' solutions put together are evaluated in the whole model (only the chosen options
 exist, so that model is tiny). Feasible and costing exactly the bound means optimal. Otherwise
@@ -96,7 +99,8 @@ def solve_by_weeks(inst: Instance, new_solver: NewSolver) -> Outcome | None:
         if not _solve_block(inst, block, best, chosen, new_solver, total, shapes):
             return None if total.status == cp_model.OPTIMAL else total
     for _ in range(len(blocks) + 1):  # each round merges blocks or mends every boundary
-        bound = sum(best[b].objective for b in blocks) - inst.profile.preferences.weight_spread * (len(blocks) - 1)
+        charged = sum(_charged(inst, b[0]) for b in blocks[1:])
+        bound = sum(best[b].objective for b in blocks) - inst.profile.preferences.weight_spread * charged
         candidate = tuple(o for b in blocks for o in chosen[b])
         if _evaluate(inst, inst.weeks, candidate, new_solver, total) == bound:
             total.chosen, total.objective, total.blocks = candidate, bound, len(blocks)
@@ -215,9 +219,17 @@ def _holds(inst: Instance, run: list[Block], best: dict, chosen: dict, new_solve
     own = sum(best[b].objective - weight * sum(_open_days_trained(inst, b, chosen[b])) for b in run)
     shares = 0
     for a, b in zip(run, run[1:]):
-        sunday = (inst.weeks[b[0] - 1].monday - inst.epoch).days - 1
-        shares += weight * (_trained(inst, chosen[a], sunday) + _trained(inst, chosen[b], sunday + 1) - 1)
+        if _charged(inst, b[0]):
+            sunday = (inst.weeks[b[0] - 1].monday - inst.epoch).days - 1
+            shares += weight * (_trained(inst, chosen[a], sunday) + _trained(inst, chosen[b], sunday + 1) - 1)
     return value == own + shares
+
+
+def _charged(inst: Instance, week: int) -> bool:
+    """Whether the spread pair just before plan week `week` is charged to the blocks beside it: only
+    when both its days can hold a session."""
+    monday = (inst.weeks[week - 1].monday - inst.epoch).days
+    return week > 1 and {monday - 1, monday} <= inst.trainable_days
 
 
 def _open_days_trained(inst: Instance, block: Block, sessions: tuple[Option, ...]) -> list[bool]:
@@ -225,8 +237,12 @@ def _open_days_trained(inst: Instance, block: Block, sessions: tuple[Option, ...
     spread charges of model.prefer_spread)."""
     first = (inst.weeks[block[0] - 1].monday - inst.epoch).days
     last = first + 7 * len(block) - 1
-    return [_trained(inst, sessions, first) if block[0] > 1 else False,
-            _trained(inst, sessions, last) if block[-1] < len(inst.weeks) else False]
+    ends = _open_ends(inst, block)
+    return [ends[0] and _trained(inst, sessions, first), ends[1] and _trained(inst, sessions, last)]
+
+
+def _open_ends(inst: Instance, block: Block) -> tuple[bool, bool]:
+    return _charged(inst, block[0]), block[-1] < len(inst.weeks) and _charged(inst, block[-1] + 1)
 
 
 def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> Instance:
@@ -234,7 +250,7 @@ def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> Ins
     `context` (the sessions of the block before), also kept clear of those under R3, 48 h and R10."""
     weeks = tuple(inst.weeks[i - 1] for i in block)
     part = replace(inst, weeks=weeks, volumes_checked=True, allow_drops=False,
-                   open_ends=(block[0] > 1, block[-1] < len(inst.weeks)))
+                   open_ends=_open_ends(inst, block))
     if not context:
         return part
     first = (weeks[0].monday - inst.epoch).days

@@ -95,6 +95,13 @@ class Instance:
         return self.epoch + dt.timedelta(days=day)
 
     @cached_property
+    def trainable_days(self) -> frozenset[int]:
+        """Days that might hold a session: an availability window on that weekday, or a fixed session."""
+        days = {(d - self.epoch).days for w in self.weeks for d in w.days
+                if self.profile.availability[WEEKDAYS[d.weekday()]]}
+        return frozenset(days | {(self.timeline.moment(f.start).date() - self.epoch).days for f in self.fixed})
+
+    @cached_property
     def blocked_weeks(self) -> frozenset[int]:
         """Weeks in which busy time (plus the buffer) takes away at least one place a session could go."""
         if not self.busy:

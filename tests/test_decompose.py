@@ -65,6 +65,19 @@ CASES = {
 }
 
 
+def test_a_boundary_whose_sunday_or_monday_cannot_train_is_not_charged():
+    """With no availability on Sunday and Monday the spread pair across every boundary costs 0
+    whatever the weeks do: charging it would make the bound loose and merge every week."""
+    text = profile_text(BASE_PROFILE.replace("2027-01-31", "2027-03-28").replace('long_run_day = "sun"', 'long_run_day = "sat"'),
+                        WEEKDAY_EVENINGS.replace('mon = ["06:00-08:00", "18:00-21:00"]', "mon = []")
+                        .replace('sun = ["07:00-13:00"]', "sun = []"))
+    profile = parse_profile(text, "no-sun-mon.toml")
+    inst = build_instance(profile, week_targets(profile))
+    by_weeks, whole = _both(inst)
+    assert (by_weeks.status, by_weeks.objective) == (whole.status, whole.objective)
+    assert by_weeks.blocks == len(inst.weeks)
+
+
 def _both(inst) -> tuple[decompose.Outcome, decompose.Outcome]:
     new_solver = lambda small=False: solver_for(60, 1, small)  # noqa: E731
     assert decompose.decomposable(inst)
