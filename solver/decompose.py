@@ -162,7 +162,7 @@ def _repair(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_s
     """Left to right, make every failing boundary hold: re-solve the block after it with the block
     before it as context, keeping the block's own optimum (so the bound stands); merge the two if
     no such solution exists. Returns the new blocks ([] when nothing failed), None on a solver
-    failure."""
+    failure or when the blocks grow past half the plan."""
     blocks = list(blocks)
     holds = lambda i: _holds(inst, blocks[i - 1:i + 1], best, chosen, new_solver, total)  # noqa: E731
     suspects = {blocks[i] for i in _failing(inst, blocks, best, chosen, new_solver, total, 0, len(blocks) - 1)}
@@ -184,6 +184,8 @@ def _repair(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_s
                 continue
             chosen[block] = previous
         merged = left + block
+        if len(merged) > max(4, len(inst.weeks) // 2):
+            return None  # blocks this big: the whole model at once is cheaper than more merging
         blocks[i - 1:i + 1] = [merged]
         if not _solve_block(inst, merged, best, chosen, new_solver, total):
             return None
