@@ -147,7 +147,7 @@ def _shape(inst: Instance, block: Block) -> tuple[tuple, tuple[int, int]] | None
                                                         for b in inst.busy):
         return None
     key = (tuple(sorted((k.value, d) for k, d in week.runs.items())), week.strength, week.rehab,
-           week.rehab_minutes, (block[0] > 1, block[-1] < len(inst.weeks)))
+           week.rehab_minutes, _open_ends(inst, block))
     return key, (first, base)
 
 
