@@ -54,11 +54,14 @@ class Outcome:
 
 def solve_instance(inst: Instance, new_solver: NewSolver) -> Outcome:
     """The optimum of `inst`: block by block when that is exact, else the whole model at once."""
-    if decomposable(inst):
-        outcome = solve_by_weeks(inst, new_solver)
-        if outcome is not None:
-            return outcome
-    return solve_model(inst, new_solver(False))
+    if not decomposable(inst):
+        return solve_model(inst, new_solver(False))
+    outcome = solve_by_weeks(inst, new_solver)
+    if outcome.status != cp_model.UNKNOWN:
+        return outcome
+    whole = solve_model(inst, new_solver(False))
+    whole.add(outcome)  # the time spent on the blocks counts too
+    return whole
 
 
 def decomposable(inst: Instance) -> bool:
@@ -84,9 +87,9 @@ def solve_model(inst: Instance, solver: cp_model.CpSolver, fix: bool = False) ->
     return outcome
 
 
-def solve_by_weeks(inst: Instance, new_solver: NewSolver) -> Outcome | None:
-    """The optimum found block by block, or None when a block is not solved to optimality within
-    the budget or the pieces do not meet the bound (the caller then solves the whole model)."""
+def solve_by_weeks(inst: Instance, new_solver: NewSolver) -> Outcome:
+    """The optimum found block by block; status UNKNOWN when a block is not solved to optimality
+    within the budget or the pieces do not meet the bound (the caller then solves the whole model)."""
     total = Outcome(cp_model.OPTIMAL)
     if not fixed_volumes_hold(inst):
         total.status = cp_model.INFEASIBLE
@@ -97,7 +100,7 @@ def solve_by_weeks(inst: Instance, new_solver: NewSolver) -> Outcome | None:
     shapes: dict[tuple, Outcome] = {}  # weeks alike up to a shift in time have shifted optima
     for block in blocks:
         if not _solve_block(inst, block, best, chosen, new_solver, total, shapes):
-            return None if total.status == cp_model.OPTIMAL else total
+            return _gave_up(total)
     for _ in range(len(blocks) + 1):  # each round merges blocks or mends every boundary
         charged = sum(_charged(inst, b[0]) for b in blocks[1:])
         bound = sum(best[b].objective for b in blocks) - inst.profile.preferences.weight_spread * charged
@@ -106,12 +109,17 @@ def solve_by_weeks(inst: Instance, new_solver: NewSolver) -> Outcome | None:
             total.chosen, total.objective, total.blocks = candidate, bound, len(blocks)
             return total
         fixed = _repair(inst, blocks, best, chosen, new_solver, total)
-        if fixed is None:
-            return None if total.status == cp_model.OPTIMAL else total
-        if not fixed:  # every boundary holds on its own, yet the whole does not: give up on blocks
-            return None
+        if not fixed:  # None: a solver failure or blocks too big; []: every boundary holds, yet the whole does not
+            return _gave_up(total)
         blocks = fixed
-    return None
+    return _gave_up(total)
+
+
+def _gave_up(total: Outcome) -> Outcome:
+    """INFEASIBLE stays (a block with no solution: neither has the plan); anything else: UNKNOWN."""
+    if total.status != cp_model.INFEASIBLE:
+        total.status = cp_model.UNKNOWN
+    return total
 
 
 def _solve_block(inst: Instance, block: Block, best: dict, chosen: dict, new_solver: NewSolver,

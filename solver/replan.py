@@ -301,13 +301,18 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -
         frozen = replace(inst, keep_only=(7 * (undisturbed - 1), slots))
         chosen, status, values = _lexicographic(frozen, originals, time_limit)
         head = [e for e in originals if e.week < undisturbed]
-        if status and values[:3] == _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
-                                                   time_limit, levels=3)[2]:
-            return chosen, status
+        if status in ("optimal", "feasible"):  # the bound counts only if the relaxation is proven optimal
+            _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
+                                                    time_limit, levels=3)
+            if bound_status == "optimal" and values[:3] == bound:
+                return chosen, status
     chosen, status, _ = _lexicographic(inst, originals, time_limit)
-    if not status:
+    if status in ("", "INFEASIBLE"):
         raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
                           "availability.")
+    if status not in ("optimal", "feasible"):
+        raise NoPlanError(f"No re-plan found within the time limit (solver status {status}). Fix: raise "
+                          "--time-limit.")
     return chosen, status
 
 
@@ -327,7 +332,8 @@ def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float
                    levels: int = 4) -> tuple[list[Option], str, list[int]]:
     """Fewest changed sessions, then fewest dropped, then least time shift, then preferences: each
     level solved to optimality and then held. Returns the chosen options, "optimal"/"feasible"
-    ("" when there is no solution) and each level's value."""
+    (else the solver's status name for the level that found nothing) and each level's value; a
+    status "feasible" at any level (time limit) makes the whole "feasible"."""
     model, v = build_model(inst)
     by_slot = {(o.day, o.kind, o.start, o.end): lit for o, lit in v.x.items()}
     keeps = [by_slot.get(_slot(inst, e)) for e in originals]
@@ -336,18 +342,19 @@ def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float
     costs = inst.extra_costs
     shift = cp_model.LinearExpr.weighted_sum(list(v.x.values()), [costs(o)[1] for o in v.x])
     solver = solver_for(time_limit, 1)
-    status, values = cp_model.OPTIMAL, []
+    proven, values = True, []
     for i, expr in enumerate([changes, drops, shift, v.objective][:levels]):
         model.minimize(expr)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return [], "", values
+            return [], solver.status_name(status), values
+        proven = proven and status == cp_model.OPTIMAL
         values.append(round(solver.objective_value))
         if i + 1 < levels:  # hold this level's optimum while improving the next
             model.add(expr <= values[-1])
             _hint(model, v, solver)
     chosen = [o for o, lit in v.x.items() if solver.boolean_value(lit)]
-    return chosen, "optimal" if status == cp_model.OPTIMAL else "feasible", values
+    return chosen, "optimal" if proven else "feasible", values
 
 
 def _hint(model: cp_model.CpModel, v: Variables, solver: cp_model.CpSolver) -> None:

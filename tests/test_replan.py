@@ -12,7 +12,7 @@ from conftest import STAMP, plan_checked
 from cli import main
 from solver.check import check_calendar
 from solver.domain import Kind
-from solver.errors import CalendarError
+from solver.errors import CalendarError, NoPlanError
 from solver.profile import parse_profile
 from solver.replan import replan
 
@@ -242,3 +242,13 @@ def test_holding_undisturbed_weeks_finds_the_whole_horizons_optimum(monkeypatch,
     assert [values for _, _, values in seen] == frozen
     assert check_calendar(held.data, parse_profile(TEN_WEEKS, "ten.toml")) == []
     assert (len(held.moved), len(held.dropped)) == (len(whole.moved), len(whole.dropped))
+
+
+def test_a_replan_out_of_time_says_so_rather_than_no_plan():
+    text = TEN_WEEKS.replace("sessions_per_week = 3", "sessions_per_week = 5").replace(
+        "[availability]", '[availability]\nmon = ["06:00-21:00"]\nwed = ["06:00-21:00"]\nfri = ["06:00-21:00"]')
+    plan, data = plan_checked(text, "ten.toml")
+    missed = _session(plan, 3, Kind.LONG)
+    with pytest.raises(NoPlanError, match=r"time limit \(solver status UNKNOWN\)\. Fix: raise --time-limit"):
+        replan(data, "plan.ics", today=missed.start.date() + dt.timedelta(days=1),
+               missed=[f"{missed.start.date()}:long"], stamp=LATER, time_limit=0.0001)
