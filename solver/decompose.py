@@ -18,8 +18,9 @@ nothing whatever the blocks do: it is not charged, or the bound would be loose b
 
 The blocks' solutions put together are evaluated in the whole model (only the chosen options
 exist, so that model is tiny). Feasible and costing exactly the bound means optimal. Otherwise
-the blocks meeting at a boundary that breaks a hard rule or costs more than its share are merged
-and solved again, so the loop ends at the latest with one block: the whole model.
+each boundary that breaks a hard rule or costs more than its share is mended (the block after it
+re-solved beside the one before, at its own optimum) or its two blocks merge and are solved
+again; past half the plan the whole model is solved instead.
 """
 
 from __future__ import annotations

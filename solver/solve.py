@@ -21,7 +21,6 @@ from .periodization import plan_start, week_targets
 from .profile import busy_paths
 
 SEED = 20261127
-STATUS_NAMES = {cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
 DEFAULT_TIME_LIMIT = 60.0
 WALL_CLOCK_FACTOR = 10
 
@@ -49,7 +48,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     if outcome.status == cp_model.INFEASIBLE:
         raise explain(profile, busy)
     if outcome.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanError(f"No plan found within the time limit (solver status {STATUS_NAMES.get(outcome.status, outcome.status)}). "
+        raise NoPlanError(f"No plan found within the time limit (solver status {cp_model.CpSolver().status_name(outcome.status)}). "
                           "Fix: raise --time-limit or shorten the plan.")
     sessions = extract(inst, outcome.chosen)
     return Plan(
