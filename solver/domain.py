@@ -80,6 +80,11 @@ class Rules:
     race_strength_free_days: int
     max_consecutive_days: int
     busy_buffer_min: int
+    restart_pct: int = 50  # R6: restart after a week without running, % of the last week that ran
+    long_ramp_min: int = 10  # R11: the long run may grow this many minutes…
+    long_ramp_pct: int = 10  # R11: …or this many %, whichever allows more
+    long_share_max: int = 40  # R11: % of the week's running the long run may take (weeks of ≥ 3 runs)
+    strength_before_key_hours: int = 24  # R13: strength end to the next key run's start
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,8 @@ class Profile:
     source: str = "<profile>"
     busy: tuple[str, ...] = ()  # the runner's own calendars (.ics/.zip), as written in the profile
     all_day_busy: str = "opaque"  # all-day events block a day: "opaque" ones, "always" or "never"
+    strength_level: str = "beginner"  # R7: experience in strength training, not in running
+    long_run_minutes: int = 0  # R11: the runner's current long run (0: 40 % of weekly_minutes)
 
     @property
     def a_races(self) -> tuple[Race, ...]:

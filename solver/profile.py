@@ -42,6 +42,11 @@ RULE_BOUNDS: dict[str, tuple[int, int, str]] = {
     "race_strength_free_days": (1, 7, "R8"),
     "max_consecutive_days": (2, 6, "R10"),
     "busy_buffer_min": (0, 180, "availability"),
+    "restart_pct": (25, 80, "R6"),
+    "long_ramp_min": (0, 20, "R11"),
+    "long_ramp_pct": (0, 20, "R11"),
+    "long_share_max": (25, 60, "R11"),
+    "strength_before_key_hours": (8, 48, "R13"),
 }
 
 # RULES.md defaults that depend on the runner's level (R4, R5).
@@ -60,7 +65,14 @@ RULE_DEFAULTS = {
     "race_strength_free_days": 4,
     "max_consecutive_days": 6,
     "busy_buffer_min": 30,
+    "restart_pct": 50,
+    "long_ramp_min": 10,
+    "long_ramp_pct": 10,
+    "long_share_max": 40,
+    "strength_before_key_hours": 24,
 }
+# R11: without runner.long_run_minutes, the current long run is this share of the week.
+LONG_RUN_DEFAULT_PCT = 40
 # R8: taper volume as % of peak, one entry per taper week ("80 % then 60 %" for two).
 TAPER_PCT_DEFAULTS = {1: (60,), 2: (80, 60), 3: (85, 70, 60)}
 
@@ -74,7 +86,8 @@ DURATION_BOUNDS = {
 PREFERENCE_WEIGHTS = ("weight_time", "weight_long_run_day", "weight_recovery_48h", "weight_spread")
 
 SECTIONS = {
-    "runner": {"name", "timezone", "level", "sessions_per_week", "weekly_minutes", "long_run_day", "week_start"},
+    "runner": {"name", "timezone", "level", "strength_level", "sessions_per_week", "weekly_minutes",
+               "long_run_minutes", "long_run_day", "week_start"},
     "plan": {"start", "end", "strength_type"},
     "race": {"name", "date", "distance", "priority", "start_time"},
     "availability": set(WEEKDAYS),
@@ -132,8 +145,9 @@ def profile_from_json(text: str, source: str) -> Profile:
             for r in data.pop("races")
         )
         avail = {day: tuple(Window(**w) for w in ws) for day, ws in data.pop("availability").items()}
-        rules = data.pop("rules")
+        rules = {**RULE_DEFAULTS, **data.pop("rules")}  # files written before a rule parameter existed
         rules["taper_pct"] = tuple(rules["taper_pct"])
+        data.setdefault("long_run_minutes", data["weekly_minutes"] * LONG_RUN_DEFAULT_PCT // 100)
         data["busy"] = tuple(data.get("busy", ()))
         return Profile(
             **{k: v for k, v in data.items() if k not in ("start", "end", "durations", "preferences")},
@@ -175,6 +189,8 @@ class _Reader:
         tz = self.timezone(runner)
         spw = self.integer(runner, "runner.sessions_per_week", 2, 14, None)
         minutes = self.integer(runner, "runner.weekly_minutes", 20, 1500, None, "R6")
+        long_run = self.integer(runner, "runner.long_run_minutes", 10, min(300, minutes),
+                                minutes * LONG_RUN_DEFAULT_PCT // 100, "R11")
         week_start = self.choice(runner, "runner.week_start", WEEKDAYS, "mon")
         races = self.races(data.get("race", []))
         start = self.date(plan, "plan.start", dt.date.today() if "start" not in plan else None)
@@ -203,6 +219,8 @@ class _Reader:
             preferences=self.preferences(self.table(data, "preferences")),
             source=self.source,
             **self.busy(self.table(data, "busy")),
+            strength_level=self.choice(runner, "runner.strength_level", LEVELS, "beginner"),
+            long_run_minutes=long_run,
         )
         self.unknown(runner, "runner")
         self.unknown(plan, "plan")
