@@ -26,7 +26,7 @@ from icalendar import Calendar
 from .busy import BusyEvent
 from .domain import PERIODS, WEEKDAYS, Kind, Profile, Race
 from .errors import CalendarError, ProfileError
-from .prescriptions import load_step, prescription
+from .prescriptions import load_step, session_prescription
 from .profile import profile_from_json
 
 UTC = dt.timezone.utc
@@ -34,6 +34,9 @@ R3_GAP = dt.timedelta(hours=8)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
 HARD_KINDS = (Kind.LONG, Kind.QUALITY, Kind.RACE)
+LONG_APART_DAYS = 5  # R12: two long runs (or a long run and a race) start this many calendar days apart
+QUALITY_FREE_DAYS = 2  # R8 race recovery: no quality run on the days just after a race (docs/ics-format.md)
+LONG_RUN_DEFAULT_PCT = 40  # R11: without runner.long_run_minutes, the current long run is this share
 # docs/ics-format.md: how a hand-added event (no X-RUNCAL-KIND) is classified, first match wins.
 FAMILIES = (("race", Kind.RACE), ("strength", Kind.STRENGTH))
 RUN_WORDS = (("long", Kind.LONG), ("quality", Kind.QUALITY), ("tempo", Kind.QUALITY), ("interval", Kind.QUALITY))
@@ -64,6 +67,19 @@ class Entry:
 
     def prop(self, name: str) -> str | None:
         return dict(self.props).get(name)
+
+    @property
+    def reported(self) -> dt.date | None:
+        """The day a missed session was reported (X-RUNCAL-MISSED:YYYY-MM-DD); None when unknown
+        (TRUE, from plans written before the date was kept: known from the start)."""
+        try:
+            return dt.date.fromisoformat((self.prop("X-RUNCAL-MISSED") or "").strip())
+        except ValueError:
+            return None
+
+    @property
+    def run_walk(self) -> bool:
+        return (self.prop("X-RUNCAL-RUN-WALK") or "0").strip() not in ("", "0")
 
     @property
     def label(self) -> str:
@@ -136,11 +152,28 @@ class PlanFile:
         kinds = tuple(kinds)
         return [s for s in self.sessions if s.kind in kinds and self.week_of(s.day) == week]
 
-    def volume(self, week: int) -> int:
-        """R6's V(n) in seconds; V(0) is the runner's current weekly minutes."""
+    def volume(self, week: int, known: dt.date | None = None) -> int:
+        """R6's V(n) in seconds; V(0) is the runner's current weekly minutes. With `known` (the day
+        a later week began), sessions missed but reported only on or after that day still count:
+        a week is judged by what was known when it began (docs/ics-format.md)."""
         if week == 0:
             return self.profile.weekly_minutes * 60
-        return sum(s.seconds for s in self.in_week(week, VOLUME_KINDS))
+        return sum(s.seconds for s in self.runs_of(week, known))
+
+    def runs_of(self, week: int, known: dt.date | None = None) -> list[Entry]:
+        """The week's runs (races aside), with the misses not yet known on `known`."""
+        runs = self.in_week(week, VOLUME_KINDS)
+        if known is not None:
+            runs += [m for m in self.missed if m.kind in VOLUME_KINDS and self.week_of(m.day) == week
+                     and m.reported is not None and m.reported >= known]
+        return runs
+
+    def long_run(self, week: int, known: dt.date | None = None) -> int:
+        """Seconds of the week's longest long run (0: none); weeks before the plan hold the
+        runner's current long run (R11)."""
+        if week <= 0:
+            return _current_long_run(self.profile) * 60
+        return max((s.seconds for s in self.runs_of(week, known) if s.kind is Kind.LONG), default=0)
 
     @cached_property
     def race_weeks(self) -> dict[int, Race]:
@@ -148,14 +181,16 @@ class PlanFile:
 
     @cached_property
     def taper_weeks(self) -> dict[int, tuple[Race, int]]:
-        """Taper week -> (its A race, 1-based position in the taper)."""
+        """Taper week -> (its A race, 1-based position in the taper): the taper_weeks weeks before
+        the race's week that come after the previous A race's week."""
         taper = self.profile.rules.taper_weeks
-        found = {}
+        found, previous = {}, 0
         for race in self.profile.a_races:
             first = self.week_of(race.date) - taper
             for i in range(taper):
-                if first + i >= 1:
+                if first + i >= 1 and first + i > previous:
                     found[first + i] = (race, i + 1)
+            previous = self.week_of(race.date)
         return found
 
 
@@ -198,7 +233,7 @@ def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "
     sessions = [_entry(event, zone, source) for event in events if not _cancelled(event)]
     sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
     missed = [_entry(event, zone, source) for event in events
-              if _cancelled(event) and str(event.get("X-RUNCAL-MISSED", "")).upper() == "TRUE"]
+              if _cancelled(event) and str(event.get("X-RUNCAL-MISSED", "")).strip()]
     return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed), injuries=_injuries(cal, last, source))
 
 
@@ -279,7 +314,8 @@ def _entry(event, zone: ZoneInfo, source: str) -> Entry:
     return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone), props)
 
 
-R7_PROPS = ("SUMMARY", "DESCRIPTION", "X-RUNCAL-TEMPLATE", "X-RUNCAL-RX-PERIOD", "X-RUNCAL-LOAD-STEP", "X-RUNCAL-PERIOD")
+R7_PROPS = ("SUMMARY", "DESCRIPTION", "X-RUNCAL-TEMPLATE", "X-RUNCAL-RX-PERIOD", "X-RUNCAL-LOAD-STEP", "X-RUNCAL-PERIOD",
+            "X-RUNCAL-RUN-WALK", "X-RUNCAL-MISSED")
 
 
 def _moment(event, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.datetime | None:
@@ -454,21 +490,28 @@ def r6_ramp(plan: PlanFile) -> list[Violation]:
 
     Ramp: 100·V(n) ≤ (100 + ramp_pct)·V(n-1), V(0) being the runner's weekly_minutes; after a
     cutback week (V(n-1) ≤ 0.8·V(n-2)) week n may return to V(n-2); after a week with no running
-    at all (illness, a break) week n may restart at up to half the last week that had running.
+    at all (illness, a break) week n may restart at up to restart_pct % of the last week that had
+    running. Week n is judged by what was known when it began: a session of an earlier week
+    reported missed only later still counts there (docs/ics-format.md).
     """
-    pct, found = plan.profile.rules.ramp_pct, []
+    rules, found = plan.profile.rules, []
+    pct = rules.ramp_pct
     for week in plan.weeks:
-        now, before = plan.volume(week), plan.volume(week - 1)
-        after_cutback = week >= 2 and 5 * before <= 4 * plan.volume(week - 2)
-        last_run = next((plan.volume(w) for w in range(week - 1, -1, -1) if plan.volume(w)), 0)
-        restart = before == 0 and 2 * now <= last_run
-        if 100 * now <= (100 + pct) * before or (after_cutback and now <= plan.volume(week - 2)) or restart:
+        known = plan.first_day_of(week)
+        now = plan.volume(week)
+        before, two_before = plan.volume(week - 1, known), plan.volume(week - 2, known) if week >= 2 else 0
+        after_cutback = week >= 2 and 5 * before <= 4 * two_before
+        last_run = next((plan.volume(w, known) for w in range(week - 1, -1, -1) if plan.volume(w, known)), 0)
+        restart = before == 0 and 100 * now <= rules.restart_pct * last_run
+        if 100 * now <= (100 + pct) * before or (after_cutback and now <= two_before) or restart:
             continue
         base = f"week {week - 1}'s {_min(before)}" if week > 1 \
             else f"the current {_min(before)} a week (weekly_minutes)"
         limit = f"max {_num((100 + pct) * before / 6000)}"
         if after_cutback:
-            limit += f", or week {week - 2}'s {_min(plan.volume(week - 2))} after the cutback"
+            limit += f", or week {week - 2}'s {_min(two_before)} after the cutback"
+        if before == 0:
+            limit += f", or {rules.restart_pct} % of the last week that ran (restart_pct)"
         found.append((plan.week_key(week), f"{plan.week_name(week)} runs {_min(now)}, "
                                            f"more than {pct} % over {base} ({limit})"))
     return _report("R6", found)
@@ -478,14 +521,16 @@ def r6_cutback(plan: PlanFile) -> list[Violation]:
     """R6 (hard): "Build slowly alongside increasing running distance/mileage".
 
     Cutback: among any cutback_every consecutive weeks at least one is reduced, V(n) ≤ 0.8·V(n-1)
-    (week 1 against V(0)), or is a taper, race or injury (R9) week. One violation per stretch without one.
+    (week 1 against V(0); V(n-1) as known when week n began), or is a taper, race or injury (R9)
+    week. One violation per stretch without one.
     """
     every, found, stretch = plan.profile.rules.cutback_every, [], []
     if every == 0:
         return []
     for week in [*plan.weeks, None]:  # None closes the last stretch
         reduced = week is None or week in plan.race_weeks or week in plan.taper_weeks \
-            or plan.injured_week(week) or 5 * plan.volume(week) <= 4 * plan.volume(week - 1)
+            or plan.injured_week(week) \
+            or 5 * plan.volume(week) <= 4 * plan.volume(week - 1, plan.first_day_of(week))
         if not reduced:
             stretch.append(week)
             continue
@@ -517,9 +562,12 @@ def r7_prescription(plan: PlanFile) -> list[Violation]:
     """R7 (hard, a table lookup): "Repetitions, sets, volume and load will be dependent on level, type
     of strength required and period of training particularly if in preparation for a race".
 
-    Each strength session names its table cell (template A/B, period) and carries exactly that
-    cell's title, exercises and load step; the load step rises by at most one a week (R6), and a
-    taper week's strength sits below the peak's load (R8: strength to maintenance)."""
+    Each strength session names its table cell (template A/B, period) of the runner's strength
+    level (strength_level, not their running level) and carries exactly that cell's title,
+    warm-up, exercises with their cues and load step, fitted into durations.strength by the
+    table's fitting rule; the event lasts at least what the prescription takes; the load step
+    rises by at most one a week (R6), and a taper week's strength sits below the peak's load
+    (R8: strength to maintenance)."""
     p, found, last = plan.profile, [], None
     for s in plan.sessions:
         if s.kind is not Kind.STRENGTH:
@@ -529,17 +577,24 @@ def r7_prescription(plan: PlanFile) -> list[Violation]:
             found.append((s.key, f"{s} names no prescription (X-RUNCAL-TEMPLATE/X-RUNCAL-RX-PERIOD); "
                                  "every strength session takes one from the R7 table"))
             continue
-        rx = prescription(p.level, p.strength_type, period, template)
+        try:
+            rx = session_prescription(p.strength_level, p.strength_type, period, template, p.durations.strength)
+        except ValueError as exc:
+            found.append((s.key, f"{s}: {exc}; the slot (durations.strength) is {p.durations.strength} min"))
+            continue
         if s.prop("SUMMARY") != rx.title() or not (s.prop("DESCRIPTION") or "").startswith(rx.description()):
-            found.append((s.key, f"{s} does not hold the table's {p.level}/{p.strength_type}/{period} "
-                                 f"template {template}: expected \"{rx.title()}\""))
+            found.append((s.key, f"{s} does not hold the table's {p.strength_level}/{p.strength_type}/{period} "
+                                 f"template {template} (strength_level {p.strength_level}): expected \"{rx.title()}\""))
+        if s.seconds < rx.minutes * 60:
+            found.append((s.key, f"{s} lasts {_min(s.seconds)}; its prescription takes {rx.minutes} min "
+                                 "(warm-up, every set and rest)"))
         if s.prop("X-RUNCAL-LOAD-STEP") != str(rx.step):
             found.append((s.key, f"{s} states load step {s.prop('X-RUNCAL-LOAD-STEP')}; the table's is {rx.step}"))
         week = plan.week_of(s.day)
         if last and rx.step - last[1] > week - last[0]:
             found.append((s.key, f"{s} jumps to load step {rx.step} from step {last[1]} in week {last[0]}; "
                                  "R6 allows one step a week"))
-        if week in plan.taper_weeks and rx.step >= load_step(p.level, p.strength_type, "peak"):
+        if week in plan.taper_weeks and rx.step >= load_step(p.strength_level, p.strength_type, "peak"):
             found.append((s.key, f"{s} is in a taper week at the peak's load step {rx.step}; R8 asks for maintenance"))
         last = (week, rx.step)
     return _report("R7", found)
@@ -550,10 +605,13 @@ def r8_race_preparation(plan: PlanFile) -> list[Violation]:
     required and period of training particularly if in preparation for a race".
 
     Each race is a race event at its date and start time; taper and race weeks of an A race stay
-    under taper_pct of the peak; no strength in the race_strength_free_days before a race, on
-    race day, nor the day after.
+    under taper_pct of the peak; no taper or race week holds more runs than the week before, and
+    race-week runs are no longer than the week before's longest easy run; no strength in the
+    race_strength_free_days before a race, on race day, nor the day after; no quality run in the
+    days just after a race.
     """
-    return _report("R8", _race_events(plan) + _taper_volume(plan) + _race_strength_free(plan))
+    return _report("R8", _race_events(plan) + _taper_volume(plan) + _taper_runs(plan) + _race_strength_free(plan)
+                   + _quality_after_races(plan))
 
 
 def _race_events(plan: PlanFile) -> Found:
@@ -572,21 +630,60 @@ def _race_events(plan: PlanFile) -> Found:
 
 
 def _taper_volume(plan: PlanFile) -> Found:
+    """The i-th taper week ≤ taper_pct[i] % of the peak, the race week ≤ the last taper_pct; the
+    peak is the biggest week after the previous A race and before this race's taper (as known
+    when the week checked began); with none (back-to-back races) the previous race's peak."""
     found, previous = [], 0
     pcts = plan.profile.rules.taper_pct
+    peak_weeks: list[int] = []
     for race in plan.profile.a_races:
         race_week = plan.week_of(race.date)
         taper = [(w, i) for w, (r, i) in sorted(plan.taper_weeks.items()) if r == race]
-        build = range(previous + 1, race_week - len(pcts))
-        peak = max((plan.volume(w) for w in build), default=plan.volume(0))
+        build = [w for w in range(previous + 1, race_week - len(pcts)) if w in plan.weeks]
+        peak_weeks = build or peak_weeks
         checks = [(w, pcts[i - 1], f"taper week {i} before {race.name}") for w, i in taper]
         checks.append((race_week, pcts[-1], f"the week of {race.name}"))
         for week, pct, what in checks:
+            known = plan.first_day_of(week)
+            peak = max((plan.volume(w, known) for w in peak_weeks), default=plan.volume(0))
             if week in plan.weeks and 100 * plan.volume(week) > pct * peak:
                 found.append((plan.week_key(week), f"{plan.week_name(week)}, {what}, runs "
                               f"{_min(plan.volume(week))}, more than {pct} % of the {_min(peak)} peak "
                               f"(max {_num(pct * peak / 6000)})"))
         previous = race_week
+    return found
+
+
+def _taper_runs(plan: PlanFile) -> Found:
+    """No taper or race week holds more runs than the week before it, and no run of a race week
+    (the race aside) is longer than the longest easy run of the week before."""
+    found = []
+    weeks = sorted(set(plan.taper_weeks) | set(plan.race_weeks))
+    for week in weeks:
+        if week - 1 not in plan.weeks or week not in plan.weeks:
+            continue
+        known = plan.first_day_of(week)
+        runs, before = plan.runs_of(week), plan.runs_of(week - 1, known)
+        if len(runs) > len(before):
+            found.append((plan.week_key(week), f"{plan.week_name(week)} holds {_n(len(runs), 'run')}, more "
+                                               f"than the {len(before)} of the week before (a taper or race week)"))
+        if week in plan.race_weeks:
+            easy = max((r.seconds for r in before if r.kind is Kind.EASY), default=0)
+            for r in runs:
+                if r.seconds > easy:
+                    found.append((r.key, f"{r} ({_min(r.seconds)}) in a race week is longer than the longest easy "
+                                         f"run of the week before ({_min(easy)})"))
+    return found
+
+
+def _quality_after_races(plan: PlanFile) -> Found:
+    """Race recovery: no quality run on the QUALITY_FREE_DAYS days after a race."""
+    found = []
+    for race in plan.profile.races:
+        for s in plan.sessions:
+            if s.kind is Kind.QUALITY and 1 <= (s.day - race.date).days <= QUALITY_FREE_DAYS:
+                found.append((s.key, f"{s} is {_n((s.day - race.date).days, 'day')} after {race.name}; no quality "
+                                     f"run in the {QUALITY_FREE_DAYS} days after a race"))
     return found
 
 
@@ -636,6 +733,102 @@ def r10_consecutive_days(plan: PlanFile) -> list[Violation]:
                           f"{run[0]} to {run[-1]}; at most {limit} (max_consecutive_days)"))
         run = [day] if day else []
     return _report("R10", found)
+
+
+def r11_long_run(plan: PlanFile) -> list[Violation]:
+    """R11 (hard): "Build slowly alongside increasing running distance/mileage" — the long run's own ramp.
+
+    A long run is at most long_ramp_min minutes or long_ramp_pct % (whichever allows more) longer
+    than the longest long run of the three plan weeks before it (weeks before the plan hold the
+    profile's long_run_minutes; after three weeks without one, restart_pct % of the last long run
+    before them); in a week of three runs or more it is at most long_share_max % of the week's
+    running. Earlier weeks as known when the week began (missed sessions reported later count).
+    """
+    rules, found = plan.profile.rules, []
+    for week in plan.weeks:
+        known = plan.first_day_of(week)
+        longs = [s for s in plan.in_week(week, [Kind.LONG])]
+        if not longs:
+            continue
+        window = [plan.long_run(w, known) for w in range(week - 3, week)]
+        reference = max(window)
+        note = "the longest long run of the three weeks before"
+        if not reference:
+            earlier = next((plan.long_run(w, known) for w in range(week - 4, week - 4 - 520, -1)
+                            if w <= 0 or plan.long_run(w, known)), 0)
+            reference = rules.restart_pct * earlier // 100
+            note = f"restart_pct of the last long run, after three weeks without one"
+        allowed = max(reference + rules.long_ramp_min * 60, reference * (100 + rules.long_ramp_pct) // 100)
+        runs = plan.runs_of(week)
+        total = sum(r.seconds for r in runs)
+        for s in longs:
+            if s.seconds > allowed:
+                found.append((s.key, f"{s} runs {_min(s.seconds)}, more than {_min(allowed)}: {note} is "
+                                     f"{_min(reference)} (+{rules.long_ramp_min} min or +{rules.long_ramp_pct} %)"))
+            if len(runs) >= 3 and 100 * s.seconds > rules.long_share_max * total:
+                found.append((s.key, f"{s} runs {_min(s.seconds)}, more than {rules.long_share_max} % of the week's "
+                                     f"{_min(total)} of running (long_share_max)"))
+    return _report("R11", found)
+
+
+def r12_hard_days_apart(plan: PlanFile) -> list[Violation]:
+    """R12 (hard): "a 24-48-hour rest period between the same session"; "you can risk overloading your tissues".
+
+    Hard runs (quality, long, race) never on consecutive calendar days, across weeks; two long
+    runs, or a long run and a race, start at least 5 calendar days apart.
+    """
+    hard = [s for s in plan.sessions if s.kind in HARD_KINDS]
+    found = []
+    for i, a in enumerate(hard):
+        for b in hard[i + 1:]:
+            days = (b.day - a.day).days
+            if days > LONG_APART_DAYS:
+                break
+            if days == 1:
+                found.append((b.key, f"{b} is the day after {a}; hard runs need a day between them"))
+            elif days < LONG_APART_DAYS and {a.kind, b.kind} <= {Kind.LONG, Kind.RACE} and Kind.LONG in (a.kind, b.kind) \
+                    and days != 0:
+                found.append((b.key, f"{b} starts {_n(days, 'day')} after {a}; two long runs (or a long run and a "
+                                     f"race) start at least {LONG_APART_DAYS} calendar days apart"))
+    return _report("R12", found)
+
+
+def r13_strength_before_key(plan: PlanFile) -> list[Violation]:
+    """R13 (hard): "Leave at least 8 hours between a run and a resistance training session";
+    "adding in more training to your schedule isn't always helpful".
+
+    From the end of a strength or rehab session to the start of the next long run, quality run
+    or race: at least strength_before_key_hours.
+    """
+    hours = plan.profile.rules.strength_before_key_hours
+    need = dt.timedelta(hours=hours)
+    keys = [s for s in plan.sessions if s.kind in HARD_KINDS]
+    found = []
+    for lift in (s for s in plan.sessions if s.kind.is_strength):
+        nxt = next((k for k in keys if k.start >= lift.start), None)
+        if nxt is not None and nxt.start - lift.end < need:
+            found.append((nxt.key, _gap_message(lift, nxt, f"needs {hours} h from strength to a key run "
+                                                           "(strength_before_key_hours)")))
+    return _report("R13", found)
+
+
+def run_lengths(plan: PlanFile) -> list[Violation]:
+    """Durations (hard, the profile's own bounds): easy runs within easy_min…easy_max (a run/walk
+    session, X-RUNCAL-RUN-WALK, may be shorter), long runs at most long_max, quality runs at most
+    durations.quality, strength sessions as long as durations.strength."""
+    d, found = plan.profile.durations, []
+    bounds = {Kind.EASY: (d.easy_min, d.easy_max), Kind.LONG: (d.easy_min, d.long_max),
+              Kind.QUALITY: (min(d.easy_min, d.quality), d.quality), Kind.STRENGTH: (d.strength, d.strength)}
+    for s in plan.sessions:
+        if s.kind not in bounds:
+            continue
+        low, high = bounds[s.kind]
+        if s.run_walk:
+            low = 0
+        if not low * 60 <= s.seconds <= high * 60:
+            found.append((s.key, f"{s} lasts {_min(s.seconds)}; durations allow {low}–{high} min for a "
+                                 f"{s.kind.label}"))
+    return _report("durations", found)
 
 
 def availability(plan: PlanFile) -> list[Violation]:
@@ -700,10 +893,18 @@ CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     r8_race_preparation,
     r9_injury,
     r10_consecutive_days,
+    r11_long_run,
+    r12_hard_days_apart,
+    r13_strength_before_key,
+    run_lengths,
     availability,
     busy_time,
     plan_window,
 )
+
+
+def _current_long_run(profile: Profile) -> int:
+    return profile.long_run_minutes or profile.weekly_minutes * LONG_RUN_DEFAULT_PCT // 100
 
 
 def format_report(violations: Iterable[Violation]) -> str:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from .model import FixedSession, Instance, Option, build_model, fixed_volumes_hold, _fixed_on
+from .model import LONG_APART_DAYS, FixedSession, Instance, Option, build_model, fixed_volumes_hold, _fixed_on
 
 NewSolver = Callable[[bool], cp_model.CpSolver]  # argument: small (one week, or an evaluation)
 Block = tuple[int, ...]  # plan week indices, consecutive
@@ -265,7 +265,7 @@ def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> Ins
     if not context:
         return part
     first = (weeks[0].monday - inst.epoch).days
-    near = tuple(FixedSession(o.kind, o.start, o.end, "context", context=True) for o in context if o.day >= first - 3)
+    near = tuple(FixedSession(o.kind, o.start, o.end, "context", context=True) for o in context if o.day >= first - LONG_APART_DAYS)
     trained = 0
     while _trained(inst, context, first - 1 - trained) and trained < 7:
         trained += 1

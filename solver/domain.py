@@ -132,6 +132,7 @@ class Profile:
     all_day_busy: str = "opaque"  # all-day events block a day: "opaque" ones, "always" or "never"
     strength_level: str = "beginner"  # R7: experience in strength training, not in running
     long_run_minutes: int = 0  # R11: the runner's current long run (0: 40 % of weekly_minutes)
+    run_walk: bool | None = None  # run/walk sessions for a new runner; None: decided from level and minutes
 
     @property
     def a_races(self) -> tuple[Race, ...]:
@@ -152,6 +153,7 @@ class WeekTarget:
     races: tuple[Race, ...] = ()
     rehab: int = 0  # R9: rehab sessions the physio's programme asks for this week
     rehab_minutes: int = 0
+    run_walk: int = 0  # the easy runs are run/walk sessions at this Couch to 5K stage (0: running)
 
     @property
     def days(self) -> list[dt.date]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,7 +20,8 @@ from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
 from .domain import RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
-from .periodization import allowed_volume, plan_start, race_minutes
+from .periodization import current_long_run, plan_start, race_minutes, shape
+from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed
 from .timeline import Timeline
 
 GRID_MINUTES = 15
@@ -31,6 +32,8 @@ TIME_COST_CAP_HOURS = 6
 DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENGTH: 800, Kind.REHAB: 800}
 MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
 R4_GROUPS = (STRENGTH_KINDS, (Kind.LONG, Kind.QUALITY))  # R4's "same session": strength, and the hard runs
+HARD_RUNS = (Kind.LONG, Kind.QUALITY)  # R12's hard runs and R13's key runs (with races, always fixed)
+LONG_APART_DAYS = 5  # R12: two long runs (or a long run and a race) start at least 5 calendar days apart
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,9 +119,14 @@ class History:
     first_open_day: int = 0  # no session is placed before this day (today, on re-plan)
     done: dict[tuple[int, Kind], int] = field(default_factory=dict)  # (week, kind) -> sessions done
     done_minutes: dict[int, int] = field(default_factory=dict)  # week -> running minutes done
+    done_runs: dict[int, tuple[tuple[Kind, int], ...]] = field(default_factory=dict)  # week -> (kind, minutes) run
     missed_strength: dict[int, int] = field(default_factory=dict)  # week -> strength sessions missed
     injury_days: frozenset[int] = frozenset()  # R9: days from an injury until cleared: rehab only
     replanning: bool = False  # every week may leave planned sessions out (the fewest possible)
+
+    def done_long(self, week: int) -> int:
+        """Minutes of the long run done in the week (0: none)."""
+        return max((m for k, m in self.done_runs.get(week, ()) if k is Kind.LONG), default=0)
 
 
 @dataclass
@@ -227,11 +235,11 @@ def session_options(inst: Instance) -> list[Option]:
     keep = inst.keep_only
     options = []
     for w in inst.weeks:
-        lengths = {k: d[0] for k, d in w.runs.items() if d}
+        lengths = [(k, m) for k, d in w.runs.items() for m in sorted(set(d))]
         if w.strength:
-            lengths[Kind.STRENGTH] = inst.profile.durations.strength
+            lengths.append((Kind.STRENGTH, inst.profile.durations.strength))
         if w.rehab:
-            lengths[Kind.REHAB] = w.rehab_minutes
+            lengths.append((Kind.REHAB, w.rehab_minutes))
         for day_date in w.days:
             day = (day_date - inst.epoch).days
             if day < inst.history.first_open_day:
@@ -248,13 +256,29 @@ def session_options(inst: Instance) -> list[Option]:
                         start = inst.timeline.minutes(moment)
                     else:
                         continue
-                    for kind, minutes in lengths.items():
+                    for kind, minutes in lengths:
                         if (kind is Kind.REHAB) != (day in inst.history.injury_days):
                             continue  # R9: nothing but the physio's programme while injured, and only then
                         if start + minutes <= close and (keep is None or day < keep[0]
                                                          or (day, kind, start, start + minutes) in keep[1]):
                             options.append(Option(day, kind, start, start + minutes, clock))
     return options
+
+
+def free_days(inst: Instance) -> dict[int, frozenset[int]]:
+    """Plan weeks in which busy time takes every place a run could go on some day with a window:
+    week index -> the days of the week (0 = its first) that still have one."""
+    if not inst.busy:
+        return {}
+    options = [o for o in session_options(inst) if o.kind.is_run]
+    blocked = set(overlapping_busy(inst, _index(options)))
+    windows: dict[int, set[int]] = defaultdict(set)
+    free: dict[int, set[int]] = defaultdict(set)
+    for o in options:
+        windows[o.day // 7 + 1].add(o.day % 7)
+        if o not in blocked:
+            free[o.day // 7 + 1].add(o.day % 7)
+    return {w: frozenset(free[w]) for w, days in windows.items() if free[w] != days}
 
 
 def pruned_options(inst: Instance) -> list[Option]:
@@ -272,7 +296,8 @@ def pruned_options(inst: Instance) -> list[Option]:
     same, only equivalent or worse plans are lost."""
     options = session_options(inst)
     v = _index(options)
-    gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v)}
+    gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v),
+            *near_fixed_r12(inst, v), *near_fixed_r13(inst, v), *quality_after_races(inst, v)}
     options = [o for o in options if o not in gone]
     v = _index(options)
     before, after = _thresholds(inst, v)
@@ -322,6 +347,7 @@ def _thresholds(inst: Instance, v: Variables) -> tuple[dict, dict]:
     `before` for the option's start (earlier options' ends plus a gap), `after` for its end (later
     options' starts minus a gap). The gaps and day ranges are exactly those of R3 and R4 below."""
     recovery = inst.profile.rules.recovery_hours * 60
+    key_gap = inst.profile.rules.strength_before_key_hours * 60
     before: dict[tuple[int, Kind], list[int]] = {}
     after: dict[tuple[int, Kind], list[int]] = {}
     for day in v.by_day:
@@ -333,6 +359,13 @@ def _thresholds(inst: Instance, v: Variables) -> tuple[dict, dict]:
             for ahead in (1, 2, 3):
                 low += [p.end + gap for p in v.options(day - ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
                 high += [p.start - gap for p in v.options(day + ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
+            # R13: a strength option's end against later key runs' starts, a key run's start
+            # against earlier strength options' ends.
+            for ahead in (0, 1, 2, 3):
+                if kind in STRENGTH_KINDS:
+                    high += [p.start - key_gap for p in v.options(day + ahead, HARD_RUNS)]
+                elif kind in HARD_RUNS:
+                    low += [p.end + key_gap for p in v.options(day - ahead, STRENGTH_KINDS)]
             before[day, kind] = sorted(low)
             after[day, kind] = sorted(high)
     return before, after
@@ -406,12 +439,17 @@ def r2_replace_dont_add(inst: Instance, model: cp_model.CpModel, v: Variables) -
     for week in inst.weeks:
         days = _week_days(inst, week)
         for kind in RUN_KINDS:
-            lits = [v.x[o] for d in days for o in v.options(d, [kind])]
+            options = [o for d in days for o in v.options(d, [kind])]
             wanted = max(0, len(week.runs[kind]) - inst.history.done.get((week.index, kind), 0))
             if _flexible(inst, week):
-                v.hard(model, sum(lits) <= wanted, "runs", week.index)
+                v.hard(model, sum(v.x[o] for o in options) <= wanted, "runs", week.index)
             else:
-                v.hard(model, sum(lits) == wanted, "runs", week.index)
+                v.hard(model, sum(v.x[o] for o in options) == wanted, "runs", week.index)
+            lengths = Counter(week.runs[kind])
+            if len(lengths) > 1:  # runs of one kind but different lengths: each length as planned, at most
+                for minutes, count in lengths.items():
+                    v.hard(model, sum(v.x[o] for o in options if o.end - o.start == minutes) <= count,
+                           "runs", week.index)
         fixed = sum(len(_fixed_on(inst, d)) for d in days)
         every = [v.x[o] for d in days for o in v.by_day.get(d, ())]
         v.hard(model, sum(every) + fixed <= spw, "R2", week.index)
@@ -543,7 +581,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         v.hard(model, volume <= week.volume_cap, "R6", i)
         if all(isinstance(x, int) for x in volumes):  # the weeks before are over: a known allowance
             # A re-plan late in a week may find more already run than the allowance: then no more.
-            allowance = max(allowed_volume(volumes, rules.ramp_pct), inst.history.done_minutes.get(i, 0))
+            allowance = max(allowed_volume(volumes, rules), inst.history.done_minutes.get(i, 0))
             v.hard(model, volume <= allowance, "R6", i)
             volumes.append(volume)
             continue
@@ -561,11 +599,13 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
 
 
 def fixed_volumes_hold(inst: Instance) -> bool:
-    """When no week may leave a session out, every week's volume is a constant: R6 and R8's taper
-    are then facts about the periodization, true or false without a solver."""
+    """When no week may leave a session out, every week's volume is a constant: R6, R8's taper and
+    R11 are then facts about the periodization, true or false without a solver."""
     model = cp_model.CpModel()
     r6_build_slowly(inst, model, Variables())
     _taper_volumes(inst, model, Variables())
+    _taper_runs(inst, model, Variables())
+    r11_long_run(inst, model, Variables())
     return not model.proto.constraints
 
 
@@ -594,9 +634,45 @@ def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -
     race, on race day, nor the day after (volume taper is part of R6's weekly cap)."""
     if not inst.volumes_checked:
         _taper_volumes(inst, model, v)
+        _taper_runs(inst, model, v)
     for o in strength_near_races(inst, v):
         v.hard(model, v.x[o] == 0, "R8", o.day // 7 + 1)
+    for o in quality_after_races(inst, v):
+        v.hard(model, v.x[o] == 0, "R8", o.day // 7 + 1)
     return []
+
+
+def _taper_runs(inst: Instance, model: cp_model.CpModel, v: Variables) -> None:
+    """R8: no taper or race week holds more runs than the week before it, and no run of a race week
+    (the race aside) is longer than the longest easy run of the week before."""
+    for before, week in zip(inst.weeks, inst.weeks[1:]):
+        if (week.period != "taper" and not week.races) or _in_past(inst, week):
+            continue
+        v.hard(model, _run_count(inst, v, week) <= _run_count(inst, v, before), "R8", week.index)
+        if not week.races:
+            continue
+        done = [m for k, m in inst.history.done_runs.get(before.index, ()) if k is Kind.EASY]
+        for length in sorted({m for k in RUN_KINDS for m in week.runs[k]}):
+            if max(done, default=0) >= length:
+                continue
+            if not _flexible(inst, before) and not _in_past(inst, before):
+                v.hard(model, max(before.runs[Kind.EASY], default=0) >= length, "R8", week.index)
+                continue
+            runs = [v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS) if o.end - o.start == length]
+            longer = [v.x[o] for d in _week_days(inst, before) for o in v.options(d, [Kind.EASY])
+                      if o.end - o.start >= length]
+            if runs:
+                v.hard(model, sum(runs) <= len(runs) * sum(longer), "R8", week.index)
+
+
+def _run_count(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
+    """Runs the week holds (races aside): a constant when it must place every planned session."""
+    done = len(inst.history.done_runs.get(week.index, ()))
+    if _in_past(inst, week):
+        return done
+    if not _flexible(inst, week):
+        return sum(len(r) for r in week.runs.values())
+    return done + sum(v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS))
 
 
 def strength_near_races(inst: Instance, v: Variables) -> Iterable[Option]:
@@ -613,15 +689,14 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
     peak is bounded below by the week periodization made the biggest, so this is sound."""
     rules = inst.profile.rules
     segment = 0
+    peak: cp_model.LinearExprT = inst.profile.weekly_minutes  # before the first A race with no build week
     for r, week in enumerate(inst.weeks):
         if not any(race.priority == "A" for race in week.races):
             continue
         build = inst.weeks[segment:max(segment, r - rules.taper_weeks)]
-        if build:
+        if build:  # else back-to-back races: the previous race's peak stands
             top = max(build, key=lambda w: w.run_minutes)
-            peak: cp_model.LinearExprT = week_volume(inst, v, top)
-        else:
-            peak = inst.profile.weekly_minutes
+            peak = week_volume(inst, v, top)
         for k in range(rules.taper_weeks):
             t = r - rules.taper_weeks + k
             if t >= segment and not _in_past(inst, inst.weeks[t]):
@@ -656,6 +731,175 @@ def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) 
         first = days[:span - inst.trained_before]
         v.hard(model, sum(v.rest[d] for d in first) >= 1, "R10", days[0] // 7 + 1)
     return []
+
+
+def r11_long_run(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R11 (Hard): "Build slowly alongside increasing running distance/mileage" — the long run, the
+    week's biggest single load, gets its own ramp.
+
+    A long run is at most long_ramp_min minutes or long_ramp_pct % (whichever allows more) longer
+    than the longest long run of the three plan weeks before it (weeks before the plan hold the
+    runner's current long run), and in a week of three runs or more at most long_share_max % of
+    the week's running. Periodization plans the long runs this way; here the rule binds the weeks
+    whose sessions may be left out (a dropped long run lowers the reference of the weeks after
+    it) and checks the planned ones (constants)."""
+    if inst.volumes_checked:
+        return []
+    rules = inst.profile.rules
+    pre = current_long_run(inst.profile)
+    longs: list[list[tuple[int, cp_model.LinearExprT]]] = [[(pre, 1)]] * PRE_PLAN_WEEKS
+    for week in inst.weeks:
+        here = _week_longs(inst, v, week)
+        target = week.runs[Kind.LONG][0] if week.runs[Kind.LONG] else 0
+        if target and not _in_past(inst, week) and not inst.history.done_long(week.index):
+            placed = _long_placed(inst, v, week)
+            window = [c for w in longs[-PRE_PLAN_WEEKS:] for c in w]
+            if any(_sure(lit) and long_allowed(m, rules) >= target for m, lit in window):
+                pass  # a long run already run (or planned for sure) is reference enough
+            elif not window:  # three weeks without a long run: R11's restart, from the last one before
+                last = _last_possible([c for w in longs[:-PRE_PLAN_WEEKS] for c in w])
+                restart = long_allowed(rules.restart_pct * last // 100, rules)
+                v.hard(model, placed * target <= restart, "R11", week.index)
+            else:
+                enough = [lit for m, lit in window if long_allowed(m, rules) >= target]
+                v.hard(model, placed <= sum(enough), "R11", week.index)
+            _long_share(inst, model, v, week, placed, target)
+        longs.append(here)
+    return []
+
+
+def _sure(lit: cp_model.LinearExprT) -> bool:
+    return isinstance(lit, int) and lit == 1
+
+
+def _last_possible(entries: list[tuple[int, cp_model.LinearExprT]]) -> int:
+    """The smallest value "the last long run before" can take: any of the latest entries that
+    may be left out, back to the latest one that is sure (sound for R11's restart)."""
+    values = []
+    for minutes, lit in reversed(entries):
+        values.append(minutes)
+        if _sure(lit):
+            break
+    else:
+        values.append(0)
+    return min(values)
+
+
+def _week_longs(inst: Instance, v: Variables, week: WeekTarget) -> list[tuple[int, cp_model.LinearExprT]]:
+    """The week's long run as (minutes, placed: 1, 0 or a literal) for R11's reference."""
+    done = inst.history.done_long(week.index)
+    if done or _in_past(inst, week):
+        return [(done, 1)] if done else []
+    if not week.runs[Kind.LONG]:
+        return []
+    return [(week.runs[Kind.LONG][0], _long_placed(inst, v, week))]
+
+
+def _long_placed(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
+    if not _flexible(inst, week):
+        return 1
+    return sum(v.x[o] for d in _week_days(inst, week) for o in v.options(d, [Kind.LONG]))
+
+
+def _long_share(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget,
+                placed: cp_model.LinearExprT, target: int) -> None:
+    """R11: in a week of three runs or more the long run is at most long_share_max % of it."""
+    share = inst.profile.rules.long_share_max
+    volume = week_volume(inst, v, week)
+    if not _flexible(inst, week):
+        runs = sum(len(r) for r in week.runs.values())
+        v.hard(model, runs < 3 or 100 * target <= share * volume, "R11", week.index)
+        return
+    runs = sum(v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS))
+    runs += len(inst.history.done_runs.get(week.index, ()))
+    three = model.new_bool_var(f"r11_three_runs(week={week.index})")
+    model.add(runs <= 2 + 7 * three)
+    v.hard(model, 100 * target * placed - share * volume <= 100 * target * (1 - three), "R11", week.index)
+
+
+def r12_hard_days_apart(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R12 (Hard): "a 24-48-hour rest period between the same session"; "you can risk overloading
+    your tissues".
+
+    Hard runs (quality, long, race) never fall on consecutive calendar days, across week
+    boundaries too: the hard options of a day and the next are at most one. Two long runs, or a
+    long run and a race, start at least LONG_APART_DAYS calendar days apart: the long options
+    of any such span of days are at most one. Fixed sessions (races, sessions done) exclude
+    the options next to them."""
+    for day in sorted(v.by_day):
+        pair = v.options(day, HARD_RUNS) + v.options(day + 1, HARD_RUNS)
+        if v.options(day, HARD_RUNS) and v.options(day + 1, HARD_RUNS):
+            v.at_most_one(model, [v.x[o] for o in pair], "R12", day // 7 + 1)
+        span = [o for d in range(day, day + LONG_APART_DAYS) for o in v.options(d, [Kind.LONG])]
+        if len({o.day for o in span}) > 1:
+            v.at_most_one(model, [v.x[o] for o in span], "R12", day // 7 + 1)
+    for o in near_fixed_r12(inst, v):
+        v.hard(model, v.x[o] == 0, "R12", o.day // 7 + 1)
+    return []
+
+
+def near_fixed_r12(inst: Instance, v: Variables) -> Iterable[Option]:
+    """R12: hard options on the days next to a fixed hard session; long options within
+    LONG_APART_DAYS of a fixed long run or race."""
+    for f in inst.fixed:
+        if not f.kind.is_hard:
+            continue
+        day = _fixed_day(inst, f)
+        for other in (day - 1, day + 1):
+            yield from v.options(other, HARD_RUNS)
+        if f.kind in (Kind.LONG, Kind.RACE):
+            for other in range(day - LONG_APART_DAYS + 1, day + LONG_APART_DAYS):
+                yield from v.options(other, [Kind.LONG])
+
+
+def quality_after_races(inst: Instance, v: Variables) -> Iterable[Option]:
+    """R8 (race recovery): no quality run on the days just after a race (periodization's table)."""
+    days = shape().quality_free_days
+    for f in inst.fixed:
+        if f.kind is Kind.RACE:
+            day = _fixed_day(inst, f)
+            for other in range(day + 1, day + days + 1):
+                yield from v.options(other, [Kind.QUALITY])
+
+
+def r13_strength_before_key(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
+    """R13 (Hard): "Leave at least 8 hours between a run and a resistance training session";
+    "adding in more training to your schedule isn't always helpful".
+
+    From the end of a strength (or rehab) session to the start of the next long run, quality run
+    or race: at least strength_before_key_hours. A strength option excludes the key-run options of
+    the same and next three days that start after it and before its end plus the gap (a day holds
+    one run, so each day's clashes are one at-most-one row). Strength after a key run the same day
+    (R3's 8 h later) is untouched: that is the pattern the rule aims for."""
+    gap = inst.profile.rules.strength_before_key_hours * 60
+    for day in v.by_day:
+        for s in v.options(day, STRENGTH_KINDS):
+            for ahead in (0, 1, 2, 3):
+                clashing = v.by_start(day + ahead, HARD_RUNS).between(s.start, s.end + gap)
+                if clashing:
+                    v.at_most_one(model, [v.x[s], *(v.x[k] for k in clashing)], "R13", day // 7 + 1)
+    for o in near_fixed_r13(inst, v):
+        v.hard(model, v.x[o] == 0, "R13", o.day // 7 + 1)
+    return []
+
+
+def near_fixed_r13(inst: Instance, v: Variables) -> Iterable[Option]:
+    """R13: strength options ending too soon before a fixed key run or race; key-run options
+    starting too soon after a fixed strength or rehab session."""
+    gap = inst.profile.rules.strength_before_key_hours * 60
+    for f in inst.fixed:
+        day = max(0, f.start // 1440)
+        if f.kind.is_hard:
+            for other in range(day - 3, day + 1):
+                yield from (o for o in v.options(other, STRENGTH_KINDS) if o.start <= f.start < o.end + gap)
+        elif f.kind.is_strength:
+            for other in range(day, day + 4):
+                yield from (o for o in v.options(other, HARD_RUNS) if f.start <= o.start < f.end + gap)
+
+
+def _fixed_day(inst: Instance, f: FixedSession) -> int:
+    """The plan day (local calendar date) a fixed session starts on."""
+    return (inst.timeline.moment(f.start).date() - inst.epoch).days
 
 
 def availability(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
@@ -756,6 +1000,9 @@ HARD_RULES: tuple[Rule, ...] = (
     r8_race_preparation,
     r9_injury,
     r10_consecutive_days,
+    r11_long_run,
+    r12_hard_days_apart,
+    r13_strength_before_key,
     availability,
 )
 def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:

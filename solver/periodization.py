@@ -1,19 +1,42 @@
 """What each plan week must hold, decided before placement.
 
-Periods (R7), weekly running volume (R6 ramp and cutbacks, R8 taper), the number
-of strength sessions (R1, R2, R6 intro, R8) and the run sessions that carry the
+Periods (R7), weekly running volume (R6 ramp and cutbacks, R8 taper), the long-run series (R11),
+the number of strength sessions (R1, R2, R6 intro, R8) and the run sessions that carry the
 volume. The CP-SAT model then places these sessions in time.
+
+How the weeks are shaped (numbers and sources in solver/data/periodization.toml):
+- Each A race closes a segment: build weeks, then the taper (R8), then the race week; the week
+  after it recovers. The build is planned backwards from the race: the segment's goal volume
+  (solver/data/readiness.toml) and its longest long run are reached in the peak period, the last
+  weeks before the taper, and the weeks before it rise evenly towards them, never faster than
+  R6 and R11 allow. A runner already above the goal keeps their volume.
+- Cutbacks (R6) come every cutback_every weeks, moved one week earlier when they would fall
+  just before a race or a taper, so a B race never follows a cutback and the week after a B
+  race returns to a full week.
+- The long run is planned first (R11's ramp over the three weeks before, at most long_share_max
+  of the week); the other runs take what they can within easy_min…easy_max, and minutes they
+  cannot take are left out, never piled onto the long run.
+- Taper and race weeks never hold more runs than the week before; race-week runs are no longer
+  than the longest easy run of the week before (R8); taper long runs fall with the volume.
+- A new runner (beginner below the run/walk threshold) starts with run/walk sessions (NHS Couch
+  to 5K stages), three a week where the sessions allow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
 
 from .domain import WEEKDAYS, Kind, Profile, Race, WeekTarget
 from .errors import ProfileError
 from .prescriptions import load_step
-from .readiness import peak_weekly_minutes
+from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed, long_reference
+from .readiness import target as readiness_target
 
 # Estimated race durations in minutes (the race is a fixed session of this length, R8).
 RACE_MINUTES = {
@@ -22,24 +45,122 @@ RACE_MINUTES = {
     "half": {"beginner": 150, "intermediate": 125, "advanced": 100},
     "marathon": {"beginner": 330, "intermediate": 270, "advanced": 215},
 }
-# Quality runs a week by level and period; never more than the runs can carry.
-QUALITY_RUNS = {
-    "beginner": {"base": 0, "build": 1, "peak": 1, "taper": 1, "race": 0, "recovery": 0},
-    "intermediate": {"base": 1, "build": 1, "peak": 1, "taper": 1, "race": 0, "recovery": 0},
-    "advanced": {"base": 1, "build": 2, "peak": 2, "taper": 1, "race": 0, "recovery": 1},
-}
-# Share of the week's volume that the long run takes, by the number of runs.
-LONG_SHARE = {1: 1.0, 2: 0.55, 3: 0.4, 4: 0.33, 5: 0.3}
-LONG_SHARE_MANY = 0.27
-CUTBACK_PCT = 75  # R6 asks for a drop of at least 20 %; 25 % leaves room for rounding
-B_RACE_WEEK_PCT = 70  # a B race's week is a mini-taper, which also counts as a cutback
-A_RACE_WEEK_PCT_OF_TAPER = 65  # race week runs are short shake-outs below the last taper week
-POST_RACE_PCT = 50  # the week after an A race starts recovery at half the peak
-RACE_WEEK_RUNS = 2  # shake-out runs beside the race itself
-PEAK_WEEKS = 3
 MIN_RUNS = 3  # runs a week kept before a second strength session replaces one
-BASE_SHARE = 0.4
+# A quality run is durations.quality long, less in a small week: at most this share of it (project
+# choice: with R11's 40 % long-run share a three-run week needs its other runs nearly as long).
+QUALITY_SHARE_PCT = 35
+# A week keeps the quality runs its period asks for, and its run count, unless that costs more than
+# this share of the minutes it could hold (project choice: a coach gives up a few easy minutes
+# before the week's key session).
+SPLIT_TOLERANCE_PCT = 10
+DATA_FILE = "periodization.toml"
 
+
+@dataclass(frozen=True)
+class Ran:
+    """What a week that is over really held (re-plans build on it: R6, R8, R11)."""
+
+    minutes: int
+    long: int = 0  # the long run's minutes (0: none)
+    runs: int = 0
+    longest_easy: int = 0
+
+
+# -- the shape table -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shape:
+    peak_weeks: int
+    window_weeks: int
+    cutback_pct: int
+    cutback_long_pct: int
+    taper_quality: int
+    a_race_pct: int
+    a_race_runs: int
+    b_race_pct: int
+    b_race_runs: int
+    quality_free_days: int
+    after_pct: int
+    after_long_pct: int
+    maintain_pct: int
+    base_share_pct: int
+    no_race_goal_pct: int
+    quality: dict[str, dict[str, int]]
+    run_walk_below: int
+    run_walk_sessions: int
+    run_walk_min: int
+    run_walk_stages: tuple[tuple[int, int, int], ...]  # (walk warm-up min, run s, walk s)
+
+
+class PeriodizationTableError(ValueError):
+    """The periodization table file is malformed; the message names the entry."""
+
+
+@cache
+def shape() -> Shape:
+    text = resources.files("solver.data").joinpath(DATA_FILE).read_text("utf-8")
+    return parse_shape(tomllib.loads(text))
+
+
+def parse_shape(data: dict[str, Any]) -> Shape:
+    sources = data.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        raise PeriodizationTableError(f"{DATA_FILE}: [sources] must map ids to citations")
+
+    def section(name: str) -> dict[str, Any]:
+        table = data.get(name)
+        if not isinstance(table, dict):
+            raise PeriodizationTableError(f"{DATA_FILE}: missing table [{name}]")
+        cited = table.get("sources")
+        if not isinstance(cited, list) or not cited or any(s not in sources for s in cited):
+            raise PeriodizationTableError(f"{DATA_FILE}: [{name}] needs 'sources' from [sources]")
+        if not isinstance(table.get("note"), str) or not table["note"].strip():
+            raise PeriodizationTableError(f"{DATA_FILE}: [{name}] needs a 'note' saying how the numbers were chosen")
+        return table
+
+    def number(table: dict[str, Any], name: str, key: str, low: int, high: int) -> int:
+        value = table.get(key)
+        if type(value) is not int or not low <= value <= high:
+            raise PeriodizationTableError(f"{DATA_FILE}: {name}.{key} must be a whole number in [{low}, {high}]")
+        return value
+
+    peak, cut, taper, race, after, base, walk = (section(n) for n in (
+        "peak", "cutback", "taper", "race_week", "after_a_race", "base", "run_walk"))
+    quality = section("quality_runs")
+    levels = {}
+    for level in ("beginner", "intermediate", "advanced"):
+        row = quality.get(level)
+        if not isinstance(row, dict) or set(row) != {"base", "build", "peak", "taper", "race", "recovery"}:
+            raise PeriodizationTableError(f"{DATA_FILE}: quality_runs.{level} needs a count per period")
+        levels[level] = {k: number(row, f"quality_runs.{level}", k, 0, 3) for k in row}
+    stages = walk.get("stages")
+    if not isinstance(stages, list) or not stages:
+        raise PeriodizationTableError(f"{DATA_FILE}: run_walk.stages must be a non-empty list")
+    parsed = tuple((number(s, "run_walk.stages", "walk_warmup_min", 0, 15), number(s, "run_walk.stages", "run_s", 10, 1800),
+                    number(s, "run_walk.stages", "walk_s", 10, 600)) for s in stages)
+    # R6 (cutback) needs a drop of at least 20 %: a shallower table cutback would be rejected by the checker.
+    return Shape(
+        peak_weeks=number(peak, "peak", "weeks", 1, 6), window_weeks=number(peak, "peak", "window_weeks", 1, 12),
+        cutback_pct=number(cut, "cutback", "volume_pct", 40, 79), cutback_long_pct=number(cut, "cutback", "long_pct", 40, 100),
+        taper_quality=number(taper, "taper", "quality_runs", 0, 2),
+        a_race_pct=number(race, "race_week", "a_volume_pct_of_last_taper", 20, 100),
+        a_race_runs=number(race, "race_week", "a_runs", 0, 5), b_race_pct=number(race, "race_week", "b_volume_pct", 30, 79),
+        b_race_runs=number(race, "race_week", "b_runs", 0, 5),
+        quality_free_days=number(race, "race_week", "quality_free_days_after", 1, 7),
+        after_pct=number(after, "after_a_race", "volume_pct", 20, 100),
+        after_long_pct=number(after, "after_a_race", "long_pct", 20, 100),
+        maintain_pct=number(after, "after_a_race", "maintain_pct", 20, 100),
+        base_share_pct=number(base, "base", "share_pct", 0, 100),
+        no_race_goal_pct=number(base, "base", "no_race_goal_pct", 100, 200),
+        quality=levels,
+        run_walk_below=number(walk, "run_walk", "weekly_minutes_below", 20, 300),
+        run_walk_sessions=number(walk, "run_walk", "sessions", 1, 7),
+        run_walk_min=number(walk, "run_walk", "min_session_minutes", 5, 60),
+        run_walk_stages=parsed,
+    )
+
+
+# -- public API -------------------------------------------------------------------------------
 
 def plan_start(profile: Profile) -> dt.date:
     """The first day of plan week 1: the runner's week start on or after `plan.start`."""
@@ -47,197 +168,428 @@ def plan_start(profile: Profile) -> dt.date:
     return profile.start + dt.timedelta(days=offset)
 
 
-def week_targets(profile: Profile, actual: dict[int, int] | None = None) -> tuple[WeekTarget, ...]:
-    """The weeks' targets; `actual` (week index → minutes run) replaces the plan's volumes of weeks
-    already over, so a re-plan builds from what was really run (R6)."""
+def week_targets(profile: Profile, ran: dict[int, Ran] | None = None,
+                 free_days: dict[int, frozenset[int]] | None = None) -> tuple[WeekTarget, ...]:
+    """The weeks' targets; `ran` (week index → what it held) replaces the plan's numbers of weeks
+    already over, so a re-plan builds from what was really run (R6, R8, R11); `free_days` (week
+    index → the days, 0 = the week's first, a run can still go on when busy time takes whole
+    days) lowers a week's run and hard-run counts (R2 is an upper bound; R12 keeps hard days
+    apart) instead of leaving the solver to drop runs."""
     first = plan_start(profile)
     if first > profile.end:
         raise ProfileError(profile.source, "plan.end", f"the plan holds no whole week starting on a "
                            f"{profile.week_start} (first one: {first})", "set plan.end at least a week after plan.start")
+    for race in profile.races:
+        if race.date < first:
+            raise ProfileError(profile.source, f"race {race.name!r}", f"{race.name} on {race.date} is before the "
+                               f"first plan week ({first})", "start the plan earlier (plan.start)")
     n_weeks = math.ceil(((profile.end - first).days + 1) / 7)
     mondays = [first + dt.timedelta(weeks=i) for i in range(n_weeks)]
     races = {i: tuple(r for r in profile.races if m <= r.date < m + dt.timedelta(days=7)) for i, m in enumerate(mondays)}
-    for race in profile.races:
-        if race.date < first:
-            raise ProfileError(profile.source, "plan.start", f"race {race.name} on {race.date} is before the first "
-                               f"plan week ({first})", "start the plan earlier")
-    periods = _periods(profile, n_weeks, races)
-    return _Builder(profile, mondays, races, periods, actual or {}).build()
+    return _Builder(profile, mondays, races, ran or {}, free_days or {}).build()
 
 
-def _periods(profile: Profile, n_weeks: int, races: dict[int, tuple[Race, ...]]) -> list[str]:
-    """base → build → peak → taper → race for each A race; a cutback week becomes recovery later."""
-    periods = ["build"] * n_weeks
-    taper = profile.rules.taper_weeks
-    segment_start = 0
-    a_weeks = [i for i in range(n_weeks) if any(r.priority == "A" for r in races[i])]
-    for week in a_weeks:
-        taper_from = max(segment_start, week - taper)
-        _fill_segment(periods, segment_start, taper_from, has_peak=True)
-        for i in range(taper_from, week):
-            periods[i] = "taper"
-        periods[week] = "race"
-        if week + 1 < n_weeks:
-            periods[week + 1] = "recovery"
-        segment_start = week + 2
-    _fill_segment(periods, segment_start, n_weeks, has_peak=False)
-    for i, week_races in races.items():
-        if week_races:
-            periods[i] = "race"
-    return periods
+def race_minutes(race: Race, level: str) -> int:
+    return RACE_MINUTES[race.distance][level]
 
 
-def _fill_segment(periods: list[str], start: int, stop: int, has_peak: bool) -> None:
-    length = stop - start
-    if length <= 0:
-        return
-    peak = min(PEAK_WEEKS, length // 4) if has_peak else 0
-    base = math.ceil((length - peak) * BASE_SHARE)
-    for i in range(start, stop):
-        k = i - start
-        periods[i] = "base" if k < base else "peak" if k >= length - peak else "build"
+def current_long_run(profile: Profile) -> int:
+    """R11's starting point: the runner's long run now."""
+    return profile.long_run_minutes or profile.weekly_minutes * 40 // 100
+
+
+def peak_window(weeks: tuple[WeekTarget, ...], race: Race, taper_weeks: int) -> list[WeekTarget]:
+    """The weeks where an A race's build should peak: the last `window_weeks` before its taper,
+    after the previous A race."""
+    race_week = next(w.index for w in weeks if w.monday <= race.date < w.monday + dt.timedelta(days=7))
+    previous = max((w.index for w in weeks if w.index < race_week
+                    and any(r.priority == "A" for r in w.races)), default=0)
+    first = max(previous + 1, race_week - taper_weeks - shape().window_weeks)
+    return [w for w in weeks if first <= w.index < race_week - taper_weeks]
+
+
+# -- the builder -------------------------------------------------------------------------------
+
+@dataclass
+class _Segment:
+    """Weeks up to and including an A race's week (race None: the weeks after the last A race)."""
+
+    first: int  # 0-based week indices
+    last: int
+    race: Race | None
+    goal: int = 0  # the volume the build reaches in the peak period
+    long_goal: int = 0
+    peak: int = 0  # the biggest week and long run so far (R8's taper is measured on them)
+    peak_long: int = 0
+    curve: dict[int, int] = field(default_factory=dict)  # week -> desired volume
+    long_curve: dict[int, int] = field(default_factory=dict)
 
 
 class _Builder:
-    """Walks the weeks in order so that each week's volume respects the ones before it (R6)."""
+    """Walks the weeks in order so that each week's numbers respect the ones before it (R6, R11)."""
 
     def __init__(self, profile: Profile, mondays: list[dt.date], races: dict[int, tuple[Race, ...]],
-                 periods: list[str], actual: dict[int, int]) -> None:
-        self.p, self.mondays, self.races, self.periods = profile, mondays, races, periods
-        self.actual = actual
+                 ran: dict[int, Ran], free_days: dict[int, frozenset[int]]) -> None:
+        self.p, self.rules, self.s = profile, profile.rules, shape()
+        self.free_days = free_days
+        self.mondays, self.races, self.ran = mondays, races, ran
+        self.n = len(mondays)
+        self.roles, self.taper_pos = self._roles()
+        self.cutbacks = self._cutbacks()
+        self.segments = self._segments()
         self.volumes = [profile.weekly_minutes]  # V(0) = today's volume
-        self.peak_since_a_race = 0
-        self.weeks_since_reduced = 0
+        self.longs = [current_long_run(profile)] * PRE_PLAN_WEEKS
+        self.runs = [0]  # runs a week (index 0: before the plan, unknown)
+        self.easy = [profile.durations.easy_max]  # longest easy run a week
         self.step = 0
+        self.stage = 0  # run/walk stage reached
+        self.run_walk = self._starts_run_walk()
+        self.prev_peak = (profile.weekly_minutes, current_long_run(profile))
 
+    # -- calendar layout: roles, cutbacks, segments --------------------------------------------
+    def _roles(self) -> tuple[list[str], dict[int, tuple[int, int]]]:
+        """Per week: "race", "taper", "after" (the week after an A race) or "build"; and for taper
+        weeks (race week, 0-based position in the taper)."""
+        roles = ["build"] * self.n
+        taper: dict[int, tuple[int, int]] = {}
+        previous = -1
+        for r in self.a_weeks():
+            for i in range(max(previous + 1, r - self.rules.taper_weeks), r):
+                taper[i] = (r, self.rules.taper_weeks - (r - i))
+                roles[i] = "taper"
+            if r + 1 < self.n:
+                roles[r + 1] = "after"
+            previous = r
+        for i in taper:
+            roles[i] = "taper"  # a taper week of the next race outranks the recovery of the last
+        for i, week_races in self.races.items():
+            if week_races:
+                roles[i] = "race"
+        return roles, taper
+
+    def a_weeks(self) -> list[int]:
+        return [i for i in range(self.n) if any(r.priority == "A" for r in self.races[i])]
+
+    def _cutbacks(self) -> set[int]:
+        """R6: a cutback every cutback_every weeks, counted from the last reduced week (race and
+        taper weeks are reduced too); moved one week earlier when the week it would fall on comes
+        just before a race or a taper, so that week stays full."""
+        every = self.rules.cutback_every
+        if not every:
+            return set()
+        found: set[int] = set()
+        since = 0  # non-reduced weeks in a row
+        for i in range(self.n):
+            if self.roles[i] in ("race", "taper"):
+                since = 0
+                continue
+            due = since >= every - 1
+            early = (since == every - 2 and i + 2 < self.n and self.roles[i + 1] not in ("race", "taper")
+                     and self.roles[i + 2] in ("race", "taper"))
+            # A week busy time takes whole days from holds less anyway: let it be the cutback, so the
+            # week after may return to the full week before it (R6) instead of building from less.
+            crowded = i + 1 in self.free_days and since > 0
+            if due or early or crowded:
+                found.add(i)
+                since = 0
+            else:
+                since += 1
+        return found
+
+    def _segments(self) -> list[_Segment]:
+        found, first = [], 0
+        for r in self.a_weeks():
+            found.append(_Segment(first, r, next(x for x in self.races[r] if x.priority == "A")))
+            first = r + 1
+        if first < self.n or not found:
+            found.append(_Segment(first, self.n - 1, None))
+        return found
+
+    def _segment(self, i: int) -> _Segment:
+        return next(s for s in self.segments if s.first <= i <= s.last)
+
+    def _starts_run_walk(self) -> bool:
+        choice = self.p.run_walk
+        if choice is not None:
+            return choice
+        return self.p.level == "beginner" and self.p.weekly_minutes < self.s.run_walk_below
+
+    # -- the walk ---------------------------------------------------------------------------
     def build(self) -> tuple[WeekTarget, ...]:
-        return tuple(self.week(i) for i in range(len(self.mondays)))
+        return tuple(self.week(i) for i in range(self.n))
 
     def week(self, i: int) -> WeekTarget:
-        p, rules = self.p, self.p.rules
-        period, races = self.periods[i], self.races[i]
-        a_race = any(r.priority == "A" for r in races)
-        cutback = (not races and period not in ("taper", "recovery") and rules.cutback_every > 0
-                   and self.weeks_since_reduced >= rules.cutback_every - 1)
-        if cutback:
-            period = self.periods[i] = "recovery"
-        reduced = bool(races) or period == "taper" or cutback
-        desired = self.desired_volume(i, period, races, cutback)
-        cap = min(desired, self.allowed_volume())
-        strength = self.strength_count(i, period, races)
-        n_runs = max(0, p.sessions_per_week - strength - len(races))
-        if races:
-            n_runs = min(n_runs, RACE_WEEK_RUNS if a_race else RACE_WEEK_RUNS + 1)
-        runs = self.split(cap, n_runs, period, bool(races))
-        volume = self.actual.get(i + 1, sum(sum(d) for d in runs.values()))
-        reduced = reduced or 10 * volume <= 8 * self.volumes[-1]
-        self.weeks_since_reduced = 0 if reduced else self.weeks_since_reduced + 1
-        self.volumes.append(volume)
-        if period != "taper" and not a_race:
-            self.peak_since_a_race = max(self.peak_since_a_race, volume)
-        if a_race:
-            self.peak_after_race = self.peak_since_a_race
-            self.peak_since_a_race = 0
-        step = self.load_step(period)
-        return WeekTarget(i + 1, self.mondays[i], period, cap, runs, strength, step, races)
+        seg = self._segment(i)
+        if not seg.curve and self.roles[i] == "build":
+            self._plan_build(seg, i)
+        role = self.roles[i]
+        races = self.races[i]
+        period = self._period(i, seg)
+        strength = self._strength(i, period, races)
+        n_runs = max(0, self.p.sessions_per_week - strength - len(races))
+        n_runs = min(n_runs, self._run_capacity(i))
+        volume_cap, long_cap, quality = self._caps(i, seg, role, races, period)
+        quality = min(quality, self._hard_capacity(i) - 1)
+        volume_cap = min(volume_cap, allowed_volume(self.volumes, self.rules))
+        long_cap = min(long_cap, long_allowed(long_reference(self.longs, self.rules), self.rules),
+                       self.p.durations.long_max)
+        stage = 0
+        if role in ("race", "taper") or races:
+            n_runs = min(n_runs, self.runs[-1] if i else n_runs)
+        if role == "race":
+            most = self.s.a_race_runs if any(r.priority == "A" for r in races) else self.s.b_race_runs
+            runs = self._race_week(volume_cap, min(n_runs, most))
+            stage = self.stage if self.run_walk and runs[Kind.EASY] else 0
+        elif self.run_walk:
+            runs, stage = self._run_walk_week(volume_cap, long_cap, n_runs, quality, i in self.cutbacks)
+        else:
+            runs = split(self.p, volume_cap, long_cap, n_runs, quality)
+        planned = WeekTarget(i + 1, self.mondays[i], period, volume_cap, runs, strength,
+                             self._load_step(period), races, run_walk=stage)
+        self._record(i, seg, planned)
+        return planned
 
-    def desired_volume(self, i: int, period: str, races: tuple[Race, ...], cutback: bool) -> int:
-        p, last = self.p, self.volumes[-1]
-        # With no build week before the taper (a race early in the plan), today's volume is the peak.
-        peak = self.peak_since_a_race or p.weekly_minutes
-        if period == "taper":
-            k = self.taper_index(i)
-            return p.rules.taper_pct[k] * peak // 100
-        if any(r.priority == "A" for r in races):
-            return p.rules.taper_pct[-1] * peak * A_RACE_WEEK_PCT_OF_TAPER // 10000
-        if races:
-            return B_RACE_WEEK_PCT * last // 100
-        if cutback:
-            return CUTBACK_PCT * last // 100
-        if period == "recovery" and i > 0 and any(r.priority == "A" for r in self.races[i - 1]):
-            return POST_RACE_PCT * getattr(self, "peak_after_race", last) // 100
-        return self.peak_target()
+    def _period(self, i: int, seg: _Segment) -> str:
+        role = self.roles[i]
+        if role in ("race", "taper"):
+            return role
+        if role == "after" or i in self.cutbacks:
+            return "recovery"
+        build = [j for j in range(seg.first, seg.last + 1) if self.roles[j] == "build"]
+        if seg.race is not None and i in build[-self.s.peak_weeks:]:
+            return "peak"
+        base = math.ceil(len(build) * self.s.base_share_pct / 100)
+        return "base" if build.index(i) < base else "build"
 
-    def taper_index(self, i: int) -> int:
-        """0 for the first taper week before the coming A race, 1 for the next…"""
-        week = next(j for j in range(i, len(self.mondays)) if any(r.priority == "A" for r in self.races[j]))
-        return self.p.rules.taper_weeks - (week - i)
+    def _caps(self, i: int, seg: _Segment, role: str, races: tuple[Race, ...],
+              period: str) -> tuple[int, int, int]:
+        """(most running minutes, longest long run, quality runs) the week is meant to hold."""
+        s, rules, level = self.s, self.rules, self.p.level
+        last = self.volumes[-1]
+        last_long = max(self.longs[-1:])
+        peak, peak_long = self._taper_reference(seg)
+        if role == "taper" or i in self.taper_pos:
+            k = self.taper_pos[i][1]
+            cap = rules.taper_pct[k] * peak // 100
+            long_cap = rules.taper_pct[k] * peak_long // 100
+            if role == "race":  # a B race inside an A race's taper: the lower of the two
+                cap = min(cap, s.b_race_pct * last // 100)
+            return cap, long_cap, min(s.taper_quality, s.quality[level]["peak"])
+        if role == "race":
+            if any(r.priority == "A" for r in races):
+                return rules.taper_pct[-1] * peak * s.a_race_pct // 10000, 0, 0
+            return s.b_race_pct * last // 100, 0, 0
+        if role == "after":
+            ref, ref_long = self.prev_peak
+            return s.after_pct * ref // 100, s.after_long_pct * ref_long // 100, 0
+        if i in self.cutbacks:
+            return s.cutback_pct * last // 100, s.cutback_long_pct * last_long // 100, s.quality[level][period]
+        return seg.curve.get(i, last), seg.long_curve.get(i, last_long), s.quality[level][period]
 
-    def allowed_volume(self) -> int:
-        return allowed_volume(self.volumes, self.p.rules.ramp_pct)
+    def _taper_reference(self, seg: _Segment) -> tuple[int, int]:
+        """R8's peak: the biggest week (and long run) of the segment before its taper; a segment
+        with none (back-to-back races) keeps the previous A race's."""
+        if seg.peak:
+            return seg.peak, seg.peak_long
+        return self.prev_peak
 
-    def peak_target(self) -> int:
-        """The volume to build towards: the readiness table's peak weekly minutes for the A races
-        (solver/data/readiness.toml, sourced); without a race, 25 % above today's volume."""
-        p = self.p
-        goal = [peak_weekly_minutes(r.distance, p.level) for r in p.races if r.priority == "A"]
-        if not goal:
-            goal = [peak_weekly_minutes(r.distance, p.level) for r in p.races] or [p.weekly_minutes * 5 // 4]
-        return max(max(goal), p.weekly_minutes)
+    def _plan_build(self, seg: _Segment, i: int) -> None:
+        """Backwards from the race: the goal volume and long run in the peak period, the build
+        weeks before it rising evenly towards them from where the runner is now."""
+        s = self.s
+        goal, long_goal = self._goals(seg)
+        # After a week without running the build starts from R6's restart, not from nothing.
+        start = self.volumes[-1] or allowed_volume(self.volumes, self.rules)
+        start_long = long_reference(self.longs, self.rules)
+        build = [j for j in range(i, seg.last + 1) if self.roles[j] == "build"]
+        peak = build[-s.peak_weeks:] if seg.race is not None else []
+        before = [j for j in build if j not in peak]
+        # A week after a cutback or a B race returns to the week before it (R6): no growth step.
+        returns = {j for j in build if j - 1 in self.cutbacks or (j > 0 and self.roles[j - 1] == "race")}
+        growth = [j for j in before + peak[:1] if j not in self.cutbacks and j not in returns]
+        long_growth = [j for j in before + peak[:1] if j not in self.cutbacks]
+        seg.goal = goal = max(goal, start)
+        seg.long_goal = long_goal = max(long_goal, start_long)
+        rate = (goal / start) ** (1 / len(growth)) if growth and start else 1.0
+        rate = min(rate, 1 + self.rules.ramp_pct / 100)
+        step = (long_goal - start_long) / len(long_growth) if long_growth else 0
+        volume, long_run, k, k_long = start, start_long, 0, 0
+        for j in build:
+            if j in growth:
+                k += 1
+                volume = start * rate ** k
+            if j in long_growth:
+                k_long += 1
+                long_run = start_long + step * k_long
+            seg.curve[j] = goal if j in peak else min(goal, int(volume))
+            seg.long_curve[j] = long_goal if j in peak else min(long_goal, _round5_down(long_run))
 
-    def strength_count(self, i: int, period: str, races: tuple[Race, ...]) -> int:
+    def _goals(self, seg: _Segment) -> tuple[int, int]:
+        """The segment's goal week and long run: the readiness table for its A race; after the
+        last A race, maintenance; without races, a modest build (the table's B races if any)."""
+        p, s = self.p, self.s
+        if seg.race is not None:
+            goal = readiness_target(seg.race.distance, p.level)
+            return goal.peak_weekly, min(p.durations.long_max, goal.long_run)
+        if any(sg.race is not None for sg in self.segments):
+            ref, ref_long = self.prev_peak
+            return s.maintain_pct * ref // 100, s.maintain_pct * ref_long // 100
+        if p.races:
+            goals = [readiness_target(r.distance, p.level) for r in p.races]
+            best = max(goals, key=lambda g: g.peak_weekly)
+            return best.peak_weekly, min(p.durations.long_max, best.long_run)
+        goal = s.no_race_goal_pct * p.weekly_minutes // 100
+        return goal, min(p.durations.long_max, _round5_down(goal * 30 / 100))
+
+    def _days(self, i: int) -> frozenset[int]:
+        """The week's days (0 = its first) with a window, free of busy time."""
+        first = WEEKDAYS.index(self.p.week_start)
+        usual = frozenset(k for k in range(7) if self.p.availability.get(WEEKDAYS[(first + k) % 7]))
+        return self.free_days.get(i + 1, usual)
+
+    def _run_capacity(self, i: int) -> int:
+        """One run a day at most (R3), on days with a window (and free of busy time), leaving R5's
+        rest days. A week that busy time takes whole days from plans one run fewer than it has days
+        left (project choice: its runs then crowd the days next to the weeks around it, where R10's
+        days in a row and R12's long-run spacing also count)."""
+        days = self._days(i)
+        crowded = i + 1 in self.free_days
+        return max(1, min(len(days) - crowded, 7 - self.rules.rest_days_min))
+
+    def _hard_capacity(self, i: int) -> int:
+        """Hard runs (long, quality) the week can hold apart (R12): days of it, no two next to each
+        other, and not its first day when the week before ends on the runner's long-run day."""
+        days = set(self._days(i))
+        long_day = (WEEKDAYS.index(self.p.long_run_day) - WEEKDAYS.index(self.p.week_start)) % 7
+        if long_day == 6 and i > 0 and 6 in self._days(i - 1):
+            days.discard(0)
+        count, last = 0, -2
+        for day in sorted(days):  # greedy from the left is a maximum independent set on a path
+            if day > last + 1:
+                count, last = count + 1, day
+        return count
+
+    def _race_week(self, volume: int, n_runs: int) -> dict[Kind, tuple[int, ...]]:
+        """Short easy runs beside the race, none longer than the week before's longest easy run (R8)."""
+        d = self.p.durations
+        runs = _empty()
+        longest = min(d.easy_max, self.easy[-1])
+        for n in range(n_runs, 0, -1):
+            each = min(longest, _round5_down(volume / n))
+            if each >= min(d.easy_min, longest) and each > 0:
+                runs[Kind.EASY] = (each,) * n
+                return runs
+        return runs
+
+    def _run_walk_week(self, volume: int, long_cap: int, n_runs: int, quality: int,
+                       cutback: bool) -> tuple[dict[Kind, tuple[int, ...]], int]:
+        """NHS Couch to 5K: three run/walk sessions a week at the next stage (a cutback week
+        repeats the stage), as long as R6 lets the week be. After the last stage the sessions
+        are continuous easy runs (NHS weeks 7-9) until the week can hold runs of the usual
+        lengths (easy_min and up), then the plan's usual runs take over."""
+        s = self.s
+        if not cutback or not self.stage:
+            self.stage = min(self.stage + 1, len(s.run_walk_stages) + 1)
+        want = min(s.run_walk_sessions, n_runs)
+        if self.stage > len(s.run_walk_stages):
+            runs = split(self.p, volume, long_cap, n_runs, quality)
+            if sum(len(r) for r in runs.values()) >= want:
+                self.run_walk = False
+                return runs, 0
+        runs = _empty()
+        for n in range(want, 0, -1):
+            each, extra = divmod(volume, n)
+            if each >= s.run_walk_min:
+                # Whole minutes, some a minute longer: equal sessions rounded down could never
+                # grow under R6's 10 % while they are this short.
+                runs[Kind.EASY] = (each + 1,) * extra + (each,) * (n - extra)
+                break
+        return runs, self.stage
+
+    def _strength(self, i: int, period: str, races: tuple[Race, ...]) -> int:
         """R1 within [min, max]; R6 intro weeks at min; R8 taper at maintenance; race week none."""
-        rules = self.p.rules
+        rules = self.rules
         if races:
             return 0
-        if i < rules.strength_intro_weeks or period == "taper":
+        if i < rules.strength_intro_weeks or period == "taper" or self.run_walk:
             return rules.strength_min
         # Strength replaces runs (R2) but must not replace running: a second session only while
         # three runs a week remain (a long run, a quality run and an easy one).
         return max(rules.strength_min, min(rules.strength_max, self.p.sessions_per_week - MIN_RUNS))
 
-    def split(self, volume: int, n_runs: int, period: str, race_week: bool) -> dict[Kind, tuple[int, ...]]:
-        """Share the week's minutes between a long run, quality runs and easy runs."""
-        d = self.p.durations
-        runs: dict[Kind, tuple[int, ...]] = {Kind.LONG: (), Kind.QUALITY: (), Kind.EASY: ()}
-        if n_runs == 0 or volume <= 0:
-            return runs
-        easy_min = min(d.easy_min, volume)
-        if race_week:
-            n = max(1, min(n_runs, volume // easy_min))
-            runs[Kind.EASY] = (min(d.easy_max, volume // n),) * n
-            return runs
-        n_quality = min(QUALITY_RUNS[self.p.level][period], max(0, n_runs - 2))
-        long_run = _round5(volume * LONG_SHARE.get(n_runs, LONG_SHARE_MANY))
-        long_run = max(easy_min, min(d.long_max, long_run, volume))
-        quality = max(easy_min, min(d.quality, _round5(volume * 0.2)))
-        n_easy = n_runs - 1 - n_quality
-        while n_quality and long_run + n_quality * quality + n_easy * easy_min > volume:
-            n_quality -= 1
-            n_easy += 1
-        while n_easy and long_run + n_quality * quality + n_easy * easy_min > volume:
-            n_easy -= 1
-        easy = min(d.easy_max, (volume - long_run - n_quality * quality) // n_easy) if n_easy else 0
-        spare = volume - long_run - n_quality * quality - n_easy * easy
-        long_run = min(d.long_max, long_run + spare)
-        runs[Kind.LONG] = (long_run,)
-        runs[Kind.QUALITY] = (quality,) * n_quality
-        runs[Kind.EASY] = (easy,) * n_easy
-        return runs
-
-    def load_step(self, period: str) -> int:
-        """R6: the prescribed load rises by at most one step a week."""
-        step = load_step(self.p.level, self.p.strength_type, period)
+    def _load_step(self, period: str) -> int:
+        """R6: the prescribed load rises by at most one step a week (R7: by strength level)."""
+        step = load_step(self.p.strength_level, self.p.strength_type, period)
         self.step = min(step, self.step + 1) if self.step else step
         return self.step
 
+    def _record(self, i: int, seg: _Segment, week: WeekTarget) -> None:
+        """Push the week's numbers (or what was really run) into the history R6/R8/R11 read."""
+        runs = week.runs
+        done = self.ran.get(i + 1)
+        if done is None:
+            done = Ran(week.run_minutes, runs[Kind.LONG][0] if runs[Kind.LONG] else 0,
+                       sum(len(r) for r in runs.values()), max(runs[Kind.EASY], default=0))
+        self.volumes.append(done.minutes)
+        self.longs.append(done.long)
+        self.runs.append(done.runs)
+        self.easy.append(done.longest_easy)
+        role = self.roles[i]
+        if role not in ("taper", "race") and i not in self.taper_pos and seg.race is not None:
+            seg.peak = max(seg.peak, done.minutes)
+            seg.peak_long = max(seg.peak_long, done.long)
+        if role == "race" and seg.race is not None and i == seg.last:
+            self.prev_peak = self._taper_reference(seg)
 
-def allowed_volume(volumes: list[int], ramp_pct: int) -> int:
-    """R6 on known volumes V(0)…V(n-1): the most week n may run. At most ramp_pct above last week;
-    back to the week before a cutback (≥ 20 % down); after a week without running, a restart at
-    half the last week that had running (RULES.md is silent; the literal ramp from 0 stays at 0)."""
-    last = volumes[-1]
-    allowed = (100 + ramp_pct) * last // 100
-    if len(volumes) >= 2 and 10 * last <= 8 * volumes[-2]:
-        allowed = max(allowed, volumes[-2])
-    if last == 0:
-        allowed = max(allowed, next((v for v in reversed(volumes) if v), 0) // 2)
-    return allowed
+
+def split(profile: Profile, volume: int, long_cap: int, n_max: int, quality_want: int) -> dict[Kind, tuple[int, ...]]:
+    """Share at most `volume` minutes between a long run (at most `long_cap`, R11's share of the
+    week), quality runs and easy runs within easy_min…easy_max. Of every run count and quality
+    count that fits, the one with the most quality runs (as the period asks) and then the most
+    runs wins, among those holding nearly the most minutes (SPLIT_TOLERANCE_PCT); minutes no run
+    can take are left out."""
+    d, rules = profile.durations, profile.rules
+    options = []
+    quality_len = max(d.easy_min, min(d.quality, _round5_down(volume * QUALITY_SHARE_PCT / 100)))
+    for n in range(n_max, 0, -1):
+        for q in range(min(quality_want, max(0, n - 2)), -1, -1):
+            runs = _lengths(volume, long_cap, n - 1 - q, q, quality_len, d, rules.long_share_max)
+            if runs is not None:
+                options.append((sum(sum(v) for v in runs.values()), n, q, runs))
+    if not options:
+        return _empty()
+    most = max(o[0] for o in options)
+    near = [o for o in options if 100 * o[0] >= (100 - SPLIT_TOLERANCE_PCT) * most]
+    return max(near, key=lambda o: (o[2], o[1], o[0]))[3]
 
 
-def _round5(minutes: float) -> int:
-    return int(5 * round(minutes / 5))
+def _lengths(volume: int, long_cap: int, n_easy: int, q: int, quality_len: int, d, share: int
+             ) -> dict[Kind, tuple[int, ...]] | None:
+    """The long and easy run lengths for this mix, or None if it cannot be held."""
+    long_run = min(long_cap, volume - q * quality_len - n_easy * d.easy_min)
+    easy = 0
+    for _ in range(3):  # the share cap and the easy runs' room settle in two or three rounds
+        if n_easy:
+            easy = min(d.easy_max, _round5_down((volume - long_run - q * quality_len) / n_easy))
+            easy = min(easy, long_run)  # the long run is the week's longest
+        others = q * quality_len + n_easy * easy
+        if 1 + n_easy + q >= 3:
+            long_run = min(long_run, _round5_down(share * others / (100 - share)))
+    long_run = _round5_down(long_run)
+    if n_easy:
+        easy = min(easy, long_run)
+    if long_run < d.easy_min or (n_easy and easy < d.easy_min) or long_run + q * quality_len + n_easy * easy > volume:
+        return None
+    runs = _empty()
+    runs[Kind.LONG] = (long_run,)
+    runs[Kind.QUALITY] = (quality_len,) * q
+    runs[Kind.EASY] = (easy,) * n_easy
+    return runs
 
 
-def race_minutes(race: Race, level: str) -> int:
-    return RACE_MINUTES[race.distance][level]
+def _empty() -> dict[Kind, tuple[int, ...]]:
+    return {Kind.LONG: (), Kind.QUALITY: (), Kind.EASY: ()}
+
+
+def _round5_down(minutes: float) -> int:
+    return int(minutes // 5 * 5)

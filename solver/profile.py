@@ -87,7 +87,7 @@ PREFERENCE_WEIGHTS = ("weight_time", "weight_long_run_day", "weight_recovery_48h
 
 SECTIONS = {
     "runner": {"name", "timezone", "level", "strength_level", "sessions_per_week", "weekly_minutes",
-               "long_run_minutes", "long_run_day", "week_start"},
+               "long_run_minutes", "long_run_day", "week_start", "run_walk"},
     "plan": {"start", "end", "strength_type"},
     "race": {"name", "date", "distance", "priority", "start_time"},
     "availability": set(WEEKDAYS),
@@ -221,6 +221,7 @@ class _Reader:
             **self.busy(self.table(data, "busy")),
             strength_level=self.choice(runner, "runner.strength_level", LEVELS, "beginner"),
             long_run_minutes=long_run,
+            run_walk=self.boolean(runner, "runner.run_walk", None),
         )
         self.unknown(runner, "runner")
         self.unknown(plan, "plan")
@@ -397,6 +398,12 @@ class _Reader:
         value = table.get(field.rsplit(".", 1)[1], default)
         if not isinstance(value, str):
             raise self.fail(field, f"{value!r} is not text", "put the value in double quotes")
+        return value
+
+    def boolean(self, table: dict[str, Any], field: str, default: bool | None) -> bool | None:
+        value = table.get(field.rsplit(".", 1)[1], default)
+        if value is not default and not isinstance(value, bool):
+            raise self.fail(field, f"{value!r} is not true or false", "write true or false (no quotes)")
         return value
 
     def choice(self, table: dict[str, Any], field: str, options: tuple[str, ...], default: str | None) -> str:

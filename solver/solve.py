@@ -16,7 +16,7 @@ from .errors import NoPlanError
 from .explain import explain, precheck
 from .busy import BusyEvent, read_busy
 from .decompose import solve_instance
-from .model import FixedSession, Instance, Option, build_instance
+from .model import FixedSession, Instance, Option, build_instance, free_days
 from .periodization import plan_start, week_targets
 from .profile import busy_paths
 
@@ -32,6 +32,10 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     weeks = week_targets(profile)
     precheck(profile, weeks)
     inst = build_instance(profile, weeks, busy)
+    free = free_days(inst)
+    if free:  # busy time takes whole days: plan those weeks with fewer runs (R2 is an upper bound)
+        weeks = week_targets(profile, free_days=free)
+        inst = build_instance(profile, weeks, busy)
     new_solver = lambda small: solver_for(time_limit, workers, small)  # noqa: E731
     # First with every planned session required: when that is feasible it is also the optimum of
     # the model that may leave sessions out (leaving one out costs more than any week's

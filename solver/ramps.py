@@ -1,0 +1,48 @@
+"""R6's weekly ramp and R11's long-run ramp on known numbers: the planner's one reading.
+
+Periodization, the model (weeks already over), readiness and the what-if report use these; the
+independent checker (solver/check.py) keeps its own copy on purpose, so that a mistake here is
+not shared by the code that verifies the plans.
+"""
+
+from __future__ import annotations
+
+from .domain import Rules
+
+PRE_PLAN_WEEKS = 3  # R11 looks back three weeks; before the plan they hold the current long run
+
+
+def allowed_volume(volumes: list[int], rules: Rules) -> int:
+    """R6 on known volumes V(0)…V(n-1) (V(0) = weekly_minutes): the most week n may run. At most
+    ramp_pct above last week; back to the week before a cutback (≥ 20 % down); after a week
+    without running, a restart at restart_pct of the last week that had running."""
+    last = volumes[-1]
+    allowed = (100 + rules.ramp_pct) * last // 100
+    if len(volumes) >= 2 and 10 * last <= 8 * volumes[-2]:
+        allowed = max(allowed, volumes[-2])
+    if last == 0:
+        allowed = max(allowed, rules.restart_pct * next((v for v in reversed(volumes) if v), 0) // 100)
+    return allowed
+
+
+def long_reference(longs: list[int], rules: Rules) -> int:
+    """R11's reference for the next week: the longest long run of the three weeks before (weeks
+    before the plan hold the runner's current long run). After three weeks without any long run
+    (illness, injury) it is restart_pct of the last long run before them, as R6 restarts the
+    volume (RULES.md is silent; read literally the long run would restart at long_ramp_min)."""
+    window = longs[-PRE_PLAN_WEEKS:]
+    if any(window):
+        return max(window)
+    earlier = next((m for m in reversed(longs[:-PRE_PLAN_WEEKS]) if m), 0)
+    return rules.restart_pct * earlier // 100
+
+
+def long_allowed(reference: int, rules: Rules) -> int:
+    """R11: at most long_ramp_min minutes or long_ramp_pct % longer than the reference, whichever
+    allows more."""
+    return max(reference + rules.long_ramp_min, reference * (100 + rules.long_ramp_pct) // 100)
+
+
+def long_share_ok(long_minutes: int, week_minutes: int, runs: int, rules: Rules) -> bool:
+    """R11: in a week with three runs or more the long run takes at most long_share_max %."""
+    return runs < 3 or 100 * long_minutes <= rules.long_share_max * week_minutes
