@@ -806,7 +806,8 @@ def r13_strength_before_key(plan: PlanFile) -> list[Violation]:
     found = []
     for lift in (s for s in plan.sessions if s.kind.is_strength):
         nxt = next((k for k in keys if k.start >= lift.start), None)
-        if nxt is not None and nxt.start - lift.end < need:
+        # Under 8 h it is R3's violation (R13 at 8 h "leaves only R3"): reported once, there.
+        if nxt is not None and R3_GAP <= nxt.start - lift.end < need:
             found.append((nxt.key, _gap_message(lift, nxt, f"needs {hours} h from strength to a key run "
                                                            "(strength_before_key_hours)")))
     return _report("R13", found)
@@ -826,8 +827,8 @@ def run_lengths(plan: PlanFile) -> list[Violation]:
         if s.run_walk:
             low = 0
         if not low * 60 <= s.seconds <= high * 60:
-            found.append((s.key, f"{s} lasts {_min(s.seconds)}; durations allow {low}–{high} min for a "
-                                 f"{s.kind.label}"))
+            found.append((s.key, f"{s} lasts {_min(s.seconds)}; durations allow {low}–{high} min for "
+                                 f"{'an' if s.kind.label[0] in 'aeiou' else 'a'} {s.kind.label}"))
     return _report("durations", found)
 
 

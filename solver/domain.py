@@ -131,7 +131,7 @@ class Profile:
     busy: tuple[str, ...] = ()  # the runner's own calendars (.ics/.zip), as written in the profile
     all_day_busy: str = "opaque"  # all-day events block a day: "opaque" ones, "always" or "never"
     strength_level: str = "beginner"  # R7: experience in strength training, not in running
-    long_run_minutes: int = 0  # R11: the runner's current long run (0: 40 % of weekly_minutes)
+    long_run_minutes: int = 0  # R11: the runner's current long run (0: 40 % of weekly_minutes, periodization.current_long_run)
     run_walk: bool | None = None  # run/walk sessions for a new runner; None: decided from level and minutes
 
     @property

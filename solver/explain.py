@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 from .busy import BusyEvent
 from .domain import WEEKDAYS, Profile, Window, WeekTarget
 from .errors import NoPlanError
-from .model import build_instance, build_model
+from .model import build_model, planned_instance
 from .periodization import week_targets
 
 RELAX_TIME_LIMIT = 10.0
@@ -49,7 +49,7 @@ def precheck(profile: Profile, weeks: tuple[WeekTarget, ...]) -> None:
 
 def minimal_conflict(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> list[Group]:
     """A minimal set of (rule, week) groups that cannot hold together (empty if none is found)."""
-    inst = build_instance(profile, week_targets(profile), busy)
+    inst = planned_instance(profile, busy)
     model, v = build_model(inst, explain=True)
     model.clear_objective()
     keys = sorted(v.groups)
@@ -78,10 +78,10 @@ def _core(model: cp_model.CpModel, groups: dict[Group, cp_model.IntVar], keys: l
 
 def explain(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> NoPlanError:
     """The NoPlanError to raise: the conflict in words, with the relaxations that make a plan."""
-    weeks = week_targets(profile)
+    weeks = planned_instance(profile, busy).weeks
     core = minimal_conflict(profile, busy)
     if not core:
-        return NoPlanError("No plan exists: the hard rules (R1–R10) and your availability cannot all hold "
+        return NoPlanError("No plan exists: the hard rules (R1–R13) and your availability cannot all hold "
                            "together. Fix: add availability windows or lower sessions_per_week.")
     groups = sorted({rule for rule, _ in core}, key=_rule_order)
     week = weeks[min(w for _, w in core) - 1]
@@ -128,6 +128,11 @@ PHRASES: dict[str, Callable[[Profile, WeekTarget], str]] = {
     "R8": lambda p, w: f"R8 keeps strength off the {p.rules.race_strength_free_days} days before a race and the "
                        "day after (and caps the taper's volume)",
     "R10": lambda p, w: f"R10 allows at most {p.rules.max_consecutive_days} training days in a row",
+    "R11": lambda p, w: f"R11 keeps each long run within +{p.rules.long_ramp_min} min or +{p.rules.long_ramp_pct} % of "
+                        f"the longest of the three weeks before and at most {p.rules.long_share_max} % of its week",
+    "R12": lambda p, w: "R12 keeps hard runs (long, quality, race) off consecutive days and long runs 5 days apart",
+    "R13": lambda p, w: f"R13 needs {p.rules.strength_before_key_hours} h from a strength session to the next long "
+                        "or quality run",
     "busy": lambda p, w: "your busy calendar blocks some of those windows",
 }
 
@@ -165,24 +170,32 @@ def relaxations(profile: Profile) -> list[Relaxation]:
         found.append(Relaxation(frozenset({"R5", "R10"}), f"lower rules.rest_days_min to {r.rest_days_min - 1}",
                                 rule(rest_days_min=r.rest_days_min - 1)))
     if r.strength_max > r.strength_min:
-        found.append(Relaxation(frozenset({"R1", "R3", "R4", "R2"}), f"lower rules.strength_max to {r.strength_max - 1}",
+        found.append(Relaxation(frozenset({"R1", "R3", "R4", "R2", "R13"}), f"lower rules.strength_max to {r.strength_max - 1}",
                                 rule(strength_max=r.strength_max - 1)))
     if r.recovery_hours > 24:
         found.append(Relaxation(frozenset({"R4"}), "lower rules.recovery_hours to 24", rule(recovery_hours=24)))
     if r.max_consecutive_days < 6:
         found.append(Relaxation(frozenset({"R10"}), f"raise rules.max_consecutive_days to {r.max_consecutive_days + 1}",
                                 rule(max_consecutive_days=r.max_consecutive_days + 1)))
+    if r.strength_before_key_hours > 8:
+        lower = max(8, r.strength_before_key_hours - 12)
+        found.append(Relaxation(frozenset({"R13"}), f"lower rules.strength_before_key_hours to {lower}",
+                                rule(strength_before_key_hours=lower)))
+    if r.long_share_max < 60:
+        found.append(Relaxation(frozenset({"R11"}), f"raise rules.long_share_max to {min(60, r.long_share_max + 10)}",
+                                rule(long_share_max=min(60, r.long_share_max + 10))))
     if r.race_strength_free_days > 1:
         found.append(Relaxation(frozenset({"R8"}), f"lower rules.race_strength_free_days to {r.race_strength_free_days - 1}",
                                 rule(race_strength_free_days=r.race_strength_free_days - 1)))
     if p.sessions_per_week > 2:
-        found.append(Relaxation(frozenset({"runs", "R2", "R3", "R4", "R5", "R10", "one a day", "busy"}),
+        found.append(Relaxation(frozenset({"runs", "R2", "R3", "R4", "R5", "R10", "R12", "R13", "one a day", "busy"}),
                                 f"lower sessions_per_week to {p.sessions_per_week - 1}",
                                 lambda q: dataclasses.replace(q, sessions_per_week=q.sessions_per_week - 1)))
     for day in WEEKDAYS:
         window = _free_window(p.availability.get(day, ()))
         if window is not None:
-            found.append(Relaxation(frozenset({"R1", "R2", "R3", "R4", "R5", "R10", "runs", "one a day", "busy"}),
+            found.append(Relaxation(frozenset({"R1", "R2", "R3", "R4", "R5", "R10", "R12", "R13", "runs", "one a day",
+                                               "busy"}),
                                     f"add a window on {day} (e.g. {window})", _with_window(day, window)))
     if r.strength_min > 1:
         found.append(Relaxation(frozenset({"R1"}), "lower rules.strength_min to 1", rule(strength_min=1)))
@@ -206,11 +219,10 @@ def _with_window(day: str, window: Window) -> Callable[[Profile], Profile]:
 
 def _feasible(profile: Profile, busy: tuple[BusyEvent, ...]) -> bool:
     try:
-        weeks = week_targets(profile)
-        precheck(profile, weeks)
+        precheck(profile, week_targets(profile))
     except NoPlanError:
         return False
-    model, _ = build_model(build_instance(profile, weeks, busy))
+    model, _ = build_model(planned_instance(profile, busy))
     model.clear_objective()
     return _solver().solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 

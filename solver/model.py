@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
 from .domain import RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
-from .periodization import current_long_run, plan_start, race_minutes, shape
+from .periodization import current_long_run, plan_start, race_minutes, shape, week_targets
 from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed
 from .timeline import Timeline
 
@@ -226,6 +226,15 @@ def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[
         begin = timeline.minutes(start)
         races.append(FixedSession(Kind.RACE, begin, begin + race_minutes(race, profile.level), race.name, race))
     return Instance(profile, weeks, timeline, tuple(races) + tuple(fixed), blocked)
+
+
+def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> Instance:
+    """The plan's weeks and instance: periodization, then, when busy time takes whole days from
+    some weeks, periodization again with those weeks' free days (fewer runs there: R2 is an upper
+    bound), so the planner and the explainer solve the same model."""
+    inst = build_instance(profile, week_targets(profile), busy)
+    free = free_days(inst)
+    return build_instance(profile, week_targets(profile, free_days=free), busy) if free else inst
 
 
 def session_options(inst: Instance) -> list[Option]:

@@ -27,12 +27,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from .domain import WEEKDAYS, Kind, Profile, Race, WeekTarget
+from .domain import WEEKDAYS, Durations, Kind, Profile, Race, WeekTarget
 from .errors import ProfileError
 from .prescriptions import load_step
 from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed, long_reference
@@ -189,6 +189,15 @@ def week_targets(profile: Profile, ran: dict[int, Ran] | None = None,
     return _Builder(profile, mondays, races, ran or {}, free_days or {}).build()
 
 
+def runnable_durations(profile: Profile) -> Durations:
+    """The profile's run lengths, none longer than its longest availability window: a run the
+    runner has no window for could never be placed."""
+    d = profile.durations
+    longest = max((w.end - w.start for ws in profile.availability.values() for w in ws), default=0)
+    return replace(d, long_max=min(d.long_max, longest), easy_max=max(d.easy_min, min(d.easy_max, longest)),
+                   quality=min(d.quality, longest))
+
+
 def race_minutes(race: Race, level: str) -> int:
     return RACE_MINUTES[race.distance][level]
 
@@ -232,6 +241,7 @@ class _Builder:
                  ran: dict[int, Ran], free_days: dict[int, frozenset[int]]) -> None:
         self.p, self.rules, self.s = profile, profile.rules, shape()
         self.free_days = free_days
+        self.d = runnable_durations(profile)
         self.mondays, self.races, self.ran = mondays, races, ran
         self.n = len(mondays)
         self.roles, self.taper_pos = self._roles()
@@ -240,7 +250,7 @@ class _Builder:
         self.volumes = [profile.weekly_minutes]  # V(0) = today's volume
         self.longs = [current_long_run(profile)] * PRE_PLAN_WEEKS
         self.runs = [0]  # runs a week (index 0: before the plan, unknown)
-        self.easy = [profile.durations.easy_max]  # longest easy run a week
+        self.easy = [self.d.easy_max]  # longest easy run a week
         self.step = 0
         self.stage = 0  # run/walk stage reached
         self.run_walk = self._starts_run_walk()
@@ -270,16 +280,16 @@ class _Builder:
     def a_weeks(self) -> list[int]:
         return [i for i in range(self.n) if any(r.priority == "A" for r in self.races[i])]
 
-    def _cutbacks(self) -> set[int]:
+    def _cutbacks(self, first: int = 0) -> set[int]:
         """R6: a cutback every cutback_every weeks, counted from the last reduced week (race and
-        taper weeks are reduced too); moved one week earlier when the week it would fall on comes
-        just before a race or a taper, so that week stays full."""
+        taper weeks are reduced too) or from `first`; moved one week earlier when the week it would
+        fall on comes just before a race or a taper, so that week stays full."""
         every = self.rules.cutback_every
         if not every:
             return set()
         found: set[int] = set()
         since = 0  # non-reduced weeks in a row
-        for i in range(self.n):
+        for i in range(first, self.n):
             if self.roles[i] in ("race", "taper"):
                 since = 0
                 continue
@@ -328,11 +338,16 @@ class _Builder:
         strength = self._strength(i, period, races)
         n_runs = max(0, self.p.sessions_per_week - strength - len(races))
         n_runs = min(n_runs, self._run_capacity(i))
-        volume_cap, long_cap, quality = self._caps(i, seg, role, races, period)
+        volume_cap, long_want, quality = self._caps(i, seg, role, races, period)
         quality = min(quality, self._hard_capacity(i) - 1)
         volume_cap = min(volume_cap, allowed_volume(self.volumes, self.rules))
-        long_cap = min(long_cap, long_allowed(long_reference(self.longs, self.rules), self.rules),
-                       self.p.durations.long_max)
+        long_cap = min(long_allowed(long_reference(self.longs, self.rules), self.rules), self.d.long_max)
+        # A build week's long run may grow past its planned step as far as R11 allows, when its few
+        # runs need that to hold the week (the easy runs are never longer than the long run); a
+        # taper, race or cutback week's long run stays at its planned length.
+        growing = role == "build" and i not in self.cutbacks
+        long_want = min(long_want, long_cap)
+        long_cap = long_cap if growing else long_want
         stage = 0
         if role in ("race", "taper") or races:
             n_runs = min(n_runs, self.runs[-1] if i else n_runs)
@@ -341,9 +356,9 @@ class _Builder:
             runs = self._race_week(volume_cap, min(n_runs, most))
             stage = self.stage if self.run_walk and runs[Kind.EASY] else 0
         elif self.run_walk:
-            runs, stage = self._run_walk_week(volume_cap, long_cap, n_runs, quality, i in self.cutbacks)
+            runs, stage = self._run_walk_week(volume_cap, long_want, long_cap, n_runs, quality, i in self.cutbacks)
         else:
-            runs = split(self.p, volume_cap, long_cap, n_runs, quality)
+            runs = split(self.p, volume_cap, long_want, n_runs, quality, long_cap, self.d)
         planned = WeekTarget(i + 1, self.mondays[i], period, volume_cap, runs, strength,
                              self._load_step(period), races, run_walk=stage)
         self._record(i, seg, planned)
@@ -398,8 +413,11 @@ class _Builder:
         weeks before it rising evenly towards them from where the runner is now."""
         s = self.s
         goal, long_goal = self._goals(seg)
-        # After a week without running the build starts from R6's restart, not from nothing.
-        start = self.volumes[-1] or allowed_volume(self.volumes, self.rules)
+        # After a cutback the week may return to the one before it (R6); after a week without
+        # running the build starts from R6's restart, not from nothing.
+        last = self.volumes[-1]
+        reduced = len(self.volumes) >= 2 and 10 * last <= 8 * self.volumes[-2]
+        start = self.volumes[-2] if reduced and last else last or allowed_volume(self.volumes, self.rules)
         start_long = long_reference(self.longs, self.rules)
         build = [j for j in range(i, seg.last + 1) if self.roles[j] == "build"]
         peak = build[-s.peak_weeks:] if seg.race is not None else []
@@ -471,7 +489,7 @@ class _Builder:
 
     def _race_week(self, volume: int, n_runs: int) -> dict[Kind, tuple[int, ...]]:
         """Short easy runs beside the race, none longer than the week before's longest easy run (R8)."""
-        d = self.p.durations
+        d = self.d
         runs = _empty()
         longest = min(d.easy_max, self.easy[-1])
         for n in range(n_runs, 0, -1):
@@ -481,7 +499,7 @@ class _Builder:
                 return runs
         return runs
 
-    def _run_walk_week(self, volume: int, long_cap: int, n_runs: int, quality: int,
+    def _run_walk_week(self, volume: int, long_want: int, long_cap: int, n_runs: int, quality: int,
                        cutback: bool) -> tuple[dict[Kind, tuple[int, ...]], int]:
         """NHS Couch to 5K: three run/walk sessions a week at the next stage (a cutback week
         repeats the stage), as long as R6 lets the week be. After the last stage the sessions
@@ -492,7 +510,7 @@ class _Builder:
             self.stage = min(self.stage + 1, len(s.run_walk_stages) + 1)
         want = min(s.run_walk_sessions, n_runs)
         if self.stage > len(s.run_walk_stages):
-            runs = split(self.p, volume, long_cap, n_runs, quality)
+            runs = split(self.p, volume, long_want, n_runs, quality, long_cap, self.d)
             if sum(len(r) for r in runs.values()) >= want:
                 self.run_walk = False
                 return runs, 0
@@ -523,6 +541,10 @@ class _Builder:
         self.step = min(step, self.step + 1) if self.step else step
         return self.step
 
+    def _reduced_by_what_was_run(self, i: int, minutes: int) -> bool:
+        scheduled = i in self.cutbacks or self.roles[i] in ("race", "taper")
+        return not scheduled and 10 * minutes <= 8 * self.volumes[-1]
+
     def _record(self, i: int, seg: _Segment, week: WeekTarget) -> None:
         """Push the week's numbers (or what was really run) into the history R6/R8/R11 read."""
         runs = week.runs
@@ -530,6 +552,12 @@ class _Builder:
         if done is None:
             done = Ran(week.run_minutes, runs[Kind.LONG][0] if runs[Kind.LONG] else 0,
                        sum(len(r) for r in runs.values()), max(runs[Kind.EASY], default=0))
+        if i + 1 in self.ran and self._reduced_by_what_was_run(i, done.minutes):
+            # A week over that ran ≥ 20 % less than the one before was a cutback in R6's terms: count
+            # the next cutback from it and plan the rest of the build again from what was run.
+            self.cutbacks = {c for c in self.cutbacks if c <= i} | self._cutbacks(i + 1)
+            seg.curve.clear()
+            seg.long_curve.clear()
         self.volumes.append(done.minutes)
         self.longs.append(done.long)
         self.runs.append(done.runs)
@@ -542,49 +570,69 @@ class _Builder:
             self.prev_peak = self._taper_reference(seg)
 
 
-def split(profile: Profile, volume: int, long_cap: int, n_max: int, quality_want: int) -> dict[Kind, tuple[int, ...]]:
-    """Share at most `volume` minutes between a long run (at most `long_cap`, R11's share of the
-    week), quality runs and easy runs within easy_min…easy_max. Of every run count and quality
-    count that fits, the one with the most quality runs (as the period asks) and then the most
-    runs wins, among those holding nearly the most minutes (SPLIT_TOLERANCE_PCT); minutes no run
-    can take are left out."""
-    d, rules = profile.durations, profile.rules
+def split(profile: Profile, volume: int, long_want: int, n_max: int, quality_want: int,
+          long_cap: int | None = None, durations: Durations | None = None) -> dict[Kind, tuple[int, ...]]:
+    """Share at most `volume` minutes between a long run (the planned `long_want`, up to `long_cap`
+    when the week's few runs need it; at most R11's share of the week), quality runs and easy runs
+    within easy_min…easy_max and never longer than the long run. Of every run count and quality
+    count that fits, the one whose long run keeps its planned step, then with the most quality
+    runs (as the period asks), then the most runs wins, among those holding nearly the most minutes
+    (SPLIT_TOLERANCE_PCT); minutes no run can take are left out."""
+    d, rules = durations or runnable_durations(profile), profile.rules
+    long_want = max(long_want, d.easy_min)  # a long run is at least as long as the shortest easy run
+    long_cap = long_want if long_cap is None else max(long_cap, long_want)
     options = []
     quality_len = max(d.easy_min, min(d.quality, _round5_down(volume * QUALITY_SHARE_PCT / 100)))
     for n in range(n_max, 0, -1):
         for q in range(min(quality_want, max(0, n - 2)), -1, -1):
-            runs = _lengths(volume, long_cap, n - 1 - q, q, quality_len, d, rules.long_share_max)
+            runs = _lengths(volume, long_want, long_cap, n - 1 - q, q, quality_len, d, rules.long_share_max)
             if runs is not None:
                 options.append((sum(sum(v) for v in runs.values()), n, q, runs))
     if not options:
         return _empty()
     most = max(o[0] for o in options)
     near = [o for o in options if 100 * o[0] >= (100 - SPLIT_TOLERANCE_PCT) * most]
-    return max(near, key=lambda o: (o[2], o[1], o[0]))[3]
+    def keeps_step(o: tuple) -> bool:  # the long run as planned, or as long as R11's share lets it be
+        share = rules.long_share_max * o[0] // 100 if o[1] >= 3 else long_want
+        return o[3][Kind.LONG][0] >= min(long_want, share) - 5
+
+    # The long run's planned step first (R11's progression), then the period's quality runs, then
+    # more runs, then more minutes.
+    return max(near, key=lambda o: (keeps_step(o), o[2], o[1], o[0]))[3]
 
 
-def _lengths(volume: int, long_cap: int, n_easy: int, q: int, quality_len: int, d, share: int
+def _lengths(volume: int, long_want: int, long_cap: int, n_easy: int, q: int, quality_len: int, d, share: int
              ) -> dict[Kind, tuple[int, ...]] | None:
     """The long and easy run lengths for this mix, or None if it cannot be held."""
-    long_run = min(long_cap, volume - q * quality_len - n_easy * d.easy_min)
-    easy = 0
-    for _ in range(3):  # the share cap and the easy runs' room settle in two or three rounds
-        if n_easy:
-            easy = min(d.easy_max, _round5_down((volume - long_run - q * quality_len) / n_easy))
-            easy = min(easy, long_run)  # the long run is the week's longest
-        others = q * quality_len + n_easy * easy
-        if 1 + n_easy + q >= 3:
-            long_run = min(long_run, _round5_down(share * others / (100 - share)))
-    long_run = _round5_down(long_run)
-    if n_easy:
-        easy = min(easy, long_run)
-    if long_run < d.easy_min or (n_easy and easy < d.easy_min) or long_run + q * quality_len + n_easy * easy > volume:
-        return None
-    runs = _empty()
-    runs[Kind.LONG] = (long_run,)
-    runs[Kind.QUALITY] = (quality_len,) * q
-    runs[Kind.EASY] = (easy,) * n_easy
-    return runs
+    rest = volume - q * quality_len
+    # The long run grows past its plan only as far as the easy runs beside it need to fill the week.
+    needed = _round5_up(rest / (1 + n_easy)) if n_easy and rest / (1 + n_easy) <= d.easy_max else long_want
+    most = _round5_down(min(long_cap, max(long_want, needed), rest - n_easy * d.easy_min))
+    runs_in_week = 1 + n_easy + q
+    for long_run in range(most, d.easy_min - 1, -5):  # the longest long run the mix can hold
+        easy = _easy_runs(volume - long_run - q * quality_len, n_easy, min(d.easy_max, long_run))
+        total = long_run + q * quality_len + sum(easy)
+        if any(e < d.easy_min for e in easy) or total > volume:
+            continue
+        if runs_in_week >= 3 and 100 * long_run > share * total:  # R11's share of the week
+            continue
+        runs = _empty()
+        runs[Kind.LONG] = (long_run,)
+        runs[Kind.QUALITY] = (quality_len,) * q
+        runs[Kind.EASY] = easy
+        return runs
+    return None
+
+
+def _easy_runs(minutes: int, n: int, longest: int) -> tuple[int, ...]:
+    """`n` easy runs sharing at most `minutes`, in 5-minute steps, none over `longest`: some 5 minutes
+    longer than the others, so a small week can still grow by less than 5 minutes a run."""
+    if n == 0:
+        return ()
+    total = min(_round5_down(max(0, minutes)), n * _round5_down(longest))
+    base = total // n // 5 * 5
+    extra = (total - base * n) // 5
+    return (base + 5,) * extra + (base,) * (n - extra)
 
 
 def _empty() -> dict[Kind, tuple[int, ...]]:
@@ -593,3 +641,7 @@ def _empty() -> dict[Kind, tuple[int, ...]]:
 
 def _round5_down(minutes: float) -> int:
     return int(minutes // 5 * 5)
+
+
+def _round5_up(minutes: float) -> int:
+    return int(-(-minutes // 5) * 5)

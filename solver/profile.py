@@ -28,6 +28,7 @@ from .domain import (
 from .busy import ALL_DAY_MODES
 from .errors import ProfileError
 from .files import read_text
+from .prescriptions import shortest_session
 
 # RULES.md bounds for every parameter a profile may change: (low, high, rule ID).
 RULE_BOUNDS: dict[str, tuple[int, int, str]] = {
@@ -71,8 +72,7 @@ RULE_DEFAULTS = {
     "long_share_max": 40,
     "strength_before_key_hours": 24,
 }
-# R11: without runner.long_run_minutes, the current long run is this share of the week.
-LONG_RUN_DEFAULT_PCT = 40
+
 # R8: taper volume as % of peak, one entry per taper week ("80 % then 60 %" for two).
 TAPER_PCT_DEFAULTS = {1: (60,), 2: (80, 60), 3: (85, 70, 60)}
 
@@ -147,7 +147,7 @@ def profile_from_json(text: str, source: str) -> Profile:
         avail = {day: tuple(Window(**w) for w in ws) for day, ws in data.pop("availability").items()}
         rules = {**RULE_DEFAULTS, **data.pop("rules")}  # files written before a rule parameter existed
         rules["taper_pct"] = tuple(rules["taper_pct"])
-        data.setdefault("long_run_minutes", data["weekly_minutes"] * LONG_RUN_DEFAULT_PCT // 100)
+        data.setdefault("long_run_minutes", 0)
         data["busy"] = tuple(data.get("busy", ()))
         return Profile(
             **{k: v for k, v in data.items() if k not in ("start", "end", "durations", "preferences")},
@@ -189,8 +189,8 @@ class _Reader:
         tz = self.timezone(runner)
         spw = self.integer(runner, "runner.sessions_per_week", 2, 14, None)
         minutes = self.integer(runner, "runner.weekly_minutes", 20, 1500, None, "R6")
-        long_run = self.integer(runner, "runner.long_run_minutes", 10, min(300, minutes),
-                                minutes * LONG_RUN_DEFAULT_PCT // 100, "R11")
+        # 0 keeps "40 % of weekly_minutes", so a what-if that changes weekly_minutes moves it too.
+        long_run = self.integer(runner, "runner.long_run_minutes", 10, min(300, minutes), 0, "R11")
         week_start = self.choice(runner, "runner.week_start", WEEKDAYS, "mon")
         races = self.races(data.get("race", []))
         start = self.date(plan, "plan.start", dt.date.today() if "start" not in plan else None)
@@ -201,6 +201,14 @@ class _Reader:
                                 "move plan.start/plan.end or the race date")
         rules = self.rules(self.table(data, "rules"), level)
         durations = self.durations(self.table(data, "durations"))
+        strength_level = self.choice(runner, "runner.strength_level", LEVELS, "beginner")
+        strength_type = self.choice(plan, "plan.strength_type", STRENGTH_TYPES, "strength")
+        need = shortest_session(strength_level, strength_type)
+        if durations.strength < need:  # R7: the slot holds the prescription (after the fitting rule)
+            raise self.fail("durations.strength", f"{durations.strength} min is shorter than the shortest "
+                            f"{strength_level} {strength_type.replace('_', ' ')} session of the R7 table "
+                            f"({need} min with its warm-up, after taking away every set the table allows)",
+                            f"set durations.strength to {need} or more")
         profile = Profile(
             name=self.string(runner, "runner.name", "Runner"),
             timezone=tz,
@@ -211,7 +219,7 @@ class _Reader:
             week_start=week_start,
             start=start,
             end=end,
-            strength_type=self.choice(plan, "plan.strength_type", STRENGTH_TYPES, "strength"),
+            strength_type=strength_type,
             races=races,
             availability=self.availability(self.table(data, "availability", required=True), durations),
             durations=durations,
@@ -219,7 +227,7 @@ class _Reader:
             preferences=self.preferences(self.table(data, "preferences")),
             source=self.source,
             **self.busy(self.table(data, "busy")),
-            strength_level=self.choice(runner, "runner.strength_level", LEVELS, "beginner"),
+            strength_level=strength_level,
             long_run_minutes=long_run,
             run_walk=self.boolean(runner, "runner.run_walk", None),
         )

@@ -20,7 +20,7 @@ from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
 from .errors import CalendarError, InputError, NoPlanError
 from .ics import session_event, session_uid
 from .model import Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, place_planned_sessions
-from .periodization import week_targets
+from .periodization import Ran, week_targets
 from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
 from .solve import extract, solver_for
@@ -39,6 +39,7 @@ class PlanEvent:
     end: dt.datetime
     week: int
     user_moved: bool
+    missed_before: bool = False  # cancelled as missed at an earlier re-plan (still counts for R1)
 
     @property
     def uid(self) -> str:
@@ -47,6 +48,11 @@ class PlanEvent:
     @property
     def label(self) -> str:
         return f"{self.kind.label} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        """Real elapsed minutes (a session across a clock change is not its wall-clock length)."""
+        return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() // 60)
 
 
 
@@ -136,7 +142,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
     if injury and injury.rehab:
         placed = [_rehab_words(s, injury) if s.kind is Kind.REHAB else s for s in placed]
-    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp)
+    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp, today)
     if injury:
         _record_injury(cal, injury, stamp, result)
     result.notes = notes + result.notes
@@ -170,8 +176,10 @@ def _text(cal: icalendar.Calendar, name: str, source: str) -> str:
 def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEvent]:
     events = []
     for component in cal.walk("VEVENT"):
-        if str(component.get("STATUS", "")).upper() == "CANCELLED" or "X-RUNCAL-KIND" not in component \
-                or str(component["X-RUNCAL-KIND"]) == "note":  # reminders are not sessions
+        cancelled = str(component.get("STATUS", "")).strip().upper() == "CANCELLED"
+        if "X-RUNCAL-KIND" not in component or str(component["X-RUNCAL-KIND"]) == "note":  # reminders are not sessions
+            continue
+        if cancelled and not str(component.get("X-RUNCAL-MISSED", "")).strip():
             continue
         try:
             kind = Kind(str(component["X-RUNCAL-KIND"]))
@@ -182,7 +190,8 @@ def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEv
         planned = component.get("X-RUNCAL-PLANNED-START")
         moved = planned is not None and start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") != str(planned)
         week = (start.date() - inst.weeks[0].monday).days // 7 + 1
-        events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE))
+        events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE and not cancelled,
+                                cancelled))
     return events
 
 
@@ -200,6 +209,7 @@ class _State:
     races: list[PlanEvent]
     first_open_day: int
     injured: list[PlanEvent] = field(default_factory=list)  # R9: cancelled until the injury is cleared
+    missed_before: list[PlanEvent] = field(default_factory=list)  # cancelled as missed by an earlier re-plan
 
 
 def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: list[Selector],
@@ -213,7 +223,9 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
     state = _State([], [], [], [], max(0, (today - inst.weeks[0].monday).days))
     for e in events:
         in_range = any(a <= e.start.date() <= b for a, b in ranges)
-        if e.kind is Kind.REHAB:
+        if e.missed_before:
+            state.missed_before.append(e)
+        elif e.kind is Kind.REHAB:
             state.done.append(e)  # the physio's sessions stay as scheduled
         elif injured(e.start.date()) and e.start >= midnight:
             state.injured.append(e)
@@ -233,11 +245,13 @@ def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state:
     """R6 from the volume actually run: weeks whose every day is past, missed or injured keep only
     what was done, and the weeks after them are re-derived from that."""
     over = {w.index for w in weeks if all(settled(d) for d in w.days)}
-    ran = Counter({i: 0 for i in over})
+    runs: dict[int, list[tuple[Kind, int]]] = {i: [] for i in over}
     for e in state.done:
         if e.week in over and e.kind in RUN_KINDS:
-            ran[e.week] += int((e.end - e.start).total_seconds() // 60)
-    return week_targets(profile, dict(ran))
+            runs[e.week].append((e.kind, e.minutes))
+    ran = {i: Ran(sum(m for _, m in r), max((m for k, m in r if k is Kind.LONG), default=0), len(r),
+                  max((m for k, m in r if k is Kind.EASY), default=0)) for i, r in runs.items()}
+    return week_targets(profile, ran)
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:
@@ -265,10 +279,13 @@ def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.
     tl = inst.timeline
     done_counts: Counter[tuple[int, Kind]] = Counter((e.week, e.kind) for e in state.done)
     minutes: Counter[int] = Counter()
+    done_runs: dict[int, list[tuple[Kind, int]]] = defaultdict(list)
     for e in state.done:
         if e.kind.is_run:
-            minutes[e.week] += int((e.end - e.start).total_seconds() // 60)
-    missed_strength = Counter(e.week for e in state.missed if e.kind is Kind.STRENGTH)
+            minutes[e.week] += e.minutes
+            done_runs[e.week].append((e.kind, e.minutes))
+    # A strength session missed now or at an earlier re-plan still counts towards R1's minimum.
+    missed_strength = Counter(e.week for e in state.missed + state.missed_before if e.kind is Kind.STRENGTH)
     fixed = tuple(FixedSession(e.kind, tl.minutes(e.start), tl.minutes(e.end), e.label) for e in state.done)
     # The days of a missed range, and the slot of a session missed ahead of time, are busy time.
     blocked = tuple(Busy(tl.minutes(dt.datetime.combine(a, dt.time(0), tl.zone)),
@@ -276,6 +293,7 @@ def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.
                          f"missed {a}–{b}") for a, b in ranges)
     blocked += tuple(Busy(tl.minutes(e.start), tl.minutes(e.end), f"missed {e.label}") for e in state.missed)
     history = History(first_open_day=state.first_open_day, done=dict(done_counts), done_minutes=dict(minutes),
+                      done_runs={w: tuple(r) for w, r in done_runs.items()},
                       missed_strength=dict(missed_strength), replanning=True, injury_days=injury_days)
     return replace(inst, fixed=inst.fixed + fixed, busy=inst.busy + blocked, history=history)
 
@@ -383,7 +401,7 @@ def _level_costs(inst: Instance, originals: list[PlanEvent]) -> Callable[[Option
 # --- writing the new file ------------------------------------------------------------------------
 
 def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: list[Session],
-             ranges: list[tuple[dt.date, dt.date]], stamp: dt.datetime) -> ReplanResult:
+             ranges: list[tuple[dt.date, dt.date]], stamp: dt.datetime, today: dt.date) -> ReplanResult:
     tl = inst.timeline
     result = ReplanResult(b"")
     original_slots = {_slot(inst, e): e for e in state.future + state.missed + state.races}
@@ -416,11 +434,11 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
         if e.uid not in kept:
             why = _why_dropped(e, state, ranges)
             result.dropped.append((e.label, why))
-            _cancel(e.component, stamp, why, missed=e in state.missed)
+            _cancel(e.component, stamp, why, missed=today if e in state.missed else None)
     for e in state.injured:
         why = "R9: injured — no training until a healthcare professional clears you"
         result.dropped.append((e.label, why))
-        _cancel(e.component, stamp, why, missed=False)
+        _cancel(e.component, stamp, why, missed=None)
     every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured)
     result.unchanged = every - len(result.moved) - len(result.dropped)
     result.data = cal.to_ical()
@@ -448,12 +466,14 @@ def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
         _replace_prop(component, name, value)
 
 
-def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: bool) -> None:
+def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt.date | None) -> None:
+    """Cancelled, with why; a missed session records the day the miss was reported (the re-plan's
+    today): the checker judges later weeks by what was known when they began."""
     _bump(component, stamp)
     _replace_prop(component, "STATUS", "CANCELLED")
     _replace_prop(component, "X-RUNCAL-DROPPED", why)
-    if missed:
-        _replace_prop(component, "X-RUNCAL-MISSED", "TRUE")
+    if missed is not None:
+        _replace_prop(component, "X-RUNCAL-MISSED", missed.isoformat())
 
 
 def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:

@@ -16,7 +16,7 @@ from .errors import NoPlanError
 from .explain import explain, precheck
 from .busy import BusyEvent, read_busy
 from .decompose import solve_instance
-from .model import FixedSession, Instance, Option, build_instance, free_days
+from .model import FixedSession, Instance, Option, planned_instance
 from .periodization import plan_start, week_targets
 from .profile import busy_paths
 
@@ -29,13 +29,9 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
               workers: int = 1) -> Plan:
     """Plan the profile. One worker by default: CP-SAT is then deterministic, so the same inputs
     give the same plan (and a byte-identical .ics)."""
-    weeks = week_targets(profile)
-    precheck(profile, weeks)
-    inst = build_instance(profile, weeks, busy)
-    free = free_days(inst)
-    if free:  # busy time takes whole days: plan those weeks with fewer runs (R2 is an upper bound)
-        weeks = week_targets(profile, free_days=free)
-        inst = build_instance(profile, weeks, busy)
+    precheck(profile, week_targets(profile))
+    inst = planned_instance(profile, busy)
+    weeks = inst.weeks
     new_solver = lambda small: solver_for(time_limit, workers, small)  # noqa: E731
     # First with every planned session required: when that is feasible it is also the optimum of
     # the model that may leave sessions out (leaving one out costs more than any week's

@@ -24,7 +24,7 @@ from solver.check import (
 )
 from solver.domain import WEEKDAYS, Kind
 from solver.errors import CalendarError
-from solver.prescriptions import prescription
+from solver.prescriptions import session_prescription
 from solver.profile import parse_profile, profile_json
 
 TZ = "Europe/London"
@@ -37,11 +37,15 @@ WEEK2 = WEEK1 + dt.timedelta(weeks=1)
 def make_profile(races: tuple[dict, ...] = (), **sections: dict):
     """A small intermediate profile (TOML, through the real loader); `sections` override fields."""
     data = {
-        "runner": {"name": "Test", "timezone": TZ, "level": "intermediate", "sessions_per_week": 4,
-                   "weekly_minutes": 110},
+        "runner": {"name": "Test", "timezone": TZ, "level": "intermediate", "strength_level": "intermediate",
+                   "sessions_per_week": 4, "weekly_minutes": 110, "long_run_minutes": 40},
         "plan": {"start": WEEK1, "end": WEEK2 + dt.timedelta(days=6)},
         "availability": {day: ["06:00-21:00"] for day in WEEKDAYS},
-        "rules": {"cutback_every": 0, "strength_intro_weeks": 0},
+        # The base plan keeps every rule; these loosen the rules that came later (R11, R13, run
+        # lengths) so that each older test still breaks just its own rule. Their tests tighten them.
+        "rules": {"cutback_every": 0, "strength_intro_weeks": 0, "strength_before_key_hours": 8,
+                  "long_ramp_min": 20, "long_share_max": 60},
+        "durations": {"easy_min": 10},
     }
     for name, fields in sections.items():
         data[name] = {**data[name], **fields}
@@ -104,14 +108,16 @@ def at(day: dt.date, offset: int, clock: str) -> str:
 
 def week(monday: dt.date, easy: int | None = 30, quality: int | None = 40, long: int | None = 40,
          strength: bool = True) -> list[str]:
-    """A clean week: easy Tue 07:00, strength Wed 18:00, quality Thu 07:00, long Sat 08:00 (None: left out)."""
+    """A clean week: easy Tue 07:00, strength Wed 18:00, quality Thu 07:00, long Sat 08:00 (None: left
+    out). make_profile's strength_before_key_hours = 8 lets Wednesday's strength stand before
+    Thursday's quality run; the R13 tests raise it."""
     planned = [("easy", 1, "07:00", easy), ("strength", 2, "18:00", 45 if strength else None),
                ("quality", 3, "07:00", quality), ("long", 5, "08:00", long)]
     return [ev(kind, at(monday, day, clock), minutes) for kind, day, clock, minutes in planned if minutes is not None]
 
 
 CATEGORY = {"strength": "Strength", "race": "Race"}
-RX = prescription("intermediate", "strength", "base", "A")
+RX = session_prescription("intermediate", "strength", "base", "A", 45)
 BASE = [*week(WEEK1), *week(WEEK2)]
 
 
@@ -140,8 +146,9 @@ def test_component_order_does_not_matter():
 def test_every_check_names_its_rule_and_source_sentence():
     for check in CHECKS:
         doc = check.__doc__ or ""
-        assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "Availability", "Plan"}, check
-        assert '"' in doc or check.__name__ == "plan_window", f"{check.__name__} quotes no source sentence"
+        assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13",
+                                     "Availability", "Plan", "Durations"}, check
+        assert '"' in doc or check.__name__ in ("plan_window", "run_lengths"), f"{check.__name__} quotes no source sentence"
 
 
 def test_checker_does_not_import_the_model():
@@ -177,8 +184,9 @@ def test_r1_clean():
 
 
 def _race_week_plan() -> bytes:
-    # Week 2 holds a B race on Sunday and no strength (the R8 exception); no long run before it (R4).
-    return calendar(*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), ev("quality", at(WEEK2, 3, "07:00"), 40),
+    # Week 2 holds a B race on Sunday and no strength (the R8 exception): two short easy runs, no
+    # longer than week 1's easy run, and no long run before it (R4, R12).
+    return calendar(*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), ev("easy", at(WEEK2, 3, "07:00"), 30),
                     ev("race", at(WEEK2, 6, "10:00"), 60))
 
 
@@ -276,19 +284,22 @@ def test_r3_dst_with_the_vtimezone_of_a_real_plan_file():
 
 # -- R4 -------------------------------------------------------------------------------------
 
-def _long_on_friday(clock: str) -> bytes:
-    week1 = [*week(WEEK1, long=None), ev("long", at(WEEK1, 4, clock), 40)]
+def _quality_thursday_evening(long_clock: str) -> bytes:
+    # Week 1's quality run moves to Thursday 19:00-19:40 and its long run to Saturday: a day apart
+    # (R12), so only R4's recovery_hours can be short.
+    week1 = [*week(WEEK1, long=None, quality=None), ev("quality", at(WEEK1, 3, "19:00"), 40),
+             ev("long", at(WEEK1, 5, long_clock), 40)]
     return calendar(*week1, *week(WEEK2))
 
 
 def test_r4_hard_runs_violation_reported():
-    result = check_calendar(_long_on_friday("15:00"), make_profile())
-    assert found(result) == ["R4: long run 2027-01-08 15:00 starts 31 h 20 min after quality run ending "
-                             "2027-01-07 07:40; needs 36 h between hard runs (recovery_hours)"]
+    result = check_calendar(_quality_thursday_evening("06:00"), make_profile())
+    assert found(result) == ["R4: long run 2027-01-09 06:00 starts 34 h 20 min after quality run ending "
+                             "2027-01-07 19:40; needs 36 h between hard runs (recovery_hours)"]
 
 
 def test_r4_hard_runs_clean_at_recovery_hours():
-    assert check_calendar(_long_on_friday("19:40"), make_profile()) == []
+    assert check_calendar(_quality_thursday_evening("07:40"), make_profile()) == []
 
 
 def _second_strength_friday(clock: str) -> bytes:
@@ -427,7 +438,7 @@ def test_r8_race_missing_reported():
 
 
 def _strength_before_race(offset: int) -> bytes:
-    return calendar(*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), ev("quality", at(WEEK2, 3, "07:00"), 40),
+    return calendar(*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), ev("easy", at(WEEK2, 3, "07:00"), 30),
                     ev("strength", at(WEEK2, offset, "18:00"), 45), ev("race", at(WEEK2, 6, "10:00"), 60))
 
 
@@ -443,7 +454,7 @@ def test_r8_strength_before_race_strength_free_days_clean():
 
 def test_r8_strength_the_day_after_a_race_reported():
     week3 = WEEK2 + dt.timedelta(weeks=1)
-    events = [*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), ev("quality", at(WEEK2, 3, "07:00"), 40),
+    events = [*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), ev("easy", at(WEEK2, 3, "07:00"), 30),
               ev("race", at(WEEK2, 6, "10:00"), 60), ev("strength", at(week3, 0, "18:00"), 45),
               ev("easy", at(week3, 2, "07:00"), 30)]
     data = calendar(*events, end=week3 + dt.timedelta(days=6))
@@ -612,13 +623,13 @@ def test_the_same_event_confirmed_is_checked():
 # -- the profile: explicit or embedded ------------------------------------------------------
 
 def test_profile_taken_from_x_runcal_profile():
-    data = calendar(*BASE, ev("easy", at(WEEK1, 4, "07:00"), 0), profile=make_profile())
+    data = calendar(*BASE, ev("easy", at(WEEK1, 4, "07:00"), 10), profile=make_profile())
     assert found(check_calendar(data)) == ["R2: week 1 (2027-01-04) holds 5 sessions (4 runs, 1 strength); "
                                            "allowed 4 (sessions_per_week)"]
 
 
 def test_explicit_profile_wins_over_the_embedded_one():
-    data = calendar(*BASE, ev("easy", at(WEEK1, 4, "07:00"), 0), profile=make_profile())
+    data = calendar(*BASE, ev("easy", at(WEEK1, 4, "07:00"), 10), profile=make_profile())
     assert check_calendar(data, make_profile(runner={"sessions_per_week": 5})) == []
 
 
@@ -727,7 +738,7 @@ def test_r7_strength_without_prescription():
 def test_r7_hand_edited_dose_is_caught():
     result = check_calendar(_with_strength(summary="Strength A — lower body (5×5, 90% 1RM)"), make_profile())
     assert found(result) == [f'R7: strength 2027-01-06 18:00 does not hold the table\'s intermediate/strength/base '
-                             f'template A: expected "{RX.title()}"']
+                             f'template A (strength_level intermediate): expected "{RX.title()}"']
 
 
 def test_r7_load_step_must_match_the_table():
@@ -736,7 +747,7 @@ def test_r7_load_step_must_match_the_table():
 
 
 def test_r7_load_rises_at_most_one_step_a_week():
-    peak = prescription("intermediate", "strength", "peak", "A")
+    peak = session_prescription("intermediate", "strength", "peak", "A", 45)
     assert peak.step - RX.step >= 2
     edited = _with_strength(x_runcal_rx_period="peak", summary=peak.title(), x_runcal_load_step=str(peak.step),
                             description=peak.description().replace("\n", "\\n").replace(",", "\\,"))
@@ -754,3 +765,177 @@ def test_r7_load_rises_at_most_one_step_a_week():
     result = check_calendar((text[:w2] + event + text[end:]).encode(), make_profile())
     assert found(result, "R7") == [f"R7: strength 2027-01-13 18:00 jumps to load step {peak.step} from step "
                                    f"{RX.step} in week 1; R6 allows one step a week"]
+
+
+# -- R11 --------------------------------------------------------------------------------------
+
+R11_RULES = {"long_ramp_min": 10, "long_ramp_pct": 10, "long_share_max": 40}
+
+
+def test_r11_long_run_ramp_violation_reported():
+    # long_run_minutes = 40 before the plan: week 1's long run may be 50 (+10 min beats +10 %).
+    result = check_calendar(calendar(*week(WEEK1, long=51), *week(WEEK2)), make_profile(rules=R11_RULES | {"long_share_max": 60}))
+    assert found(result) == ["R11: long run 2027-01-09 08:00 runs 51 min, more than 50 min: the longest long run "
+                             "of the three weeks before is 40 min (+10 min or +10 %)"]
+
+
+def test_r11_long_run_ramp_clean_at_the_limit():
+    data = calendar(*week(WEEK1, long=50), *week(WEEK2))
+    assert check_calendar(data, make_profile(rules=R11_RULES | {"long_share_max": 60})) == []
+
+
+def test_r11_a_cutback_week_does_not_reset_the_long_run():
+    # 50, then a 30-minute cutback long run, then 60: measured against the 50 two weeks before.
+    week3 = WEEK2 + dt.timedelta(weeks=1)
+    data = calendar(*week(WEEK1, long=50), *week(WEEK2, long=30), *week(week3, long=60),
+                    end=week3 + dt.timedelta(days=6))
+    profile = make_profile(rules=R11_RULES | {"long_share_max": 60, "ramp_pct": 20},
+                           plan={"end": week3 + dt.timedelta(days=6)})
+    assert found(check_calendar(data, profile), "R11") == []
+
+
+def test_r11_long_run_share_violation_reported():
+    result = check_calendar(calendar(*week(WEEK1, long=50), *week(WEEK2, long=50)), make_profile(rules=R11_RULES))
+    assert found(result, "R11") == [
+        "R11: long run 2027-01-09 08:00 runs 50 min, more than 40 % of the week's 120 min of running (long_share_max)",
+        "R11: long run 2027-01-16 08:00 runs 50 min, more than 40 % of the week's 120 min of running (long_share_max)"]
+
+
+def test_r11_long_run_share_clean():
+    assert found(check_calendar(calendar(*BASE), make_profile(rules=R11_RULES)), "R11") == []  # 40 of 110
+
+
+# -- R12 --------------------------------------------------------------------------------------
+
+def _sunday_long_then(day2: int, clock: str) -> bytes:
+    """Week 1's long run on Sunday, week 2's quality run on day `day2` of week 2 at `clock`."""
+    week1 = [*week(WEEK1, long=None), ev("long", at(WEEK1, 6, "08:00"), 40)]
+    week2 = [*week(WEEK2, quality=None), ev("quality", at(WEEK2, day2, clock), 40)]
+    return calendar(*week1, *week2)
+
+
+R12_PROFILE = {"rules": {"recovery_hours": 24}}  # R4 is met, so only R12 can break
+
+
+def test_r12_hard_runs_on_consecutive_days_across_weeks_reported():
+    result = check_calendar(_sunday_long_then(0, "20:00"), make_profile(**R12_PROFILE))
+    assert found(result) == ["R12: quality run 2027-01-11 20:00 is the day after long run 2027-01-10 08:00; "
+                             "hard runs need a day between them"]
+
+
+def test_r12_hard_runs_a_day_apart_clean():
+    assert check_calendar(_sunday_long_then(1, "07:00"), make_profile(**R12_PROFILE)) == []
+
+
+def _long_runs_apart(days: int) -> bytes:
+    """Week 1's long run on Saturday, week 2's `days` later (week 2's quality run left out)."""
+    long2 = WEEK1 + dt.timedelta(days=5 + days)
+    return calendar(*week(WEEK1), *week(WEEK2, quality=None, long=None), ev("long", f"{long2} 08:00", 40))
+
+
+def test_r12_long_runs_closer_than_five_days_reported():
+    result = check_calendar(_long_runs_apart(4), make_profile())
+    assert found(result, "R12") == ["R12: long run 2027-01-13 08:00 starts 4 days after long run 2027-01-09 08:00; "
+                                    "two long runs (or a long run and a race) start at least 5 calendar days apart"]
+
+
+def test_r12_long_runs_five_days_apart_clean():
+    assert found(check_calendar(_long_runs_apart(5), make_profile()), "R12") == []
+
+
+# -- R13 --------------------------------------------------------------------------------------
+
+def test_r13_strength_the_evening_before_a_quality_run_reported():
+    result = check_calendar(calendar(*BASE), make_profile(rules={"strength_before_key_hours": 24}))
+    assert found(result) == [
+        "R13: quality run 2027-01-07 07:00 starts 12 h 15 min after strength ending 2027-01-06 18:45; needs 24 h "
+        "from strength to a key run (strength_before_key_hours)",
+        "R13: quality run 2027-01-14 07:00 starts 12 h 15 min after strength ending 2027-01-13 18:45; needs 24 h "
+        "from strength to a key run (strength_before_key_hours)"]
+
+
+def test_r13_strength_after_the_quality_run_the_same_day_clean():
+    # The pattern R13 aims for: quality at 07:00, strength at 18:00 (R3's 8 h), long run two days later.
+    moved = calendar(*BASE).replace(b"20270106T18", b"20270107T18").replace(b"20270113T18", b"20270114T18")
+    assert check_calendar(moved, make_profile(rules={"strength_before_key_hours": 24})) == []
+
+
+def test_r13_under_eight_hours_is_reported_once_as_r3():
+    wide = {d: ["00:00-24:00"] for d in WEEKDAYS}
+    result = check_calendar(_strength_thursday("05:00"), make_profile(availability=wide,
+                                                                      rules={"strength_before_key_hours": 24}))
+    assert [v for v in found(result) if "2027-01-07" in v] == [
+        "R3: quality run 2027-01-07 07:00 starts 1 h 15 min after strength ending 05:45; needs 8 h"]
+
+
+# -- run lengths --------------------------------------------------------------------------------
+
+def test_durations_easy_run_below_easy_min_reported():
+    result = check_calendar(calendar(*BASE), make_profile(durations={"easy_min": 35}))
+    assert found(result) == [
+        "durations: easy run 2027-01-05 07:00 lasts 30 min; durations allow 35–70 min for an easy run",
+        "durations: easy run 2027-01-12 07:00 lasts 30 min; durations allow 35–70 min for an easy run"]
+
+
+def test_durations_run_walk_may_be_shorter_than_easy_min():
+    walk = calendar(*BASE).replace(b"X-RUNCAL-KIND:easy\r\n", b"X-RUNCAL-KIND:easy\r\nX-RUNCAL-RUN-WALK:1\r\n")
+    assert check_calendar(walk, make_profile(durations={"easy_min": 35})) == []
+
+
+def test_r7_strength_slot_shorter_than_its_prescription_reported():
+    short = calendar(*BASE).replace(b"20270106T184500", b"20270106T183000")  # 30 of the 37 minutes
+    result = check_calendar(short, make_profile())
+    assert f"R7: strength 2027-01-06 18:00 lasts 30 min; its prescription takes {RX.minutes} min (warm-up, every set " \
+           "and rest)" in found(result)
+
+
+# -- R8 amended -----------------------------------------------------------------------------------
+
+def test_r8_race_week_with_more_runs_than_the_week_before_reported():
+    extra = ev("easy", at(WEEK2, 4, "07:00"), 20)
+    result = check_calendar(calendar(*week(WEEK1, quality=None), ev("easy", at(WEEK2, 1, "07:00"), 30),
+                                     ev("easy", at(WEEK2, 3, "07:00"), 30), extra, ev("race", at(WEEK2, 6, "10:00"), 60)),
+                            make_profile(races=(race(RACE_DAY),)))
+    assert found(result, "R8") == ["R8: week 2 (2027-01-11) holds 3 runs, more than the 2 of the week before (a taper "
+                                   "or race week)"]
+
+
+def test_r8_race_week_run_longer_than_the_easy_run_before_reported():
+    data = _race_week_plan().replace(b"DTEND;TZID=Europe/London:20270112T073000",
+                                     b"DTEND;TZID=Europe/London:20270112T074000")
+    assert found(check_calendar(data, make_profile(races=(race(RACE_DAY),))), "R8") == [
+        "R8: easy run 2027-01-12 07:00 (40 min) in a race week is longer than the longest easy run of the week before "
+        "(30 min)"]
+
+
+def test_r8_quality_run_two_days_after_a_race_reported():
+    week3 = WEEK2 + dt.timedelta(weeks=1)
+    data = calendar(*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), ev("easy", at(WEEK2, 3, "07:00"), 30),
+                    ev("race", at(WEEK2, 6, "10:00"), 60), ev("quality", at(week3, 1, "07:00"), 40),
+                    ev("strength", at(week3, 3, "18:00"), 45), end=week3 + dt.timedelta(days=6))
+    profile = make_profile(races=(race(RACE_DAY),), plan={"end": week3 + dt.timedelta(days=6)})
+    assert found(check_calendar(data, profile), "R8") == [
+        "R8: quality run 2027-01-19 07:00 is 2 days after Test Race; no quality run in the 2 days after a race"]
+
+
+# -- weeks judged by what was known when they began ---------------------------------------------
+
+def _late_miss(reported: str) -> tuple[bytes, object]:
+    """Week 2 holds an extra 10-minute easy run, cancelled as missed and reported on `reported`;
+    week 3 runs 125 min: within 10 % of week 2 as planned (120), not of week 2 as run (110)."""
+    week3 = WEEK2 + dt.timedelta(weeks=1)
+    extra = ev("easy", at(WEEK2, 4, "07:00"), 10, status="CANCELLED").replace(
+        "STATUS:CANCELLED", f"STATUS:CANCELLED\r\nX-RUNCAL-MISSED:{reported}")
+    data = calendar(*BASE, extra, *week(week3, long=55), end=week3 + dt.timedelta(days=6))
+    return data, make_profile(runner={"sessions_per_week": 5}, plan={"end": week3 + dt.timedelta(days=6)})
+
+
+def test_r6_a_miss_reported_after_the_next_week_began_does_not_make_it_wrong():
+    data, profile = _late_miss("2027-01-19")  # reported on Tuesday of week 3, which had begun
+    assert check_calendar(data, profile) == []
+
+
+def test_r6_a_miss_known_before_the_next_week_holds_it_to_what_was_run():
+    data, profile = _late_miss("2027-01-17")
+    assert found(check_calendar(data, profile), "R6") == [
+        "R6: week 3 (2027-01-18) runs 125 min, more than 10 % over week 2's 110 min (max 121)"]

@@ -95,15 +95,17 @@ def test_check_on_garbage_is_exit_2(runner, tmp_path):
 
 
 def test_no_plan_exists_is_exit_1(runner, tmp_path):
-    # Two rest days a week (R5) leave five days; seven sessions cannot fit one run a day.
+    # Saturday is the only day to train, and R1 asks for two strength sessions a week from week 1:
+    # one day holds one strength session (R3's "two sessions on one day are allowed only this way").
     profile = tmp_path / "tight.toml"
-    profile.write_text((ROOT / "sample_calendars" / "beginner_10k.toml").read_text()
-                       .replace("sessions_per_week = 3", "sessions_per_week = 7")
-                       .replace("[durations]", "[rules]\nstrength_max = 1\n\n[durations]"))
+    text = (ROOT / "sample_calendars" / "beginner_10k.toml").read_text()
+    days = text[text.index("mon = "):text.index("[durations]")]
+    profile.write_text(text.replace(days, 'sat = ["08:00-20:00"]\n\n[rules]\nstrength_min = 2\n'
+                                          "strength_intro_weeks = 0\n\n"))
     out = tmp_path / "plan.ics"
     result = runner.invoke(main, ["plan", str(profile), "-o", str(out), "--now", NOW])
     assert result.exit_code == 1, result.output
-    assert result.output.startswith("Error: No plan: ") and "R5" in result.output and "Fix:" in result.output
+    assert result.output.startswith("Error: No plan: ") and "R1" in result.output and "Fix:" in result.output
     assert not out.exists()
 
 

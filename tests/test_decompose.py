@@ -118,9 +118,10 @@ def test_failing_boundaries_are_mended_or_merged(monkeypatch):
 
 
 def test_a_week_with_no_solution_makes_the_whole_plan_infeasible():
-    """A block is a relaxation: no solution for a week alone means none for the plan (then explain.py speaks)."""
-    text = profile_text(BASE_PROFILE, WEEKDAY_EVENINGS.replace('sat = ["07:00-12:00", "14:00-18:00"]', 'sat = []')
-                        .replace('sun = ["07:00-13:00"]', 'sun = []').replace('["06:00-08:00", "18:00-21:00"]', '[]'))
+    """A block is a relaxation: no solution for a week alone means none for the plan (then explain.py speaks).
+    Friday is the only day to train and R1 asks for two strength sessions a week: a day holds one."""
+    text = profile_text(BASE_PROFILE, '[availability]\nfri = ["06:00-21:00"]\n',
+                        "[rules]\nstrength_min = 2\nstrength_intro_weeks = 0\n")
     profile = parse_profile(text, "thin.toml")
     by_weeks, whole = _both(build_instance(profile, week_targets(profile)))
     assert by_weeks.status == whole.status == 3  # cp_model.INFEASIBLE

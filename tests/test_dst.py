@@ -18,6 +18,7 @@ timezone = "Europe/London"
 level = "intermediate"
 sessions_per_week = 2
 weekly_minutes = 40
+long_run_minutes = 40
 long_run_day = "sat"
 
 [plan]

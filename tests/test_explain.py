@@ -74,11 +74,14 @@ CASES: dict[str, Case] = {
         strength_max = 2
         recovery_hours = 24
         """), "R1", ("R1",), "lower rules.strength_min to 1"),
-    # Three runs a week but wide windows on two days only: at most one run a day.
+    # Four sessions on three one-hour evening windows: a day holds one session (R3's 8 h), so the
+    # three runs and the strength session cannot all be placed. (Two wide days would not do: the
+    # periodization plans no more runs than the days can take, R2 being an upper bound.)
     "R2": Case(profile_text(base(4), """
         [availability]
-        sat = ["06:00-21:00"]
-        sun = ["06:00-21:00"]
+        mon = ["18:00-19:00"]
+        wed = ["18:00-19:00"]
+        fri = ["18:00-19:00"]
         """), "runs", ("R2", "sessions_per_week"), "lower sessions_per_week to 3"),
     # Four sessions on three days: one day must hold a run and strength, but its two windows
     # are less than 8 h apart (run ends ≥ 07:20, strength starts ≤ 14:15, and the other way).

@@ -17,7 +17,9 @@ from solver.prescriptions import (
     PrescriptionTableError,
     load_step,
     parse_table,
+    parse_words,
     prescription,
+    shortest_session,
     table_sources,
 )
 
@@ -31,6 +33,29 @@ JUMP_WORDS = ("jump", "plyo", "pogo", "bound", "hop")
 def raw() -> dict:
     """The table file read independently of the loader."""
     return tomllib.loads(resources.files("solver.data").joinpath("prescriptions.toml").read_text("utf-8"))
+
+
+def raw_cue(name: str) -> str:
+    data = tomllib.loads(resources.files("solver.data").joinpath("prescriptions.toml").read_text("utf-8"))
+    return data["cues"][name]
+
+
+def session_minutes(raw: dict, exercises: list[dict]) -> int:
+    """The session length from the table's [session] timings, computed here independently of the
+    loader: warm-up, then per exercise a set-up and every set's work and rest."""
+    t = raw["session"]
+    seconds = t["warm_up_min"] * 60
+    for e in exercises:
+        count, *rest = e["reps"].split(" ")
+        words = " ".join(rest)
+        slow = "tempo" in e["name"].lower() or "s down" in e["name"].lower()
+        per = {"s": 1, "contacts": t["contact_s"], "m": t["metre_s"], "steps": t["step_s"]}.get(
+            words.split(" ")[0] if words else "", t["tempo_rep_s"] if slow else t["rep_s"])
+        work = int(count) * per
+        if "each" in words:
+            work = 2 * work + t["side_switch_s"]
+        seconds += t["set_up_s"] + e["sets"] * (work + e["rest_s"])
+    return -(-seconds // 60)
 
 
 def total_sets(level: str, kind: str, period: str, template: str) -> int:
@@ -81,7 +106,7 @@ def test_cells_equal_the_file(raw, level, kind, period, template):
     rx = prescription(level, kind, period, template)
     assert rx.step == cell["step"]
     assert rx.focus == cell[template]["focus"]
-    assert rx.minutes == cell[template]["minutes"]
+    assert rx.minutes == session_minutes(raw, cell[template]["exercises"])
     assert as_tuples(rx) == raw_exercises(cell, template)
     assert list(rx.sources) == cell.get("sources", raw[level][kind]["sources"])
 
@@ -89,7 +114,9 @@ def test_cells_equal_the_file(raw, level, kind, period, template):
 def test_known_cell_literal_values():
     rx = prescription("intermediate", "strength", "build", "A")
     assert rx.step == 3
-    assert rx.exercises[0] == Exercise("Back squat", 3, "8", "RPE 7", 120)
+    assert rx.exercises[0] == Exercise("Back squat", 3, "8", "RPE 7", 120, raw_cue("Back squat"))
+    # 8 min warm-up; 60 s set-up + 3 × (8 reps × 3 s + 120 s rest) = 492 s for the squat, and so on.
+    assert rx.minutes == 36
 
 
 @pytest.mark.parametrize(("level", "kind"), BLOCKS)
@@ -208,15 +235,77 @@ def test_title_example():
     assert prescription("intermediate", "strength", "build", "A").title() == "Strength A — lower body (3×8, RPE 7)"
 
 
-def test_description_one_plain_line_per_exercise():
+def test_description_warm_up_then_one_line_per_exercise_with_its_cue_then_the_notation():
     rx = prescription("intermediate", "strength", "build", "A")
     lines = rx.description().splitlines()
-    assert len(lines) == len(rx.exercises)
-    assert lines[0] == "- Back squat: 3 × 8 @ RPE 7, rest 120 s"
+    assert lines[0].startswith("Warm-up (8 min): ")
+    assert lines[1] == ("- Back squat: 3 × 8 @ RPE 7, rest 120 s — brace your trunk, knees track over your toes, "
+                        "hips and shoulders rise together")
+    assert lines[1 + len(rx.exercises)].startswith("RPE 6–8 is effort out of 10")  # explained once
     for level, kind, period in CELLS:
-        text = prescription(level, kind, period, "B").description()
-        assert "<" not in text and ">" not in text
-        assert all(re.fullmatch(r"- .+: \d+ × .+ @ .+, rest \d+ s", line) for line in text.splitlines())
+        rx = prescription(level, kind, period, "B")
+        lines = rx.description().splitlines()
+        assert "<" not in rx.description() and ">" not in rx.description()
+        assert lines[0].startswith("Warm-up")
+        exercises = lines[1:1 + len(rx.exercises)]
+        assert all(re.fullmatch(r"- .+: \d+ × .+ @ .+, rest \d+ s — .+", line) for line in exercises)
+        notes = lines[1 + len(rx.exercises):]
+        loads = {e.load for e in rx.exercises}
+        assert any("1RM" in n for n in notes) == any("1RM" in x for x in loads)
+        assert any(n.startswith("RPE") for n in notes) == any(x.startswith("RPE") for x in loads)
+
+
+def test_one_rm_is_explained_with_a_safe_estimate():
+    text = prescription("advanced", "strength", "peak", "A").description()
+    assert "Never test a true maximum on your own" in text and "1RM ≈ weight × (1 + reps ÷ 30)" in text
+
+
+def test_every_exercise_has_a_technique_cue(raw):
+    names = {e["name"].split(" (")[0] for level in LEVELS for kind in STRENGTH_TYPES for period in PERIODS
+             for template in TEMPLATES if "exercises" in raw[level][kind][period].get(template, {})
+             for e in raw[level][kind][period][template]["exercises"]}
+    assert names <= set(raw["cues"]) - {"sources", "note"}
+
+
+def test_missing_cue_is_named(raw):
+    data = copy.deepcopy(raw)
+    del data["cues"]["Back squat"]
+    with pytest.raises(PrescriptionTableError, match="no technique cue for 'Back squat'"):
+        parse_words(data)
+
+
+# ---------------------------------------------------------------- fitting a slot (R7 amended)
+
+def test_a_slot_long_enough_keeps_the_table_prescription():
+    rx = prescription("intermediate", "strength", "build", "A")
+    assert rx.fitted(rx.minutes) == rx and rx.fitted(120).shortened == 0
+
+
+def test_a_short_slot_takes_sets_off_the_exercise_with_most_sets_later_first():
+    rx = prescription("intermediate", "strength", "peak", "A")
+    fitted = rx.fitted(rx.minutes - 5)
+    assert fitted.minutes <= rx.minutes - 5 and fitted.shortened > 0
+    assert fitted.exercises[0].sets >= 2 and all(e.sets >= 1 for e in fitted.exercises)
+    taken = [a.sets - b.sets for a, b in zip(rx.exercises, fitted.exercises)]
+    assert sum(taken) == fitted.shortened and taken[0] <= max(taken[1:])  # accessories go before the main lift
+    assert fitted.title() == f"Strength A — {rx.focus} ({fitted.exercises[0].sets}×{rx.exercises[0].reps}, " \
+                             f"{rx.exercises[0].load})"
+
+
+def test_a_slot_too_short_for_any_fitting_raises():
+    with pytest.raises(ValueError, match="needs at least"):
+        prescription("advanced", "power", "peak", "A").fitted(10)
+
+
+def test_shortest_session_fits_every_period():
+    need = shortest_session("advanced", "power")
+    for period in PERIODS:
+        for template in TEMPLATES:
+            assert prescription("advanced", "power", period, template).fitted(need).minutes <= need
+    with pytest.raises(ValueError):
+        for period in PERIODS:
+            for template in TEMPLATES:
+                prescription("advanced", "power", period, template).fitted(need - 1)
 
 
 # ---------------------------------------------------------------- API errors and caching
