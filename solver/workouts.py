@@ -221,7 +221,7 @@ def _shrink(parts: list[Part]) -> None:
 def session_workout(profile: Profile, weeks: tuple[WeekTarget, ...], week: WeekTarget, kind: Kind,
                     minutes: int, slot: int, runner: Runner) -> Workout:
     """The workout for a run of `minutes` (the `slot`-th of its kind in the week)."""
-    name = choose(profile, weeks, week, kind, slot)
+    name = choose(profile, weeks, week, kind, slot, minutes)
     spec = _table().workouts[name]
     workout = fit(spec["kind"], spec["focus"], [Part(**p) for p in spec["parts"]], minutes, runner, week.run_minutes)
     fuel = _table().fuel
@@ -230,25 +230,71 @@ def session_workout(profile: Profile, weeks: tuple[WeekTarget, ...], week: WeekT
     return workout
 
 
-def choose(profile: Profile, weeks: tuple[WeekTarget, ...], week: WeekTarget, kind: Kind, slot: int) -> str:
+def choose(profile: Profile, weeks: tuple[WeekTarget, ...], week: WeekTarget, kind: Kind, slot: int,
+           minutes: int | None = None) -> str:
     """The table's workout name for this session: the progression of the week's race distance,
     period and level, at the week's place in its period."""
     cell = progression(race_distance(profile, week), week.period, kind.value, profile.level)
-    position = period_position(weeks, week)
-    if kind is Kind.EASY:
-        return pick(cell[0], position) if slot == 1 else "easy"
+    if kind is Kind.EASY and slot > 1:
+        return "easy"
     lists = cell if kind is Kind.QUALITY else [cell[0]]
-    chosen = lists[min(slot, len(lists)) - 1]
-    return pick(chosen, position + max(0, slot - len(lists)))
+    names = lists[min(slot, len(lists)) - 1]
+    history = [*period_weeks(weeks, week), week]
+    return walk(names, [(w, _session_minutes(w, kind, slot, minutes if w is week else None)) for w in history],
+                skip=max(0, slot - len(lists)))
 
 
-def pick(names: list[str], n: int) -> str:
-    """The n-th entry; past the end, the last two alternate (so consecutive weeks differ)."""
-    if n < len(names):
-        return names[n]
-    if len(names) == 1:
-        return names[0]
-    return names[len(names) - 2 + (n - len(names)) % 2]
+def walk(names: list[str], history: list[tuple[WeekTarget, int | None]], skip: int = 0) -> str:
+    """The entry for the last week of `history` (the period's weeks so far, with the session's
+    minutes): one entry further each week, the last two alternating past the end; an entry that
+    would come out the same as last week's (Daniels' caps or a short session can make two rungs
+    equal) is passed over, so consecutive weeks differ."""
+    index, last = min(skip, len(names) - 1), None
+    for n, (w, minutes) in enumerate(history):
+        if n:
+            index = _next(index, len(names))
+        shape = _shape(names[index], w, minutes)
+        for _ in range(len(names)):
+            if shape != last:
+                break
+            index = _next(index, len(names))
+            shape = _shape(names[index], w, minutes)
+        last = shape
+    return names[index]
+
+
+def _next(index: int, count: int) -> int:
+    if index + 1 < count:
+        return index + 1
+    return max(0, count - 2) if index == count - 1 else count - 1
+
+
+def _shape(name: str, week: WeekTarget, minutes: int | None) -> tuple:
+    """What the runner would see of a workout in that week: its focus and main set once fitted."""
+    spec = _table().workouts[name]
+    w = fit(spec["kind"], spec["focus"], [Part(**p) for p in spec["parts"]], minutes or 60, Runner(None, "", "", "km"),
+            week.run_minutes)
+    return w.focus, w.summary
+
+
+def _session_minutes(week: WeekTarget, kind: Kind, slot: int, given: int | None) -> int | None:
+    if given is not None:
+        return given
+    lengths = week.runs.get(kind, ())
+    return lengths[min(slot, len(lengths)) - 1] if lengths else None
+
+
+def period_weeks(weeks: tuple[WeekTarget, ...], week: WeekTarget) -> list[WeekTarget]:
+    """The weeks of `week`'s period before it, since the last A race."""
+    found: list[WeekTarget] = []
+    for w in weeks:
+        if w.index >= week.index:
+            break
+        if any(r.priority == "A" for r in w.races):
+            found = []
+        elif w.period == week.period:
+            found.append(w)
+    return found
 
 
 def race_distance(profile: Profile, week: WeekTarget) -> str | None:
@@ -257,21 +303,6 @@ def race_distance(profile: Profile, week: WeekTarget) -> str | None:
     a_ahead = [r for r in ahead if r.priority == "A"]
     chosen = (a_ahead or ahead or list(profile.a_races) or list(profile.races) or [None])[0]
     return chosen.distance if chosen else None
-
-
-def period_position(weeks: tuple[WeekTarget, ...], week: WeekTarget) -> int:
-    """How many weeks of the same period come before this one since the last A race (0-based)."""
-    if not weeks:
-        return week.index - 1
-    count = 0
-    for w in weeks:
-        if w.index >= week.index:
-            break
-        if any(r.priority == "A" for r in w.races):
-            count = 0
-        elif w.period == week.period:
-            count += 1
-    return count
 
 
 def progression(distance: str | None, period: str, what: str, level: str) -> list[list[str]]:
