@@ -180,6 +180,7 @@ def test_an_ambitious_goal_is_reported_and_the_brief_starts_at_the_predicted_pac
     profile.write_text(text)
     result = CliRunner().invoke(main, ["plan", str(profile), "-o", str(tmp_path / "p.ics"), "--now", "2026-11-27T08:00:00Z"])
     assert result.exit_code == 0
+    assert check_calendar((tmp_path / "p.ics").read_bytes(), plan.profile, "p.ics") == []
     assert "Note: Park 5K (2027-01-30): your goal 20:00 needs VDOT 49.8; your recent race gives 38.3, which " \
            "predicts 25:00. That is more than the weeks to race day usually add" in result.output
 
