@@ -136,7 +136,7 @@ def strength_steps(plan: PlanFile, entry: Entry, source: str) -> list[dict]:
                         "intensity": "warmup", "notes": "easy cardio and mobility"}]
     for ex in rx.exercises:
         first = len(out)
-        out.append(_exercise_step(ex, first))
+        out.append(exercise_step(ex, first))
         out.append({"mesg_num": MESG_STEP, "message_index": first + 1, "wkt_step_name": "Rest",
                     "duration_type": "time", "duration_value": ex.rest_s * 1000, "target_type": "open",
                     "intensity": "rest"})
@@ -145,11 +145,11 @@ def strength_steps(plan: PlanFile, entry: Entry, source: str) -> list[dict]:
     return out
 
 
-def _exercise_step(ex: Exercise, index: int) -> dict:
+def exercise_step(ex: Exercise, index: int) -> dict:
     msg = {"mesg_num": MESG_STEP, "message_index": index, "wkt_step_name": ex.name[:32], "target_type": "open",
            "intensity": "active", "notes": f"{ex.sets} × {ex.reps} @ {ex.load}, rest {ex.rest_s} s"}
     timed = re.match(r"^(\d+) s\b", ex.reps)
-    counted = re.match(r"^(\d+)\b", ex.reps)
+    counted = re.match(r"^(\d+)(?: each (?:leg|side)| contacts| steps each way)?$", ex.reps)  # not "20 m"
     if timed:
         msg |= {"duration_type": "time", "duration_value": int(timed[1]) * 1000}
     elif counted:

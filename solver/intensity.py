@@ -8,7 +8,6 @@ their heart rates when given, and always an RPE and a talk-test line.
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from functools import cache

@@ -36,6 +36,10 @@ def race_workout(profile: Profile, race: Race, minutes: int, runner: Runner) -> 
     notes = [pace_line, d["warmup"]]
     if centre is not None:
         notes.append(_splits(centre, metres, runner.units, d))
+        finish = centre * metres / 1000
+        if finish > minutes * 60:  # the event's length is runcal's estimate by level (periodization)
+            notes.append(f"You will need about {clock(finish)}; the calendar keeps {minutes} min for the race, "
+                         "an estimate by level: keep the time after it free.")
     notes.append(f"How to run it: {d['plan']}")
     if d["fuel"]:
         notes.append(d["fuel"])

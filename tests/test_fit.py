@@ -113,9 +113,11 @@ def assert_strength(profile, entry, steps: list[dict]) -> None:
     assert [r["repeat_steps"] for r in repeats] == [x.sets for x in rx.exercises]
     for step, x in zip(exercises, rx.exercises):
         if step["duration_type"] == "reps":
-            assert x.reps.startswith(str(step["duration_reps"]))
-        else:
-            assert step["duration_type"] == "time" and x.reps.startswith(f"{int(step['duration_time'])} s")
+            assert x.reps.split()[0] == str(step["duration_reps"]) and " s" not in x.reps and " m" not in x.reps
+        elif step["duration_type"] == "time":
+            assert x.reps.startswith(f"{int(step['duration_time'])} s")
+        else:  # a carry over metres: the lap button ends it, the notes say how far
+            assert step["duration_type"] == "open" and x.reps.endswith(" m") and x.reps in step["notes"]
 
 
 def test_export_is_deterministic_and_names_files_by_date_and_kind(sample_plan):
@@ -160,3 +162,24 @@ def test_cli_export_of_runs_without_steps_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
     assert "X-RUNCAL-STEPS: missing: the run has no steps. Fix: plan again with `runcal plan`" in result.output
     assert not (tmp_path / "w").exists() or not list((tmp_path / "w").iterdir())
+
+
+def test_every_strength_exercise_of_the_r7_table_becomes_a_watch_step():
+    from solver.domain import LEVELS, PERIODS, STRENGTH_TYPES
+    from solver.fit import exercise_step
+
+    kinds = set()
+    for level in LEVELS:
+        for kind in STRENGTH_TYPES:
+            for period in PERIODS:
+                for template in "AB":
+                    for x in prescription(level, kind, period, template).exercises:
+                        step = exercise_step(x, 1)
+                        kinds.add(step["duration_type"])
+                        if step["duration_type"] == "reps":
+                            assert str(step["duration_value"]) == x.reps.split()[0]
+                        elif step["duration_type"] == "time":
+                            assert step["duration_value"] == int(x.reps.split()[0]) * 1000 and " s" in x.reps
+                        else:
+                            assert x.reps.endswith(" m"), x
+    assert kinds == {"reps", "time", "open"}

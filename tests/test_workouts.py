@@ -339,3 +339,12 @@ def test_workout_clause_catches_an_edited_real_plan():
                      f"the event lasts {m + 15} min",
                      f"workout: {quality.kind.label} {quality.start:%Y-%m-%d %H:%M}: the steps in its description "
                      f"add up to {m} min; the event lasts {m + 15} min"]
+
+
+def test_a_race_longer_than_the_time_set_aside_says_so():
+    plan, _ = plan_checked(five_k('goal_time = "31:00"'), "5k.toml")
+    race = next(s for s in plan.sessions if s.kind is Kind.RACE)
+    assert race.minutes < 31
+    assert (f"You will need about 31:00; the calendar keeps {race.minutes} min for the race, an estimate by level"
+            in race.details)
+    assert "Pace: aim for 6:12 /km, your goal of 31:00." in race.details
