@@ -104,6 +104,10 @@ def plan(profile: Path | None, output: Path, busy: tuple[Path, ...], all_day: st
     result = solve.make_plan(loaded, busy_events, time_limit=time_limit, workers=workers)
     write_atomic(output, ics.plan_to_ical(result, stamp))
     click.echo(report.week_table(result))
+    from solver.intensity import fitness_notes
+
+    for line in fitness_notes(loaded):  # where the paces come from; a goal the recent race does not back
+        click.echo(f"Note: {line}")
     if result.dropped:
         click.echo(report.dropped_lines(result))
     click.echo(report.status_line(result))
@@ -188,6 +192,33 @@ def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | Non
     written = wi.write_calendars(outcomes, out_dir, stamp) if out_dir else {}
     rows = [wi.summarize(o, written.get(o.scenario.name)) for o in outcomes]
     click.echo(wi.format_json(rows) if fmt == "json" else wi.format_table(rows))
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--fit", "fit_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the FIT workout files (made if missing), one per session: DATE-KIND.fit.")
+@click.option("--from", "since", metavar="DATE", help="First day to export (default: today, from --now).")
+@stamp_option
+def export(plan_file: Path, fit_dir: Path, since: str | None, now: str | None) -> None:
+    """Write every future run and strength session of PLAN.ics as a FIT workout for a watch.
+
+    The files hold the same steps, durations and targets as the calendar (pace or heart-rate
+    ranges when known, else open, with the RPE in the step notes). Copy them to the watch's
+    GARMIN/NewFiles folder over USB, or import them in Garmin Connect (see README).
+
+    Example:
+
+        runcal export plan.ics --fit workouts/ --from 2027-01-04
+    """
+    from solver.check import read_bytes
+    from solver.fit import export_fit
+
+    stamp = resolve_stamp(now)
+    first = _date(since, "--from") or stamp.date()
+    written = export_fit(read_bytes(plan_file), str(plan_file), fit_dir, first, stamp)
+    click.echo(f"Wrote {len(written)} FIT workouts to {fit_dir} (sessions from {first}). Copy them to the "
+               "watch's GARMIN/NewFiles folder over USB, or import them in Garmin Connect.")
 
 
 def rewrite_options(func):

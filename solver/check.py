@@ -315,7 +315,7 @@ def _entry(event, zone: ZoneInfo, source: str) -> Entry:
 
 
 R7_PROPS = ("SUMMARY", "DESCRIPTION", "X-RUNCAL-TEMPLATE", "X-RUNCAL-RX-PERIOD", "X-RUNCAL-LOAD-STEP", "X-RUNCAL-PERIOD",
-            "X-RUNCAL-RUN-WALK", "X-RUNCAL-MISSED")
+            "X-RUNCAL-RUN-WALK", "X-RUNCAL-MISSED", "X-RUNCAL-KIND", "X-RUNCAL-STEPS")
 
 
 def _moment(event, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.datetime | None:
@@ -881,6 +881,138 @@ def plan_window(plan: PlanFile) -> list[Violation]:
     return _report("plan window", found)
 
 
+def workout(plan: PlanFile) -> list[Violation]:
+    """Workout (hard, issue 17): "the checker verifies, per session, that the steps in the description
+    add up to the event's length and that every run has a target".
+
+    Every run runcal planned (X-RUNCAL-KIND easy, long, quality or race) carries X-RUNCAL-STEPS
+    whose step seconds (repeats multiplied out) add up to the event's real length, each step with a
+    target (an RPE 1-10, and any pace or heart-rate range well formed), and a DESCRIPTION whose
+    numbered step lines add up to the same length, each naming its RPE. Hand-added events are the
+    runner's own and are not checked."""
+    found = []
+    for s in plan.sessions:
+        if not s.kind.is_run or s.prop("X-RUNCAL-KIND") is None:
+            continue
+        for problem in _workout_problems(s):
+            found.append((s.key, f"{s}: {problem}"))
+    return _report("workout", found)
+
+
+def workout_steps(entry: Entry) -> list | None:
+    """The steps of X-RUNCAL-STEPS (RFC 5545 TEXT, unescaped here), or None if absent; ValueError
+    if unreadable. `runcal export --fit` reads them through this too."""
+    raw = entry.prop("X-RUNCAL-STEPS")
+    if raw is None:
+        return None
+    data = json.loads(text_value(raw))
+    if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("steps"), list):
+        raise ValueError("not a version-1 steps object")
+    return data["steps"]
+
+
+def text_value(raw: str) -> str:
+    """An X- property's TEXT value unescaped (icalendar 7 hands X- values back still escaped)."""
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], raw)
+
+
+def steps_seconds(steps: list) -> int:
+    """Total seconds of a steps list, repeats multiplied out; ValueError if malformed."""
+    total = 0
+    for step in steps:
+        if not isinstance(step, dict):
+            raise ValueError("a step is not an object")
+        if "repeat" in step:
+            times = step["repeat"]
+            if type(times) is not int or times < 1 or not isinstance(step.get("steps"), list) or not step["steps"]:
+                raise ValueError("a repeat needs a whole number of times and steps")
+            total += times * steps_seconds(step["steps"])
+            continue
+        seconds = step.get("s")
+        if type(seconds) is not int or seconds < 0:
+            raise ValueError("a step needs its whole seconds 's'")
+        total += seconds
+    return total
+
+
+def _leaves(steps: list) -> list[dict]:
+    return [leaf for step in steps for leaf in (_leaves(step["steps"]) if "repeat" in step else [step])]
+
+
+def _untargeted(step: dict) -> str | None:
+    """Why a step has no usable target, or None."""
+    rpe = step.get("rpe")
+    if not (isinstance(rpe, list) and len(rpe) == 2 and all(type(v) is int for v in rpe) and 1 <= rpe[0] <= rpe[1] <= 10):
+        return "has no target (an RPE 1-10 at least)"
+    for key, low, high in (("pace", 60, 1800), ("hr", 30, 250)):
+        value = step.get(key)
+        if value is not None and not (isinstance(value, list) and len(value) == 2
+                                      and all(type(v) is int for v in value) and low <= value[0] <= value[1] <= high):
+            return f"has a malformed {key} range {value!r}"
+    return None
+
+
+_STEP_LINE = re.compile(r"^(?:\d+|   [a-z])\. (?:(\d+) × repeat:$|(?:(\d+) min)? ?(?:(\d+) s)? )")
+
+
+def description_seconds(text: str) -> tuple[int, int, bool]:
+    """(seconds, step lines, every step line names an RPE) from the DESCRIPTION's numbered lines."""
+    total, lines, rated, times, block = 0, 0, True, 1, 0
+    for line in text.splitlines():
+        m = _STEP_LINE.match(line)
+        if not m or not (m[1] or m[2] or m[3]):
+            continue
+        sub = line.startswith("   ")
+        if not sub:
+            total += times * block
+            times, block = 1, 0
+        if m[1]:
+            times = int(m[1])
+            continue
+        lines += 1
+        rated = rated and "RPE " in line
+        seconds = int(m[2] or 0) * 60 + int(m[3] or 0)
+        if sub:
+            block += seconds
+        else:
+            total += seconds
+    return total + times * block, lines, rated
+
+
+def _workout_problems(s: Entry) -> list[str]:
+    length = _duration(s.seconds)
+    try:
+        steps = workout_steps(s)
+    except ValueError as exc:
+        return [f"X-RUNCAL-STEPS is unreadable ({exc})"]
+    if steps is None:
+        return ["has no steps (X-RUNCAL-STEPS); every run lists its steps, each with a target"]
+    problems = []
+    try:
+        total = steps_seconds(steps)
+    except ValueError as exc:
+        return [f"X-RUNCAL-STEPS is malformed ({exc})"]
+    if total != s.seconds:
+        problems.append(f"its steps add up to {_duration(total)}; the event lasts {length}")
+    for n, leaf in enumerate(_leaves(steps), 1):
+        why = _untargeted(leaf)
+        if why:
+            problems.append(f"step {n} ({leaf.get('name', leaf.get('kind', '?'))}) {why}")
+    said, lines, rated = description_seconds(s.prop("DESCRIPTION") or "")
+    if not lines:
+        problems.append("its description lists no steps")
+    elif said != s.seconds:
+        problems.append(f"the steps in its description add up to {_duration(said)}; the event lasts {length}")
+    if lines and not rated:
+        problems.append("a step in its description names no RPE")
+    return problems
+
+
+def _duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
 CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     r1_strength_per_week,
     r2_replace_dont_add,
@@ -901,6 +1033,7 @@ CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     availability,
     busy_time,
     plan_window,
+    workout,
 )
 
 

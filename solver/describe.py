@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from .domain import PERIODS, Kind, Profile, Race, WeekTarget
-from .periodization import shape
+from .intensity import Runner, runner_of
 from .prescriptions import load_step, session_prescription
+from .racebrief import race_workout
+from .runwalk import run_walk_title, run_walk_workout
+from .workouts import Workout, session_workout
 
-QUALITY_FOCUS = {
-    "base": ("hills", "6–8 × 30 s uphill at a strong effort, jog back down"),
-    "build": ("tempo", "20–30 min at comfortably-hard pace inside the run"),
-    "peak": ("intervals", "5–6 × 4 min at 10 km effort, 2 min easy jog between"),
-    "taper": ("race pace", "3–4 × 5 min at goal race pace, full recovery"),
-    "race": ("strides", "4 × 20 s relaxed strides"),
-    "recovery": ("fartlek", "6 × 1 min brisk, 2 min easy"),
-}
 PERIOD_WHY = {
     "base": "base period: build the habit and the aerobic base slowly (R6)",
     "build": "build period: volume rises by at most the ramp each week (R6)",
@@ -25,12 +20,15 @@ PERIOD_WHY = {
 
 
 def describe(profile: Profile, week: WeekTarget, kind: Kind, minutes: int, template: str,
-             race: Race | None) -> tuple[str, str, dict[str, str]]:
-    """(title, description, prescription properties) for one session."""
+             race: Race | None, weeks: tuple[WeekTarget, ...] = (), slot: int = 1) -> tuple[str, str, dict[str, str]]:
+    """(title, description, properties) for one session. `weeks` (the whole plan) places the week in
+    its period for the workout progressions; `slot` is the session's number among its kind that week."""
     why = f"Week {week.index}, {PERIOD_WHY[week.period]}."
     if kind is Kind.RACE and race is not None:
         title = f"Race: {race.name} ({race.distance}, {race.priority} race)"
-        return title, f"{title}\nGoal race, a fixed session (R8). Warm up well; enjoy it.", {}
+        runner = runner_of(profile)
+        brief = race_workout(profile, race, minutes, runner)
+        return title, run_text(brief, minutes, runner, why, title), {"STEPS": brief.steps_json()}
     if kind is Kind.STRENGTH:
         period = strength_period(profile, week.period, week.load_step)
         rx = session_prescription(profile.strength_level, profile.strength_type, period, template,
@@ -45,47 +43,52 @@ def describe(profile: Profile, week: WeekTarget, kind: Kind, minutes: int, templ
         return rx.title(), text, props
     if kind is Kind.REHAB:  # the words come from the physio's programme file (solver/rehab.py)
         return f"Rehab {minutes} min (physio programme)", f"Your physiotherapist's programme (R9).\n{why}", {}
+    runner = runner_of(profile)
+    if week.run_walk and kind is Kind.EASY:
+        workout = run_walk_workout(week.run_walk, minutes, runner)
+        text = run_text(workout, minutes, runner, f"{why}\nRun/walk counts its whole length for R6 and R11.")
+        return run_walk_title(week.run_walk, minutes), text, {"STEPS": workout.steps_json(),
+                                                               "RUN-WALK": str(week.run_walk)}
+    workout = session_workout(profile, weeks, week, kind, minutes, slot, runner)
+    title = run_title(kind, minutes, workout)
+    return title, run_text(workout, minutes, runner, why), {"STEPS": workout.steps_json()}
+
+
+def run_title(kind: Kind, minutes: int, w: Workout) -> str:
+    """ "Easy run 40 min + 6 × 20 s strides", "Long run 120 min (30 min marathon pace)",
+    "Quality run 50 min (threshold: 3 × 8 min)"."""
+    if kind is Kind.EASY:
+        return f"Easy run {minutes} min" + (f" + {w.summary} {w.focus}" if w.summary else "")
     if kind is Kind.LONG:
-        return f"Long run {minutes} min (easy)", f"Long run, {minutes} min at an easy, conversational pace.\n{why}", {}
-    if kind is Kind.QUALITY:
-        focus, detail = QUALITY_FOCUS[week.period]
-        return (f"Quality run {minutes} min ({focus})",
-                f"{minutes} min in all: 15 min easy warm-up, {detail}, easy cool-down.\n{why}", {})
-    if week.run_walk:
-        title, steps = run_walk(week.run_walk, minutes)
-        return title, f"{steps}\n{why}\nRun/walk counts its whole length for R6 and R11.", {"RUN-WALK": str(week.run_walk)}
-    return f"Easy run {minutes} min", f"Easy run, {minutes} min at a relaxed pace.\n{why}", {}
+        return f"Long run {minutes} min ({f'{w.summary} {w.focus}' if w.summary else 'easy'})"
+    return f"Quality run {minutes} min ({f'{w.focus}: {w.summary}' if w.summary else w.focus})"
 
 
-def run_walk(stage: int, minutes: int) -> tuple[str, str]:
-    """(title, steps) of a run/walk session of `minutes` at an NHS Couch to 5K stage
-    (solver/data/periodization.toml): a brisk walk, whole run/walk repeats, an easy walk to
-    finish; the steps add up to the session exactly. Past the last stage: continuous running."""
-    stages = shape().run_walk_stages
-    total = minutes * 60
-    if stage > len(stages):
-        warm = min(5, minutes // 4) * 60
-        steps = [f"{_clock(warm)} brisk walk", f"{_clock(total - warm)} easy running without walking breaks"]
-        return f"Easy run {minutes} min (Couch to 5K: continuous)", "Run/walk done: " + ", then ".join(steps) + "."
-    warm_min, run_s, walk_s = stages[stage - 1]
-    warm = min(warm_min, minutes // 3) * 60
-    left = total - warm
-    # Whole repeats of the stage's run:walk ratio filling the time left, on a 15-second beat.
-    repeats = max(1, round(left / (run_s + walk_s)))
-    cycle = left // repeats // 15 * 15
-    run = max(15, round(cycle * run_s / (run_s + walk_s) / 15) * 15)
-    walk = cycle - run
-    rest = left - repeats * cycle
-    steps = [f"{_clock(warm)} brisk walk", f"{repeats} × ({_clock(run)} easy running, {_clock(walk)} walking)"]
-    if rest:
-        steps.append(f"{_clock(rest)} easy walk")
-    return (f"Run/walk {minutes} min (Couch to 5K stage {stage})",
-            f"Run/walk, {minutes} min: " + ", then ".join(steps) + ". Run gently enough to talk.")
+def run_text(w: Workout, minutes: int, runner: Runner, why: str, head: str = "") -> str:
+    """The description of a run: its steps with their targets, why, where the targets come from."""
+    lines = [head] if head else []
+    lines.append(f"{minutes} min {'set aside' if w.kind == 'race' else 'in all'}:")
+    lines += w.step_lines(runner.units)
+    lines.append("")
+    if w.why:
+        lines.append(f"Why: {w.why}")
+    lines += list(w.notes)
+    lines.append(targets_line(runner))
+    lines.append(why)
+    return "\n".join(lines)
 
 
-def _clock(seconds: int) -> str:
-    minutes, secs = divmod(seconds, 60)
-    return f"{minutes} min {secs} s" if secs and minutes else f"{secs} s" if secs else f"{minutes} min"
+def targets_line(runner: Runner) -> str:
+    said = []
+    if runner.vdot is not None:
+        said.append(f"paces from {runner.basis}")
+    if runner.hr_basis:
+        said.append(f"heart rate from {runner.hr_basis}")
+    effort = "RPE is effort from 1 (very easy) to 10 (all-out), Borg's CR-10"
+    if not said:
+        return (f"Targets: by effort and the talk test ({effort}); add runner.recent_race for paces, "
+                "runner.max_hr and runner.resting_hr for heart rates.")
+    return f"Targets: {'; '.join(said)}. {effort}."
 
 
 def strength_period(profile: Profile, period: str, step: int) -> str:

@@ -62,6 +62,27 @@ class Race:
     distance: str
     priority: str  # "A" or "B"
     start: dt.time = dt.time(9, 0)
+    goal_time: int | None = None  # the runner's goal finish time in seconds, if they gave one
+
+
+@dataclass(frozen=True)
+class RecentRace:
+    """A race the runner ran lately: how fast they are now (Daniels & Gilbert's VDOT)."""
+
+    distance: str  # one of DISTANCES
+    seconds: int
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Fitness:
+    """How fast the runner is, all optional: paces, heart-rate ranges and units for the workouts."""
+
+    recent_race: RecentRace | None = None
+    max_hr: int | None = None
+    resting_hr: int | None = None
+    threshold_hr: int | None = None
+    units: str = "km"  # paces per "km" or per "mile"
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,7 @@ class Profile:
     strength_level: str = "beginner"  # R7: experience in strength training, not in running
     long_run_minutes: int = 0  # R11: the runner's current long run (0: 40 % of weekly_minutes, periodization.current_long_run)
     run_walk: bool | None = None  # run/walk sessions for a new runner; None: decided from level and minutes
+    fitness: Fitness = Fitness()  # paces and heart rate for the workouts (solver/intensity.py)
 
     @property
     def a_races(self) -> tuple[Race, ...]:

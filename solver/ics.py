@@ -81,7 +81,8 @@ def session_event(s: Session, plan_key: str, stamp: dt.datetime, sequence: int =
     # Where runcal put it: a re-plan that finds DTSTART elsewhere knows the runner moved it by hand.
     event.add("x-runcal-planned-start", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     for prop, value in sorted(s.prescription.items()):
-        event.add(f"x-runcal-{prop.lower()}", value)
+        # X- values are RFC 5545 TEXT: vText escapes , ; \ and newlines (X-RUNCAL-STEPS holds JSON).
+        event.add(f"x-runcal-{prop.lower()}", icalendar.vText(value))
     return event
 
 

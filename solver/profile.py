@@ -19,9 +19,11 @@ from .domain import (
     STRENGTH_TYPES,
     WEEKDAYS,
     Durations,
+    Fitness,
     Preferences,
     Profile,
     Race,
+    RecentRace,
     Rules,
     Window,
 )
@@ -29,6 +31,7 @@ from .busy import ALL_DAY_MODES
 from .errors import ProfileError
 from .files import read_text
 from .prescriptions import shortest_session
+from .fitness import read_fitness, read_goal_time
 
 # RULES.md bounds for every parameter a profile may change: (low, high, rule ID).
 RULE_BOUNDS: dict[str, tuple[int, int, str]] = {
@@ -87,9 +90,10 @@ PREFERENCE_WEIGHTS = ("weight_time", "weight_long_run_day", "weight_recovery_48h
 
 SECTIONS = {
     "runner": {"name", "timezone", "level", "strength_level", "sessions_per_week", "weekly_minutes",
-               "long_run_minutes", "long_run_day", "week_start", "run_walk"},
+               "long_run_minutes", "long_run_day", "week_start", "run_walk",
+               "recent_race", "max_hr", "resting_hr", "threshold_hr", "units"},  # fitness: solver/fitness.py
     "plan": {"start", "end", "strength_type"},
-    "race": {"name", "date", "distance", "priority", "start_time"},
+    "race": {"name", "date", "distance", "priority", "start_time", "goal_time"},
     "availability": set(WEEKDAYS),
     "durations": set(DURATION_BOUNDS),
     "rules": set(RULE_BOUNDS) | {"taper_pct"},
@@ -141,9 +145,11 @@ def profile_from_json(text: str, source: str) -> Profile:
     try:
         data = json.loads(text)
         races = tuple(
-            Race(r["name"], dt.date.fromisoformat(r["date"]), r["distance"], r["priority"], dt.time.fromisoformat(r["start"]))
+            Race(r["name"], dt.date.fromisoformat(r["date"]), r["distance"], r["priority"], dt.time.fromisoformat(r["start"]),
+                 r.get("goal_time"))
             for r in data.pop("races")
         )
+        data["fitness"] = _fitness_from_json(data.get("fitness"))  # absent in files written before it existed
         avail = {day: tuple(Window(**w) for w in ws) for day, ws in data.pop("availability").items()}
         rules = {**RULE_DEFAULTS, **data.pop("rules")}  # files written before a rule parameter existed
         rules["taper_pct"] = tuple(rules["taper_pct"])
@@ -162,6 +168,15 @@ def profile_from_json(text: str, source: str) -> Profile:
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise ProfileError(source, "X-RUNCAL-PROFILE", f"embedded profile unreadable ({exc})", "pass --profile") from None
+
+
+def _fitness_from_json(data: dict[str, Any] | None) -> Fitness:
+    if not data:
+        return Fitness()
+    recent = data.get("recent_race")
+    if recent is not None:
+        recent = RecentRace(recent["distance"], recent["seconds"], dt.date.fromisoformat(recent["date"]))
+    return Fitness(**{**data, "recent_race": recent})
 
 
 def _json_default(value: Any) -> Any:
@@ -230,6 +245,7 @@ class _Reader:
             strength_level=strength_level,
             long_run_minutes=long_run,
             run_walk=self.boolean(runner, "runner.run_walk", None),
+            fitness=read_fitness(runner, self.fail, start),
         )
         self.unknown(runner, "runner")
         self.unknown(plan, "plan")
@@ -273,6 +289,7 @@ class _Reader:
                 distance=self.choice(item, f"{field}.distance", DISTANCES, None),
                 priority=self.choice(item, f"{field}.priority", ("A", "B"), "A"),
                 start=dt.time(*divmod(self.clock(item, f"{field}.start_time", 9 * 60), 60)),
+                goal_time=read_goal_time(item, field, item.get("distance"), self.fail),
             ))
         races.sort(key=lambda r: r.date)
         for a, b in zip(races, races[1:]):

@@ -462,6 +462,8 @@ def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
                ("X-RUNCAL-PLANNED-START", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))]
     if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
         changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]
+        if "STEPS" in s.prescription:  # the run's workout, fitted to its new length (TEXT: vText escapes it)
+            changes.append(("X-RUNCAL-STEPS", icalendar.vText(s.prescription["STEPS"])))
     for name, value in changes:
         _replace_prop(component, name, value)
 

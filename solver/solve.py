@@ -115,7 +115,7 @@ def extract(inst: Instance, chosen: Iterable[Option]) -> tuple[Session, ...]:
             template = "AB"[strength_seen % 2]
             strength_seen += 1
         title, details, prescription = describe(inst.profile, week, kind, end - start, template,
-                                                fixed.race if fixed else None)
+                                                fixed.race if fixed else None, inst.weeks, counters[week_i, kind])
         sessions.append(Session(
             kind=kind,
             start=inst.timeline.moment(start),

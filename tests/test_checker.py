@@ -85,6 +85,9 @@ def ev(kind: str | None, start: str, minutes: int, *, tz: str = TZ, summary: str
              f"STATUS:{status}"]
     if kind:
         lines.append(f"X-RUNCAL-KIND:{kind}")
+    if kind in RUN_KINDS:  # a run carries its steps and their targets, as `runcal plan` writes them
+        lines += [f"DESCRIPTION:{minutes} min in all:\\n1. {minutes} min easy — RPE 2–3: you can talk in full sentences",
+                  f"X-RUNCAL-STEPS:{steps_json([{'kind': 'run', 's': minutes * 60, 'at': 'easy', 'rpe': [2, 3]}])}"]
     if rx:  # a strength session carries its R7 prescription, as `runcal plan` writes it
         description = rx.description().replace("\n", "\\n").replace(",", "\\,")
         lines += [f"DESCRIPTION:{description}", "X-RUNCAL-TEMPLATE:A", "X-RUNCAL-RX-PERIOD:base",
@@ -117,6 +120,14 @@ def week(monday: dt.date, easy: int | None = 30, quality: int | None = 40, long:
 
 
 CATEGORY = {"strength": "Strength", "race": "Race"}
+RUN_KINDS = ("easy", "long", "quality", "race")
+
+
+def steps_json(steps: list[dict]) -> str:
+    """X-RUNCAL-STEPS as RFC 5545 TEXT (commas and semicolons escaped)."""
+    return json.dumps({"v": 1, "steps": steps}, separators=(",", ":")).replace(",", "\\,").replace(";", "\\;")
+
+
 RX = session_prescription("intermediate", "strength", "base", "A", 45)
 BASE = [*week(WEEK1), *week(WEEK2)]
 
@@ -147,7 +158,7 @@ def test_every_check_names_its_rule_and_source_sentence():
     for check in CHECKS:
         doc = check.__doc__ or ""
         assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13",
-                                     "Availability", "Plan", "Durations"}, check
+                                     "Availability", "Plan", "Durations", "Workout"}, check
         assert '"' in doc or check.__name__ in ("plan_window", "run_lengths"), f"{check.__name__} quotes no source sentence"
 
 
@@ -426,7 +437,7 @@ RACE_DAY = WEEK2 + dt.timedelta(days=6)  # Sunday 2027-01-17
 
 
 def test_r8_race_at_the_wrong_time_reported():
-    data = _race_week_plan().replace(b"T100000", b"T110000")
+    data = _race_week_plan().replace(b"T110000", b"T120000").replace(b"T100000", b"T110000")  # the race an hour later
     result = check_calendar(data, make_profile(races=(race(RACE_DAY),)))
     assert found(result) == ["R8: Test Race is due 2027-01-17 10:00; the race event that day starts at 11:00"]
 
