@@ -18,7 +18,8 @@ from ortools.sat.python import cp_model
 
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
 from .errors import CalendarError, InputError, NoPlanError
-from .ics import session_event, session_uid
+from . import textprop
+from .ics import planned_start, session_event, session_uid
 from .model import Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, place_planned_sessions
 from .periodization import week_targets
 from .profile import profile_digest, profile_from_json, profile_json
@@ -100,11 +101,11 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
            missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
            stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None) -> ReplanResult:
     cal = _parse(data, source)
-    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source), source)
+    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source)
     notes = []
     if profile is None:
         profile = embedded
-    elif profile_digest(profile) != str(cal.get("X-RUNCAL-PROFILE-HASH", "")):
+    elif profile_digest(profile) != textprop.get(cal, "X-RUNCAL-PROFILE-HASH", ""):
         notes.append("the profile differs from the one this plan was made with; re-planning with the new one")
     weeks = week_targets(profile)
     if weeks[0].monday.isoformat() != _text(cal, "X-RUNCAL-PLAN-START", source):
@@ -142,8 +143,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
-        _replace_prop(cal, "X-RUNCAL-PROFILE", profile_json(profile))
-        _replace_prop(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
+        textprop.put(cal, "X-RUNCAL-PROFILE", profile_json(profile))
+        textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
         result.data = cal.to_ical()
     return result
 
@@ -160,27 +161,27 @@ def _parse(data: bytes, source: str) -> icalendar.Calendar:
     return cal
 
 
-def _text(cal: icalendar.Calendar, name: str, source: str) -> str:
-    value = cal.get(name)
+def _text(cal: icalendar.Calendar, name: str, source: str, json: bool = False) -> str:
+    value = textprop.get_json(cal, name) if json else textprop.get(cal, name)
     if value is None:
         raise CalendarError(source, name, "missing", FIX)
-    return str(value)
+    return value
 
 
 def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEvent]:
     events = []
     for component in cal.walk("VEVENT"):
-        if str(component.get("STATUS", "")).upper() == "CANCELLED" or "X-RUNCAL-KIND" not in component \
-                or str(component["X-RUNCAL-KIND"]) == "note":  # reminders are not sessions
-            continue
+        kind_text = textprop.get(component, "X-RUNCAL-KIND")
+        if str(component.get("STATUS", "")).upper() == "CANCELLED" or kind_text in (None, "note"):
+            continue  # cancelled, added by hand, or a reminder: not a session
         try:
-            kind = Kind(str(component["X-RUNCAL-KIND"]))
+            kind = Kind(kind_text)
             start = _aware(component.decoded("DTSTART"), inst)
             end = _aware(component.decoded("DTEND"), inst)
         except (KeyError, ValueError) as exc:
             raise CalendarError(source, f"event {component.get('UID')}", f"cannot be read ({exc})", FIX) from None
-        planned = component.get("X-RUNCAL-PLANNED-START")
-        moved = planned is not None and start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") != str(planned)
+        planned = textprop.get(component, "X-RUNCAL-PLANNED-START")
+        moved = planned is not None and planned_start(start) != planned
         week = (start.date() - inst.weeks[0].monday).days // 7 + 1
         events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE))
     return events
@@ -241,10 +242,9 @@ def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state:
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:
-    values = cal.get("X-RUNCAL-INJURY", [])
     found = []
-    for value in values if isinstance(values, list) else [values]:
-        start, _, until = str(value).partition("/")
+    for value in textprop.get_all(cal, "X-RUNCAL-INJURY"):
+        start, _, until = value.partition("/")
         try:
             found.append(Injury(dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else None))
         except ValueError:
@@ -441,19 +441,22 @@ def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
     """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
     _bump(component, stamp)
     changes = [("DTSTART", s.start), ("DTEND", s.end),
-               ("X-RUNCAL-PLANNED-START", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))]
+               ("X-RUNCAL-PLANNED-START", planned_start(s.start))]
     if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
         changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]
     for name, value in changes:
-        _replace_prop(component, name, value)
+        if name.startswith("X-"):
+            textprop.put(component, name, value)
+        else:
+            _replace_prop(component, name, value)
 
 
 def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: bool) -> None:
     _bump(component, stamp)
     _replace_prop(component, "STATUS", "CANCELLED")
-    _replace_prop(component, "X-RUNCAL-DROPPED", why)
+    textprop.put(component, "X-RUNCAL-DROPPED", why)
     if missed:
-        _replace_prop(component, "X-RUNCAL-MISSED", "TRUE")
+        textprop.put(component, "X-RUNCAL-MISSED", "TRUE")
 
 
 def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:
@@ -474,8 +477,8 @@ def _replace_prop(component, name: str, value) -> None:
 
 def _add_event(cal: icalendar.Calendar, s: Session, stamp: dt.datetime, result: ReplanResult) -> None:
     """A new session: its identity names the re-plan that made it, so its UID is stable and new."""
-    key = str(cal.get("X-RUNCAL-PLAN-ID", "runcal"))
-    taken = {str(e.get("X-RUNCAL-SESSION", "")) for e in cal.walk("VEVENT")}
+    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
+    taken = {textprop.get(e, "X-RUNCAL-SESSION", "") for e in cal.walk("VEVENT")}
     n = 1
     while (ident := f"w{s.week:02d}-{s.kind.value}-r{n}") in taken:
         n += 1
@@ -491,7 +494,7 @@ def _rehab_words(s: Session, injury: Injury) -> Session:
 
 def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, result: ReplanResult) -> None:
     """An all-day reminder to get assessed, and the injury period for the checker (R9)."""
-    key = str(cal.get("X-RUNCAL-PLAN-ID", "runcal"))
+    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
     note = icalendar.Event()
     note.add("uid", session_uid(key, f"injury-{injury.start}"))
     note.add("dtstamp", stamp)
@@ -503,9 +506,9 @@ def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, 
                             "runcal pauses your training until you are cleared and never invents a rehab programme. "
                             "runcal is a planning tool, not medical advice.")
     note.add("transp", "TRANSPARENT")
-    note.add("x-runcal-kind", "note")
+    textprop.add(note, "x-runcal-kind", "note")
     cal.add_component(note)
-    cal.add("x-runcal-injury", f"{injury.start}/{injury.until or ''}")
+    textprop.add(cal, "x-runcal-injury", f"{injury.start}/{injury.until or ''}")
     if not injury.rehab:
         result.notes.append("no rehab programme given: nothing is scheduled until you are cleared "
                             "(pass --rehab FILE with your physiotherapist's programme)")
