@@ -9,6 +9,7 @@ total time shift, then the usual preferences — each level solved to optimality
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import icalendar
 from ortools.sat.python import cp_model
 
+from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
 from .errors import CalendarError, InputError, NoPlanError
 from . import textprop
@@ -24,6 +26,9 @@ from .model import Busy, FixedSession, History, Instance, Option, Variables, bui
 from .periodization import week_targets
 from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
+from .replan_diff import ReplanResult, Slot, why_dropped, why_moved, why_resized
+from .report import file_week_table
+from .check import read_plan
 from .solve import extract, solver_for
 from .timeline import UTC
 
@@ -65,25 +70,6 @@ class Selector:
         return day == e.start.date().isoformat() and (not kind or kind == e.kind.value)
 
 
-@dataclass
-class ReplanResult:
-    data: bytes
-    moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to)
-    dropped: list[tuple[str, str]] = field(default_factory=list)  # (session, why)
-    unchanged: int = 0
-    added: list[str] = field(default_factory=list)  # new sessions (R9 rehab)
-    notes: list[str] = field(default_factory=list)
-    status: str = "optimal"
-
-    def diff(self) -> str:
-        lines = [f"Note: {n}" for n in self.notes]
-        lines += [f"moved:     {a} → {b}" for a, b in sorted(self.moved)]
-        lines += [f"dropped:   {a} — {why}" for a, why in sorted(self.dropped, key=lambda d: d[0].split()[-2:])]
-        lines += [f"added:     {a}" for a in self.added]
-        lines.append(f"unchanged: {self.unchanged} sessions")
-        return "\n".join(lines)
-
-
 @dataclass(frozen=True)
 class Injury:
     """R9: no training from `start` until cleared (`until`, or open: the rest of the plan), except
@@ -99,7 +85,11 @@ class Injury:
 
 def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), done: list[str] = (),
            missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
-           stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None) -> ReplanResult:
+           stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None,
+           busy: tuple[BusyEvent, ...] = ()) -> ReplanResult:
+    """Re-plan the plan file `data` around what was missed (or an injury) and the runner's busy
+    calendars as they are now (`busy`): a session whose time now clashes with busy time moves
+    (or, with no place left in its week, is dropped), the rest stays where it is if it can."""
     cal = _parse(data, source)
     embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source)
     notes = []
@@ -124,7 +114,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
-    inst = build_instance(profile, targets)
+    inst = build_instance(profile, targets, busy)
     inst = replace(inst, fixed=tuple(f for f in inst.fixed if not (f.race and injured(f.race.date))))
     injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
     if any(e.user_moved for e in events):
@@ -137,7 +127,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
     if injury and injury.rehab:
         placed = [_rehab_words(s, injury) if s.kind is Kind.REHAB else s for s in placed]
-    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp)
+    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp, busy)
     if injury:
         _record_injury(cal, injury, stamp, result)
     result.notes = notes + result.notes
@@ -146,6 +136,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         textprop.put(cal, "X-RUNCAL-PROFILE", profile_json(profile))
         textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
         result.data = cal.to_ical()
+    result.table = file_week_table(read_plan(result.data, profile, source))
     return result
 
 
@@ -324,8 +315,24 @@ def _undisturbed_from(planned: tuple[WeekTarget, ...], targets: tuple[WeekTarget
     disturbed = {e.week for e in state.missed + state.injured} | {today}
     disturbed |= {w.index for w, t in zip(planned, targets) if (w.runs, w.strength, w.rehab) != (t.runs, t.strength, t.rehab)}
     disturbed |= {d // 7 + 1 for d in inst.history.injury_days}
-    disturbed |= {b.start // (7 * 1440) + 1 for b in inst.busy}
+    disturbed |= _clashing_weeks(inst, state.future)
     return max(disturbed) + 2
+
+
+def _clashing_weeks(inst: Instance, events: list[PlanEvent]) -> set[int]:
+    """Weeks holding a planned session that busy time (plus the buffer) now overlaps. Busy time
+    that touches no planned session leaves its week as planned, so a whole calendar does not
+    disturb every week (which would turn off holding the undisturbed weeks)."""
+    buffer = inst.profile.rules.busy_buffer_min
+    spans = sorted((inst.timeline.minutes(e.start), inst.timeline.minutes(e.end), e.week) for e in events)
+    starts = [a for a, _, _ in spans]
+    longest = max((b - a for a, b, _ in spans), default=0)
+    weeks = set()
+    for b in inst.busy:
+        for a, end, week in spans[bisect_left(starts, b.start - buffer - longest):bisect_left(starts, b.end + buffer)]:
+            if b.start - buffer < end:
+                weeks.add(week)
+    return weeks
 
 
 def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float,
@@ -383,8 +390,10 @@ def _level_costs(inst: Instance, originals: list[PlanEvent]) -> Callable[[Option
 # --- writing the new file ------------------------------------------------------------------------
 
 def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: list[Session],
-             ranges: list[tuple[dt.date, dt.date]], stamp: dt.datetime) -> ReplanResult:
+             ranges: list[tuple[dt.date, dt.date]], stamp: dt.datetime, busy: tuple[BusyEvent, ...]) -> ReplanResult:
     tl = inst.timeline
+    rules = inst.profile.rules
+    new_slots = [Slot(s.kind, s.start, s.end) for s in placed] + [Slot(e.kind, e.start, e.end) for e in state.done]
     result = ReplanResult(b"")
     original_slots = {_slot(inst, e): e for e in state.future + state.missed + state.races}
     fresh = []
@@ -407,34 +416,27 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             continue
         e = min(candidates, key=lambda c: (abs((c.start - s.start).total_seconds()), c.uid))
         candidates.remove(e)
-        length = int((e.end - e.start).total_seconds() // 60)
-        resized = f" ({length} → {s.minutes} min)" if s.minutes != length else ""
-        result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}"))
+        old, new = Slot(e.kind, e.start, e.end), Slot(s.kind, s.start, s.end)
+        if old.start == new.start and e not in state.missed:  # same time, new length: not a move
+            result.resized.append((e.label, old.minutes, new.minutes, why_resized()))
+        else:
+            others = [o for o in new_slots if o.start != new.start or o.kind is not new.kind]
+            why = why_moved(old, new, others, busy, rules.busy_buffer_min, rules.recovery_hours, e in state.missed)
+            resized = f" ({old.minutes} → {new.minutes} min)" if new.minutes != old.minutes else ""
+            result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}", why))
         _move(e.component, s, stamp)
         kept.add(e.uid)
-    for e in state.future + state.missed:
+    for e in [*state.future, *state.missed, *state.injured]:
         if e.uid not in kept:
-            why = _why_dropped(e, state, ranges)
+            stretch = next(((a, b) for a, b in ranges if a <= e.start.date() <= b), None)
+            why = why_dropped(Slot(e.kind, e.start, e.end), busy, rules.busy_buffer_min, e in state.missed, stretch,
+                              e in state.injured)
             result.dropped.append((e.label, why))
-            _cancel(e.component, stamp, why, missed=e in state.missed)
-    for e in state.injured:
-        why = "R9: injured — no training until a healthcare professional clears you"
-        result.dropped.append((e.label, why))
-        _cancel(e.component, stamp, why, missed=False)
+            _cancel(e.component, stamp, why.stored, missed=e in state.missed)
     every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured)
-    result.unchanged = every - len(result.moved) - len(result.dropped)
+    result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
     result.data = cal.to_ical()
     return result
-
-
-def _why_dropped(e: PlanEvent, state: _State, ranges: list[tuple[dt.date, dt.date]]) -> str:
-    stretch = next(((a, b) for a, b in ranges if a <= e.start.date() <= b), None)
-    if e in state.missed and stretch:
-        return f"missed ({stretch[0]} to {stretch[1]}); not made up on other days (R2: replace, don't add)"
-    if e in state.missed:
-        return ("missed; no later place this week keeps R3 (8 h), R4 (recovery), R5 (rest days), R10 "
-                "and your availability — not doubled up (R2)")
-    return "R6: the volume actually run caps this week (no cramming missed minutes), or no place is left under R3/R4/R5"
 
 
 def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
