@@ -328,5 +328,108 @@ def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, p
                     "get assessed by a physiotherapist before resuming. runcal is not medical advice.")
 
 
+def server_options(func):
+    """Where the CalDAV calendar is and who logs in: never the password itself (see solver/calsync.py)."""
+    for option in reversed([
+        click.option("--url", required=True, metavar="URL",
+                     help="The CalDAV calendar, e.g. https://cal.example.com/dav/calendars/sam/training/."),
+        click.option("--user", metavar="USER", help="User name (default: the URL's, else $RUNCAL_CALDAV_USER)."),
+        click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="A file whose first line is the password (default: $RUNCAL_CALDAV_PASSWORD, else the "
+                          "file named by $RUNCAL_CALDAV_PASSWORD_FILE). Never on the command line."),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@server_options
+@click.option("--create", is_flag=True, help="Make the calendar (MKCALENDAR) if the URL has none yet.")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing, here or there.")
+def push(plan_file: Path, url: str, user: str | None, password_file: Path | None, create: bool, dry_run: bool) -> None:
+    """Put PLAN.ics on a CalDAV calendar, one object per session, updating the same objects after
+    a re-plan.
+
+    Only what differs from the server's copy is written: pushing the same plan twice writes
+    nothing. Cancelled sessions stay as STATUS:CANCELLED. A session you moved on the server is
+    left where you put it and its time is copied into PLAN.ics (your moves win; re-plan around
+    it). A push stopped halfway is safe to run again.
+
+    Example:
+
+    \b
+        RUNCAL_CALDAV_PASSWORD_FILE=~/.runcal-pw runcal push plan.ics \\
+            --url https://cal.example.com/dav/calendars/sam/training/ --user sam
+
+        runcal push plan.ics --url http://127.0.0.1:5232/sam/runcal/ --user sam --create
+    """
+    from solver import calsync
+    from solver.check import read_bytes
+    from solver.files import write_atomic
+
+    data = read_bytes(plan_file)
+    report = calsync.push(data, str(plan_file), calsync.login(url, user, password_file), create, dry_run)
+    for line in report.lines(str(plan_file)):
+        click.echo(line)
+    if report.plan is not None and not dry_run:
+        write_atomic(plan_file, report.plan)
+        click.echo(f"Wrote {plan_file} (the server's copy of your moves, and SEQUENCE where the server's was higher).")
+
+
+@main.command()
+@server_options
+@click.option("-o", "--output", default="plan.ics", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the plan (replaced only once the new one is complete).")
+@click.option("--plan-id", metavar="ID", help="Which plan, when the calendar holds several (X-RUNCAL-PLAN-ID).")
+def pull(url: str, user: str | None, password_file: Path | None, output: Path, plan_id: str | None) -> None:
+    """Rebuild a plan file from its sessions on a CalDAV calendar (as pushed by `runcal push`),
+    with the moves you made there, ready for `runcal replan` and `runcal check`.
+
+    Example:
+
+        runcal pull --url http://127.0.0.1:5232/sam/runcal/ --user sam -o plan.ics
+    """
+    from solver import calsync
+    from solver.check import read_plan
+    from solver.files import write_atomic
+
+    data = calsync.pull(calsync.login(url, user, password_file), plan_id)
+    plan = read_plan(data, None, url)  # fails before writing if the server's copy is not a readable plan
+    write_atomic(output, data)
+    click.echo(f"Wrote {output}: {len(plan.sessions)} sessions, {len(plan.missed)} missed, from {url}")
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but 127.0.0.1/localhost lets others on the network read the plan.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+def serve(plan_file: Path, host: str, port: int) -> None:
+    """Serve PLAN.ics as a calendar feed to subscribe to, re-read whenever the file changes.
+
+    text/calendar; charset=utf-8 with ETag and Last-Modified, so clients that ask again get
+    304 Not Modified until the plan changes. Google Calendar refreshes a subscribed feed only
+    every 12-24 h and may not update events it already has: where updates matter, use
+    `runcal push` to a CalDAV calendar. Stop with Ctrl-C.
+
+    Example:
+
+        runcal serve plan.ics --port 8765
+    """
+    from solver import feed
+
+    server = feed.make_server(plan_file, host, port)
+    click.echo(f"Serving {plan_file} at {feed.url_of(server, plan_file)} (Ctrl-C stops)", err=True)
+    if not feed.is_loopback(host):
+        click.echo(f"Note: listening on {host}: anyone who can reach this address can read your plan.", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 if __name__ == "__main__":
     main()
