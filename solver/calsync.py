@@ -114,18 +114,29 @@ def _talking(who: Login):
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(getattr(exc, "reason", "") or exc)
+    """"HTTP 501 Not Implemented" or the like: caldav's messages hold the status line somewhere."""
+    text = " ".join(str(a) for a in exc.args) or str(getattr(exc, "reason", ""))
     for line in text.replace(" at '", "\n").splitlines():
         line = line.strip(" '")
         if line[:3].isdigit():
-            return line[:80]
-    return text.splitlines()[0][:80] if text else type(exc).__name__
+            return f"HTTP {line[:60]}"
+    status = getattr(exc, "status", None)
+    return f"HTTP {status}" if status else type(exc).__name__
 
 
 def _client(who: Login):
+    import logging
+
     import caldav
 
-    return caldav.DAVClient(url=who.url, username=who.user, password=who.password, timeout=TIMEOUT)
+    # caldav logs what surprises it (an HTML answer, …) with tracebacks; runcal reports one line.
+    logging.getLogger("caldav").addHandler(logging.NullHandler())
+    logging.getLogger("caldav").propagate = False
+
+    # A user without a password still logs in (an empty one): caldav sends no login at all
+    # otherwise, and servers without passwords (Radicale's `auth type = none`) answer 401.
+    password = who.password if who.password is not None or not who.user else ""
+    return caldav.DAVClient(url=who.url, username=who.user, password=password, timeout=TIMEOUT)
 
 
 def _calendar(client, who: Login, create_name: str | None = None):
@@ -134,14 +145,30 @@ def _calendar(client, who: Login, create_name: str | None = None):
     from caldav.elements import dav
     from caldav.lib import error
 
+    # RFC 4791 §5.1: a CalDAV server names "calendar-access" in the DAV header of OPTIONS.
+    answer = client.options(who.url)
+    if answer.status in (401, 403):
+        raise error.AuthorizationError(who.url, str(answer.status))
+    if "calendar-access" not in str(answer.headers.get("DAV", "")):
+        raise InputError(who.url, "", f"is not a CalDAV server (HTTP {answer.status}, no calendar-access in its DAV "
+                         "header)", "give the URL of a calendar on a CalDAV server")
     calendar = caldav.Calendar(client, url=who.url)
     try:
         kinds = calendar.get_properties([dav.ResourceType()]).get(dav.ResourceType.tag) or []
     except error.NotFoundError:
         if create_name is None:
             raise
+        try:  # discovery from the server's root (RFC 6764); Radicale makes the user's home then
+            parts = urlsplit(who.url)
+            _client(Login(urlunsplit((parts.scheme, parts.netloc, "/", "", "")), who.user, who.password)).principal()
+        except error.DAVError:
+            pass
         parent, _, name = who.url.rstrip("/").rpartition("/")
-        return caldav.CalendarSet(client, url=parent + "/").make_calendar(name=create_name, cal_id=name)
+        try:
+            return caldav.CalendarSet(client, url=parent + "/").make_calendar(name=create_name, cal_id=name)
+        except error.MkcalendarError as exc:
+            raise InputError(who.url, "", f"the server would not make a calendar there ({_first_line(exc)})",
+                             "make it in your calendar app, or give a URL inside your calendar home") from None
     if not any(str(k).endswith("}calendar") for k in (kinds if isinstance(kinds, list) else [kinds])):
         raise InputError(who.url, "", "is on a WebDAV server but is not a calendar",
                          "give the URL of a calendar collection (e.g. …/sam/training/), or a new one with --create")
@@ -181,6 +208,11 @@ def fingerprint(obj: icalendar.Calendar) -> tuple:
     event = _event(obj)
     calendar = tuple(sorted((k, tuple(textprop.get_all(obj, k))) for k in obj if k.startswith("X-RUNCAL-")))
     return calendar, tuple(sorted((k, _canonical(event, k)) for k in event if k not in UNCOMPARED))
+
+
+def fingerprint_plan(cal: icalendar.Calendar) -> tuple:
+    """A whole plan's fingerprint: every object's, in UID order (a plan and its pulled copy agree)."""
+    return tuple(fingerprint(obj) for _, obj in sorted(objects(cal).items()))
 
 
 def _canonical(event, name: str) -> tuple:
