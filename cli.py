@@ -362,6 +362,7 @@ def push(plan_file: Path, url: str, user: str | None, password_file: Path | None
         RUNCAL_CALDAV_PASSWORD_FILE=~/.runcal-pw runcal push plan.ics \\
             --url https://cal.example.com/dav/calendars/sam/training/ --user sam
 
+    \b
         runcal push plan.ics --url http://127.0.0.1:5232/sam/runcal/ --user sam --create
     """
     from solver import calsync
