@@ -109,6 +109,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     events = _events(cal, inst, source)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
                       missed_ranges, injured, source)
+    state.missed_before = _missed_before(cal, inst)
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
     targets = _targets_from_actual(profile, weeks, state, settled)
     if injury and injury.rehab:
@@ -178,6 +179,20 @@ def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEv
     return events
 
 
+def _missed_before(cal: icalendar.Calendar, inst: Instance) -> Counter:
+    """Strength sessions an earlier re-plan cancelled as missed (X-RUNCAL-MISSED): they still count
+    towards R1's minimum of their week, as the checker counts them; forgetting them made a second
+    re-plan of such a week infeasible."""
+    found: Counter = Counter()
+    for component in cal.walk("VEVENT"):
+        if str(component.get("STATUS", "")).upper() == "CANCELLED" and \
+                textprop.get(component, "X-RUNCAL-MISSED", "").upper() == "TRUE" and \
+                textprop.get(component, "X-RUNCAL-KIND") == Kind.STRENGTH.value:
+            start = _aware(component.decoded("DTSTART"), inst)
+            found[(start.date() - inst.weeks[0].monday).days // 7 + 1] += 1
+    return found
+
+
 def _aware(value: dt.datetime, inst: Instance) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise ValueError("all-day sessions are not runcal sessions")
@@ -192,6 +207,7 @@ class _State:
     races: list[PlanEvent]
     first_open_day: int
     injured: list[PlanEvent] = field(default_factory=list)  # R9: cancelled until the injury is cleared
+    missed_before: Counter = field(default_factory=Counter)  # week -> strength missed in an earlier re-plan
 
 
 def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: list[Selector],
@@ -259,7 +275,7 @@ def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.
     for e in state.done:
         if e.kind.is_run:
             minutes[e.week] += int((e.end - e.start).total_seconds() // 60)
-    missed_strength = Counter(e.week for e in state.missed if e.kind is Kind.STRENGTH)
+    missed_strength = Counter(e.week for e in state.missed if e.kind is Kind.STRENGTH) + state.missed_before
     fixed = tuple(FixedSession(e.kind, tl.minutes(e.start), tl.minutes(e.end), e.label) for e in state.done)
     # The days of a missed range, and the slot of a session missed ahead of time, are busy time.
     blocked = tuple(Busy(tl.minutes(dt.datetime.combine(a, dt.time(0), tl.zone)),

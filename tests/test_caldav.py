@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, STAMP
 from radicale_server import PASSWORD, USER, Radicale, free_port
+from test_replan import SMALL
 
 from cli import main
 from solver import calsync, textprop
@@ -138,6 +139,13 @@ def test_push_replan_push_pull_round_trip(server, marathon, tmp_path):
     assert calsync.fingerprint_plan(theirs) == calsync.fingerprint_plan(mine)
     missed = [e for e in theirs.walk("VEVENT") if textprop.get(e, "X-RUNCAL-MISSED") == "TRUE"]
     assert len(missed) == len(week3) and all(str(e["STATUS"]) == "CANCELLED" for e in missed)
+    later = plan.first_day_of(8)
+    missed_later = next(s for s in plan.sessions if plan.week_of(s.day) == 8 and s.kind.is_run)
+    result = run("replan", str(pulled), "--today", str(missed_later.day + dt.timedelta(days=1)), "--missed",
+                 f"{missed_later.day}:{missed_later.kind.value}", "--profile", str(MARATHON),
+                 "--now", "2027-01-20T08:00:00Z")
+    assert result.exit_code == 0 and later <= missed_later.day, result.output
+    assert check_calendar(pulled.read_bytes(), profile, "pulled-replanned.ics", busy) == []
 
 
 def test_a_move_on_the_server_is_kept_as_the_runners_move(server, marathon, tmp_path):
@@ -365,31 +373,6 @@ def test_replan_with_a_caldav_busy_calendar_moves_the_clashing_session(server, t
     assert check_calendar(path.read_bytes(), profile, "replanned.ics", busy) == []
 
 
-SMALL = """
-[runner]
-name = "Small"
-timezone = "Europe/London"
-level = "intermediate"
-sessions_per_week = 3
-weekly_minutes = 100
-long_run_day = "sun"
-
-[plan]
-start = 2027-01-04
-end = 2027-01-31
-
-[availability]
-tue = ["18:00-21:00"]
-thu = ["18:00-21:00"]
-sat = ["08:00-12:00"]
-sun = ["08:00-12:00"]
-
-[rules]
-cutback_every = 0
-strength_intro_weeks = 0
-"""
-
-
 # --- bad input: one line, exit 2, nothing written ----------------------------------------------------------
 
 def test_logins_against_an_htpasswd_server(auth_server, marathon, tmp_path):
@@ -470,7 +453,7 @@ def test_a_url_that_is_not_caldav_is_one_line(server, marathon, tmp_path):
 def test_pull_of_a_calendar_with_two_plans_asks_which(server, tmp_path):
     url = server.calendar_url("two-plans")
     for name in ("One", "Two"):
-        data = plan_to_ical(make_plan(parse_profile(SMALL.replace('"Small"', f'"{name}"'), "s.toml")), STAMP)
+        data = plan_to_ical(make_plan(parse_profile(SMALL.replace('"Replan"', f'"{name}"'), "s.toml")), STAMP)
         calsync.push(data, "plan.ics", calsync.login(url), create=True)
     _one_line_error(run("pull", "--url", url, "-o", str(tmp_path / "x.ics")), "more than one runcal plan", "--plan-id")
     assert not (tmp_path / "x.ics").exists()
