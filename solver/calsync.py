@@ -304,8 +304,8 @@ class PushReport:
     def lines(self, plan_name: str) -> list[str]:
         would = "would be " if self.dry_run else ""
         out = [f"updated:   {u}" for u in self.updated] + [f"deleted:   {d}" for d in self.deleted]
-        out += [f"kept:      {k} — you moved it on the server (your moves win); copied into {plan_name}"
-                for k in self.kept]
+        copied = "" if self.dry_run else f"; copied into {plan_name}"
+        out += [f"kept:      {k} — you moved it on the server (your moves win){copied}" for k in self.kept]
         out.append(f"{self.url}: {len(self.created)} {would}created, {len(self.updated)} {would}updated, "
                    f"{len(self.deleted)} {would}deleted, {self.unchanged} unchanged, {len(self.kept)} kept as you moved them")
         if self.kept:
