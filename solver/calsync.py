@@ -314,8 +314,6 @@ class PushReport:
 
 
 def push(data: bytes, source: str, who: Login, create: bool = False, dry_run: bool = False) -> PushReport:
-    import caldav
-
     cal = _parse_plan(data, source)
     plan_key = textprop.get(cal, "X-RUNCAL-PLAN-ID")
     local = objects(cal)
@@ -347,16 +345,31 @@ def push(data: bytes, source: str, who: Login, create: bool = False, dry_run: bo
         if dry_run:
             return report
         for uid, body, there in writes:
-            if there is None:  # not there when listed just now; no_overwrite would search for it again (~0.4 s)
-                caldav.Event(client, parent=calendar, url=_object_url(calendar, uid)).save(
-                    raw_data=body, increase_seqno=False)
-            else:
+            if there is None:
+                _create(client, _object_url(calendar, uid), body)
+            else:  # If-Match with the ETag it was listed with: a change made since then is not overwritten
                 there.resource.save(raw_data=body, increase_seqno=False, precondition="etag")
         for r in stale:
             r.resource.delete(if_match=True, precondition="etag")
     if plan_changed:
         report.plan = cal.to_ical()
     return report
+
+
+def _create(client, url: str, body: bytes) -> None:
+    """PUT with If-None-Match: * (RFC 9110 §13.1.2): an object made there since the listing is not
+    overwritten. (caldav's own no_overwrite searches the calendar for the UID first, ~0.4 s a
+    session on Radicale.)"""
+    from caldav.lib import error
+
+    answer = client.put(url, body.decode("utf-8"), {"Content-Type": "text/calendar; charset=utf-8",
+                                                    "If-None-Match": "*"})
+    if answer.status == 412:
+        raise error.ConsistencyError(url, "412 Precondition Failed")
+    if answer.status in (401, 403):
+        raise error.AuthorizationError(url, str(answer.status))
+    if answer.status >= 400:
+        raise error.PutError(url, f"{answer.status} {getattr(answer, 'reason', '')}".strip())
 
 
 def _sort_key(event) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import http.server
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import icalendar
 import pytest
@@ -19,6 +20,7 @@ from cli import main
 from solver import calsync, textprop
 from solver.busy import read_busy
 from solver.check import check_calendar, read_plan
+from solver.errors import InputError
 from solver.ics import plan_to_ical, planned_start
 from solver.profile import load_profile, parse_profile
 from solver.solve import busy_for, make_plan
@@ -203,26 +205,57 @@ def test_second_push_writes_nothing_and_a_stopped_push_can_be_run_again(server, 
     server.make_calendar("interrupted")
     import caldav
 
-    real, count = caldav.Event.save, {"n": 0}
+    real, count = caldav.DAVClient.put, {"n": 0}
 
-    def flaky(self, *args, **kwargs):
+    def flaky(self, *args, **kwargs):  # the network goes after 40 sessions
         count["n"] += 1
         if count["n"] > 40:
             raise ConnectionResetError("connection reset by peer")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(caldav.Event, "save", flaky)
+    monkeypatch.setattr(caldav.DAVClient, "put", flaky)
     with pytest.raises(Exception) as stopped:
         calsync.push(data, "plan.ics", calsync.login(url))
     assert "cannot reach the server" in str(stopped.value)
     assert len(server.objects("interrupted")) == 40  # whole objects, never a half-written one
-    monkeypatch.setattr(caldav.Event, "save", real)
+    monkeypatch.setattr(caldav.DAVClient, "put", real)
     report = calsync.push(data, "plan.ics", calsync.login(url))
     assert (len(report.created), report.unchanged) == (len(_events(data)) - 40, 40)
     assert set(_server_events(server, "interrupted")) == set(_events(data))
     before = server.objects("interrupted")
     assert calsync.push(data, "plan.ics", calsync.login(url)).writes == 0
     assert server.objects("interrupted") == before
+
+
+def test_a_change_made_on_the_server_during_a_push_is_not_overwritten(server, monkeypatch):
+    """Writes are conditional on what push read: If-Match with the listed ETag for an update,
+    If-None-Match: * for a new object. A change made in between is reported, not overwritten."""
+    data = plan_to_ical(make_plan(parse_profile(SMALL, "s.toml")), STAMP)
+    url = server.calendar_url("race")
+    calsync.push(data, "plan.ics", calsync.login(url), create=True)
+    moved = plan_to_ical(make_plan(parse_profile(SMALL + '\n[preferences]\nrun_time = "19:30"\n', "s.toml")), STAMP)
+    real = calsync._remote_objects
+
+    def listed_then_edited(calendar, plan_key):
+        found = real(calendar, plan_key)
+        for remote in found.values():  # the runner's app renames every event right after the listing
+            obj = icalendar.Calendar.from_ical(remote.resource.data)
+            obj.walk("VEVENT")[0]["SUMMARY"] = icalendar.vText("Renamed in my app")
+            server.client().put(str(remote.resource.url), obj.to_ical().decode(), {"Content-Type": "text/calendar"})
+        return found
+
+    monkeypatch.setattr(calsync, "_remote_objects", listed_then_edited)
+    with pytest.raises(InputError, match="an object changed on the server while pushing"):
+        calsync.push(moved, "plan.ics", calsync.login(url))
+    monkeypatch.undo()
+    summaries = {str(cal.walk("VEVENT")[0]["SUMMARY"]) for _, cal in _server_events(server, "race").values()}
+    assert summaries == {"Renamed in my app"}  # nothing of the stale push landed
+    # A new object that appeared after the listing is not overwritten either (If-None-Match: *).
+    uid, obj = next(iter(calsync.objects(icalendar.Calendar.from_ical(data)).items()))
+    who = calsync.login(url)
+    with pytest.raises(InputError, match="an object changed on the server while pushing"):
+        with calsync._talking(who):
+            calsync._create(server.client(), url + quote(uid, safe="") + ".ics", obj.to_ical())
 
 
 def test_a_plan_made_again_replaces_the_old_one_on_the_server(server, tmp_path):
