@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -30,9 +29,11 @@ def busy_options(func):
     func = click.option("--all-day", "all_day", type=click.Choice(["opaque", "always", "never"]), default=None,
                         help="Do all-day events block the day? Default (or the profile's busy.all_day): "
                              "only those marked busy (opaque).")(func)
-    return click.option("--busy", "busy", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-                        help="A calendar of yours (.ics, or the .zip Google Calendar exports) whose events are "
-                             "busy time. Repeatable; adds to the profile's busy.calendars.")(func)
+    return click.option("--busy", "busy", multiple=True, metavar="FILE|URL",
+                        help="A calendar of yours whose events are busy time: an .ics, the .zip Google Calendar "
+                             "exports, or caldav+https://SERVER/PATH/ (a CalDAV calendar; password from "
+                             "$RUNCAL_CALDAV_PASSWORD or $RUNCAL_CALDAV_PASSWORD_FILE). Repeatable; adds to the "
+                             "profile's busy.calendars.")(func)
 
 
 def stamp_option(func):
@@ -83,7 +84,7 @@ def main() -> None:
 @click.option("--time-limit", default=60.0, show_default=True,
               help="Solver budget in CP-SAT's deterministic seconds (machine-independent, so results are too).")
 @click.option("--workers", default=1, show_default=True, help="Solver threads (results stay deterministic).")
-def plan(profile: Path | None, output: Path, busy: tuple[Path, ...], all_day: str | None, now: str | None,
+def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str | None, now: str | None,
          time_limit: float, workers: int) -> None:
     """Plan PROFILE (TOML) into an .ics calendar and print the weeks.
 
@@ -119,7 +120,7 @@ def plan(profile: Path | None, output: Path, busy: tuple[Path, ...], all_day: st
 @click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
               help="Profile whose rule parameters apply (default: the one embedded in the plan).")
 @busy_options
-def check(plan_file: Path, profile: Path | None, busy: tuple[Path, ...], all_day: str | None) -> None:
+def check(plan_file: Path, profile: Path | None, busy: tuple[str, ...], all_day: str | None) -> None:
     """Verify PLAN.ics against every hard rule (R1–R6, R8, R10) and availability.
 
     Independent of the planner: it reads only the calendar (and the profile). Exit 0 when the
@@ -133,15 +134,16 @@ def check(plan_file: Path, profile: Path | None, busy: tuple[Path, ...], all_day
     """
     from solver.check import check_file, format_report, plan_profile
     from solver.profile import load_profile
-    from solver.solve import busy_for
+    from solver.solve import busy_for, busy_sources
 
     loaded = load_profile(profile) if profile else plan_profile(plan_file)
-    if loaded.busy and not profile:
-        # The embedded profile names its calendars relative to a profile file we do not have.
-        click.echo("Note: the busy calendars named in the plan's profile are not checked (their paths are "
-                   "relative to the profile file); pass --profile.")
-        loaded = replace(loaded, busy=())
-    busy_events = busy_for(loaded, busy, all_day)
+    if not profile:
+        # The embedded profile has no file of its own: its calendars are looked for beside the plan.
+        _, missing = busy_sources(loaded, plan_file)
+        if missing:
+            click.echo(f"Note: not checked against {', '.join(map(str, missing))}, which the plan's profile names "
+                       "but is not beside the plan; pass --profile (its calendars are found relative to it).")
+    busy_events = busy_for(loaded, busy, all_day, plan_file=None if profile else plan_file, skip_missing=True)
     violations = check_file(plan_file, loaded, busy_events)
     click.echo(format_report(violations))
     if violations:
@@ -167,7 +169,7 @@ def check(plan_file: Path, profile: Path | None, busy: tuple[Path, ...], all_day
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Scenarios solved at once (default: one per core). Results do not depend on it.")
 def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | None, out_dir: Path | None,
-           fmt: str, busy: tuple[Path, ...], all_day: str | None, now: str | None, time_limit: float,
+           fmt: str, busy: tuple[str, ...], all_day: str | None, now: str | None, time_limit: float,
            jobs: int | None) -> None:
     """Compare plans for variations of PROFILE side by side, before committing to one.
 
@@ -232,17 +234,31 @@ def rewrite_options(func):
         stamp_option,
         click.option("--time-limit", default=60.0, show_default=True,
                      help="Solver budget per objective level, in CP-SAT's deterministic seconds."),
+        busy_options,
     ]):
         func = option(func)
     return func
 
 
+def _rewrite_inputs(plan_file: Path, profile: Path | None, busy: tuple[str, ...], all_day: str | None):
+    """The profile to re-plan with (None: the plan's own) and the busy time as it is now: the
+    profile's calendars (relative to --profile, else beside the plan) and --busy."""
+    from solver.check import plan_profile
+    from solver.profile import load_profile
+    from solver.solve import busy_for
+
+    loaded = load_profile(profile) if profile else None
+    busy_events = busy_for(loaded or plan_profile(plan_file), busy, all_day, plan_file=None if profile else plan_file)
+    return loaded, busy_events
+
+
 def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool, closing: str,
                     status: str | None = None) -> None:
-    """Print the diff, then write the new plan atomically (unless --dry-run)."""
+    """Print the diff and the new weeks, then write the new plan atomically (unless --dry-run)."""
     from solver.files import write_atomic
 
     click.echo(result.diff())
+    click.echo(result.table)
     if dry_run:
         click.echo("Dry run: nothing written.")
         return
@@ -271,8 +287,13 @@ def _date(value: str | None, option: str) -> dt.date | None:
 @rewrite_options
 def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str, ...], missed_from: str | None,
            missed_to: str | None, profile: Path | None, output: Path | None, dry_run: bool, now: str | None,
-           time_limit: float) -> None:
-    """Repair PLAN.ics after missed sessions, changing as few sessions as possible.
+           time_limit: float, busy: tuple[str, ...], all_day: str | None) -> None:
+    """Repair PLAN.ics after missed sessions, or around your calendar as it is now, changing as few
+    sessions as possible.
+
+    Busy time comes from the profile's busy calendars (relative to --profile, else looked for
+    beside PLAN.ics) and --busy: a session whose time now clashes with it moves, and the diff
+    names the event.
 
     Past sessions not marked missed count as done and still bind the future (R3, R4, R5, R6,
     R10). Unchanged sessions keep their UID, time and text; moved ones keep their UID with
@@ -284,17 +305,19 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
         runcal replan plan.ics --today 2027-01-21 --missed 2027-01-19:strength
 
         runcal replan plan.ics --today 2027-02-22 --missed-from 2027-02-15 --to 2027-02-21 --dry-run
+
+        runcal replan plan.ics --today 2027-01-11 --busy new-export.ics
     """
     from solver import replan as replanning
     from solver.check import read_bytes
-    from solver.profile import load_profile
 
     start = _date(missed_from, "--missed-from")
     ranges = [(start, _date(missed_to, "--to") or start)] if start else []
     if missed_to and not start:
         raise InputError("--to", "", "given without --missed-from", "add --missed-from DATE")
+    loaded, busy_events = _rewrite_inputs(plan_file, profile, busy, all_day)
     result = replanning.replan(read_bytes(plan_file), str(plan_file), _date(today, "--today"), list(missed), list(done),
-                               ranges, load_profile(profile) if profile else None, resolve_stamp(now), time_limit)
+                               ranges, loaded, resolve_stamp(now), time_limit, busy=busy_events)
     _finish_rewrite(result, plan_file, output, dry_run,
                     "import it again: Google Calendar updates the same events.", result.status)
 
@@ -307,7 +330,8 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
               help="Your physiotherapist's rehab programme (TOML, see README). runcal never invents one.")
 @rewrite_options
 def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, profile: Path | None,
-           output: Path | None, dry_run: bool, now: str | None, time_limit: float) -> None:
+           output: Path | None, dry_run: bool, now: str | None, time_limit: float, busy: tuple[str, ...],
+           all_day: str | None) -> None:
     """Pause training from an injury (R9): get assessed first, then only your physio's programme.
 
     From --from, every run and strength session is cancelled (STATUS:CANCELLED, SEQUENCE + 1) and an
@@ -322,17 +346,121 @@ def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, p
     """
     from solver import replan as replanning
     from solver.check import read_bytes
-    from solver.profile import load_profile
     from solver.rehab import load_rehab
 
     first, last = _date(start, "--from"), _date(until, "--until")
     if last and last < first:
         raise InputError("--until", "", f"{last} is before --from {first}", "give the day you were cleared")
     hurt = replanning.Injury(first, last, load_rehab(rehab) if rehab else None)
-    result = replanning.replan(read_bytes(plan_file), str(plan_file), first, profile=load_profile(profile) if profile else None,
-                               stamp=resolve_stamp(now), time_limit=time_limit, injury=hurt)
+    loaded, busy_events = _rewrite_inputs(plan_file, profile, busy, all_day)
+    result = replanning.replan(read_bytes(plan_file), str(plan_file), first, profile=loaded, stamp=resolve_stamp(now),
+                               time_limit=time_limit, injury=hurt, busy=busy_events)
     _finish_rewrite(result, plan_file, output, dry_run,
                     "get assessed by a physiotherapist before resuming. runcal is not medical advice.")
+
+
+def server_options(func):
+    """Where the CalDAV calendar is and who logs in: never the password itself (see solver/calsync.py)."""
+    for option in reversed([
+        click.option("--url", required=True, metavar="URL",
+                     help="The CalDAV calendar, e.g. https://cal.example.com/dav/calendars/sam/training/."),
+        click.option("--user", metavar="USER", help="User name (default: the URL's, else $RUNCAL_CALDAV_USER)."),
+        click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="A file whose first line is the password (default: $RUNCAL_CALDAV_PASSWORD, else the "
+                          "file named by $RUNCAL_CALDAV_PASSWORD_FILE). Never on the command line."),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@server_options
+@click.option("--create", is_flag=True, help="Make the calendar (MKCALENDAR) if the URL has none yet.")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing, here or there.")
+def push(plan_file: Path, url: str, user: str | None, password_file: Path | None, create: bool, dry_run: bool) -> None:
+    """Put PLAN.ics on a CalDAV calendar, one object per session, updating the same objects after
+    a re-plan.
+
+    Only what differs from the server's copy is written: pushing the same plan twice writes
+    nothing. Cancelled sessions stay as STATUS:CANCELLED. A session you moved on the server is
+    left where you put it and its time is copied into PLAN.ics (your moves win; re-plan around
+    it). A push stopped halfway is safe to run again.
+
+    Example:
+
+    \b
+        RUNCAL_CALDAV_PASSWORD_FILE=~/.runcal-pw runcal push plan.ics \\
+            --url https://cal.example.com/dav/calendars/sam/training/ --user sam
+
+    \b
+        runcal push plan.ics --url http://127.0.0.1:5232/sam/runcal/ --user sam --create
+    """
+    from solver import calsync
+    from solver.check import read_bytes
+    from solver.files import write_atomic
+
+    data = read_bytes(plan_file)
+    report = calsync.push(data, str(plan_file), calsync.login(url, user, password_file), create, dry_run)
+    for line in report.lines(str(plan_file)):
+        click.echo(line)
+    if report.plan is not None and not dry_run:
+        write_atomic(plan_file, report.plan)
+        click.echo(f"Wrote {plan_file} (the server's copy of your moves, and SEQUENCE where the server's was higher).")
+
+
+@main.command()
+@server_options
+@click.option("-o", "--output", default="plan.ics", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the plan (replaced only once the new one is complete).")
+@click.option("--plan-id", metavar="ID", help="Which plan, when the calendar holds several (X-RUNCAL-PLAN-ID).")
+def pull(url: str, user: str | None, password_file: Path | None, output: Path, plan_id: str | None) -> None:
+    """Rebuild a plan file from its sessions on a CalDAV calendar (as pushed by `runcal push`),
+    with the moves you made there, ready for `runcal replan` and `runcal check`.
+
+    Example:
+
+        runcal pull --url http://127.0.0.1:5232/sam/runcal/ --user sam -o plan.ics
+    """
+    from solver import calsync
+    from solver.check import read_plan
+    from solver.files import write_atomic
+
+    data = calsync.pull(calsync.login(url, user, password_file), plan_id)
+    plan = read_plan(data, None, url)  # fails before writing if the server's copy is not a readable plan
+    write_atomic(output, data)
+    click.echo(f"Wrote {output}: {len(plan.sessions)} sessions, {len(plan.missed)} missed, from {url}")
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but 127.0.0.1/localhost lets others on the network read the plan.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+def serve(plan_file: Path, host: str, port: int) -> None:
+    """Serve PLAN.ics as a calendar feed to subscribe to, re-read whenever the file changes.
+
+    text/calendar; charset=utf-8 with ETag and Last-Modified, so clients that ask again get
+    304 Not Modified until the plan changes. Google Calendar refreshes a subscribed feed only
+    every 12-24 h and may not update events it already has: where updates matter, use
+    `runcal push` to a CalDAV calendar. Stop with Ctrl-C.
+
+    Example:
+
+        runcal serve plan.ics --port 8765
+    """
+    from solver import feed
+
+    server = feed.make_server(plan_file, host, port)
+    click.echo(f"Serving {plan_file} at {feed.url_of(server, plan_file)} (Ctrl-C stops)", err=True)
+    if not feed.is_loopback(host):
+        click.echo(f"Note: listening on {host}: anyone who can reach this address can read your plan.", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ SOURCE_DATE_EPOCH = "1795766400"  # the same instant, for commands without --now
 FLOOR_CODE = "from ortools.sat.python import cp_model; import icalendar, click"
 PLAN_WEEKS = (8, 16, 26, 52)
 REPLAN_BASE_WEEKS, REPLAN_WEEK = 16, 8
+SAMPLE_MARATHON = Path(__file__).resolve().parents[1] / "sample_calendars" / "advanced_marathon.toml"
 BATCH_SEED = inputs.BATCH_SEED
 
 
@@ -62,6 +63,17 @@ class Inputs:
         return path, week_sessions(Path(path), REPLAN_WEEK)
 
 
+    @functools.cached_property
+    def marathon_base(self) -> tuple[str, list[dict]]:
+        """The marathon sample planned around its busy calendar (made once, not timed), and the
+        strength sessions of its week 3."""
+        path = self.out("marathon_base.ics")
+        made = self.run_runcal("plan", str(SAMPLE_MARATHON), "-o", path, "--now", NOW)
+        if made.returncode != 0:
+            raise RuntimeError(f"could not plan the marathon sample: {made.stderr.strip()}")
+        return path, [s for s in week_sessions(Path(path), 3) if s["kind"] == "strength"]
+
+
 def week_sessions(ics_path: Path, week: int) -> list[dict]:
     import icalendar
 
@@ -103,6 +115,16 @@ def replan_week_argv(inp: Inputs) -> list[str]:
     return [inp.runcal, "replan", base, "--today", (monday + dt.timedelta(weeks=1)).isoformat(),
             "--missed-from", monday.isoformat(), "--to", (monday + dt.timedelta(days=6)).isoformat(),
             "-o", inp.out("replan_week.ics")]
+
+
+def replan_busy_argv(inp: Inputs) -> list[str]:
+    """The issue's case: the marathon sample's first strength session of week 3 missed, re-planned
+    around the sample's busy calendar (found through --profile)."""
+    base, strength = inp.marathon_base
+    missed = strength[0]
+    return [inp.runcal, "replan", base, "--today", (missed["date"] + dt.timedelta(days=1)).isoformat(),
+            "--missed", f"{missed['date'].isoformat()}:strength", "--profile", str(SAMPLE_MARATHON),
+            "-o", inp.out("replan_busy.ics")]
 
 
 def whatif_scenarios(weeks: int = 16) -> list[str]:
@@ -155,6 +177,8 @@ CASES: tuple[Case, ...] = (
     Case("replan_session", "replan: missed session wk 8/16", replan_session_argv, cli_spec(replan_session_argv),
          needs="replan", quick=True),
     Case("replan_week", "replan: missed week 8/16", replan_week_argv, cli_spec(replan_week_argv), needs="replan"),
+    Case("replan_busy", "replan: marathon sample + busy calendar", replan_busy_argv, cli_spec(replan_busy_argv),
+         needs="replan"),
     Case("whatif", "whatif: 4 scenarios, 16 weeks", whatif_argv, cli_spec(whatif_argv), needs="whatif", quick=True),
     Case("batch", "batch of generated profiles", None, batch_spec, quick=True, once=True),
 )

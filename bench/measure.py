@@ -56,7 +56,7 @@ _STATUS = re.compile(r"Solver: (?P<status>\w+) \(objective (?P<objective>-?\d+)\
                      r"(?:, model built in (?P<build>[\d.]+) s, solved in (?P<solve>[\d.]+) s)?")
 
 _WROTE = re.compile(r"^Wrote .* \((optimal|feasible)\)", re.MULTILINE)
-_CHANGE = re.compile(r"^(\w+):\s", re.MULTILINE)  # replan's "moved: …", "dropped: …", "unchanged: …"
+_CHANGE = re.compile(r"^(moved|resized|dropped|added|unchanged):\s", re.MULTILINE)  # replan's diff lines
 
 
 @dataclass(frozen=True)

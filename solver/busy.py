@@ -19,6 +19,7 @@ import icalendar
 from .errors import CalendarError
 
 ALL_DAY_MODES = ("opaque", "always", "never")
+CALDAV_SCHEMES = ("caldav+http://", "caldav+https://")  # a calendar on a CalDAV server (solver/calsync.py)
 MAX_BYTES = 200 * 1024 * 1024  # a calendar larger than this is not a personal calendar
 
 
@@ -38,13 +39,24 @@ class BusyEvent:
         return f"'{self.summary}' {start:%Y-%m-%d %H:%M}–{stop} ({Path(self.source.split('!')[-1]).name})"
 
 
+def is_caldav(source: str | Path) -> bool:
+    return isinstance(source, str) and source.lower().startswith(CALDAV_SCHEMES)
+
+
 def read_busy(paths: Iterable[str | Path], zone_name: str, first: dt.date, last: dt.date,
               all_day: str = "opaque") -> tuple[BusyEvent, ...]:
-    """Every busy occurrence overlapping [first, last] (local dates of the runner's zone)."""
+    """Every busy occurrence overlapping [first, last] (local dates of the runner's zone), from
+    files and `caldav+https://…` calendars alike."""
     zone = ZoneInfo(zone_name)
     events: list[BusyEvent] = []
     for path in paths:
-        for name, data in _calendars(Path(path)):
+        if is_caldav(path):
+            from .calsync import busy_objects  # the caldav library only where a server is read
+
+            found = busy_objects(str(path))
+        else:
+            found = _calendars(Path(path))
+        for name, data in found:
             events += _occurrences(name, data, zone, first, last, all_day)
     return tuple(sorted(events, key=lambda e: (e.start, e.end, e.summary)))
 
@@ -115,6 +127,8 @@ def _occurrences(name: str, data: bytes, zone: ZoneInfo, first: dt.date, last: d
 def _busy(event: icalendar.Event, name: str, zone: ZoneInfo, all_day: str) -> BusyEvent | None:
     if str(event.get("STATUS", "")).upper() == "CANCELLED":
         return None
+    if str(event.get("UID", "")).endswith("@runcal"):
+        return None  # a runcal session the runner imported or pushed into this calendar is not busy time
     transparent = str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT"
     start = event.get("DTSTART")
     if start is None:

@@ -28,6 +28,7 @@ from .domain import PERIODS, WEEKDAYS, Kind, Profile, Race
 from .errors import CalendarError, ProfileError
 from .prescriptions import load_step, session_prescription
 from .profile import profile_from_json
+from . import textprop
 
 UTC = dt.timezone.utc
 R3_GAP = dt.timedelta(hours=8)
@@ -229,20 +230,19 @@ def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "
         raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
     profile = profile or _embedded_profile(cal, source)
     zone = ZoneInfo(profile.timezone)
-    events = [e for e in cal.walk("VEVENT") if str(e.get("X-RUNCAL-KIND", "")).lower() != "note"]  # reminders
+    events = [e for e in cal.walk("VEVENT") if textprop.get(e, "X-RUNCAL-KIND", "").lower() != "note"]  # reminders
     sessions = [_entry(event, zone, source) for event in events if not _cancelled(event)]
     sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
     missed = [_entry(event, zone, source) for event in events
-              if _cancelled(event) and str(event.get("X-RUNCAL-MISSED", "")).strip()]
+              if _cancelled(event) and (textprop.get(event, "X-RUNCAL-MISSED", "") or "").strip()]
     return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed), injuries=_injuries(cal, last, source))
 
 
 def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date], ...]:
     """X-RUNCAL-INJURY values "FROM/UNTIL" (UNTIL empty: not cleared yet, so to the plan's end)."""
-    values = cal.get("X-RUNCAL-INJURY", [])
     found = []
-    for value in values if isinstance(values, list) else [values]:
-        start, _, until = str(value).partition("/")
+    for value in textprop.get_all(cal, "X-RUNCAL-INJURY"):
+        start, _, until = value.partition("/")
         try:
             found.append((dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else last))
         except ValueError:
@@ -267,7 +267,7 @@ def _parse(data: bytes | str, source: str) -> Calendar:
 
 
 def _date_prop(cal: Calendar, name: str, source: str) -> dt.date:
-    value = cal.get(name)
+    value = textprop.get(cal, name)
     if value is None:
         raise CalendarError(source, name, "missing, so the plan weeks are unknown",
                             f"check a plan written by `runcal plan`, or add {name}:YYYY-MM-DD")
@@ -278,24 +278,15 @@ def _date_prop(cal: Calendar, name: str, source: str) -> dt.date:
 
 
 def _embedded_profile(cal: Calendar, source: str) -> Profile:
-    raw = cal.get("X-RUNCAL-PROFILE")
+    raw = textprop.get_json(cal, "X-RUNCAL-PROFILE")
     if raw is None:
         raise CalendarError(source, "X-RUNCAL-PROFILE", "missing, and no profile was given",
                             "pass --profile with the runner's profile .toml")
     try:
-        return profile_from_json(_json_text(str(raw)), f"{source} X-RUNCAL-PROFILE")
+        return profile_from_json(raw, f"{source} X-RUNCAL-PROFILE")
     except ProfileError as exc:
         raise CalendarError(source, "X-RUNCAL-PROFILE", exc.problem,
                             "pass --profile with the runner's profile .toml") from None
-
-
-def _json_text(text: str) -> str:
-    """The embedded JSON, whether it was written raw or with RFC 5545 TEXT escapes (\\, \\; \\\\)."""
-    try:
-        json.loads(text)
-        return text
-    except ValueError:
-        return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], text)
 
 
 def _entry(event, zone: ZoneInfo, source: str) -> Entry:
@@ -310,7 +301,7 @@ def _entry(event, zone: ZoneInfo, source: str) -> Entry:
     if end < start:
         raise CalendarError(source, f"{name} DTEND", "is before DTSTART", "make the event end after it starts")
     kind = _kind(event, source, name)
-    props = tuple((k, str(event[k])) for k in R7_PROPS if k in event)
+    props = tuple((k, textprop.get(event, k) if k.startswith("X-") else str(event[k])) for k in R7_PROPS if k in event)
     return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone), props)
 
 
@@ -357,10 +348,10 @@ def _end(event, start: dt.datetime, zone: ZoneInfo, source: str, name: str) -> d
 
 
 def _kind(event, source: str, name: str) -> Kind:
-    raw = event.get("X-RUNCAL-KIND")
+    raw = textprop.get(event, "X-RUNCAL-KIND")
     if raw is not None:
         try:
-            return Kind(str(raw).strip().lower())
+            return Kind(raw.strip().lower())
         except ValueError:
             raise CalendarError(source, f"{name} X-RUNCAL-KIND", f"{str(raw)!r} is not a session kind",
                                 "use easy, long, quality, race, strength or rehab, or remove the line") from None
@@ -900,20 +891,15 @@ def workout(plan: PlanFile) -> list[Violation]:
 
 
 def workout_steps(entry: Entry) -> list | None:
-    """The steps of X-RUNCAL-STEPS (RFC 5545 TEXT, unescaped here), or None if absent; ValueError
-    if unreadable. `runcal export --fit` reads them through this too."""
+    """The steps of X-RUNCAL-STEPS (RFC 5545 TEXT, unescaped when the entry was read, textprop), or
+    None if absent; ValueError if unreadable. `runcal export --fit` reads them through this too."""
     raw = entry.prop("X-RUNCAL-STEPS")
     if raw is None:
         return None
-    data = json.loads(text_value(raw))
+    data = json.loads(raw)
     if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("steps"), list):
         raise ValueError("not a version-1 steps object")
     return data["steps"]
-
-
-def text_value(raw: str) -> str:
-    """An X- property's TEXT value unescaped (icalendar 7 hands X- values back still escaped)."""
-    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m[1] in "nN" else m[1], raw)
 
 
 def steps_seconds(steps: list) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,9 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     except OSError as exc:
         raise InputError(str(path), "", f"cannot write here ({exc.strerror})", "choose another output path") from None
     try:
+        # mkstemp makes the file 0600; the result should have the mode the user would get from
+        # any other program: an existing file keeps its own, a new one gets 0666 less the umask.
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -25,6 +29,15 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)  # the only portable way to read it; set straight back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def read_text(path: str | Path, what: str, error: type[InputError] = InputError) -> str:

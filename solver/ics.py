@@ -15,6 +15,7 @@ import icalendar
 
 from .domain import Kind, Plan, Session
 from .profile import profile_digest, profile_json
+from . import textprop
 
 PRODID = "-//runcal//runcal training planner 0.1//EN"
 UID_NAMESPACE = uuid.UUID("6f1c3d2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f")
@@ -47,13 +48,12 @@ def plan_to_ical(plan: Plan, stamp: dt.datetime, name: str | None = None) -> byt
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name or calendar_name(plan))
-    cal.add("x-wr-timezone", p.timezone)
-    cal.add("x-runcal-plan-start", first.isoformat())
-    cal.add("x-runcal-plan-end", last.isoformat())
-    cal.add("x-runcal-plan-id", plan_id(plan))
-    cal.add("x-runcal-profile-hash", profile_digest(p))
-    cal.add("x-runcal-profile", profile_json(p))
+    # X- values are TEXT (RFC 5545 §3.8.8.2): escaped, or vobject-based servers cut them at a comma.
+    for prop, value in (("x-wr-calname", name or calendar_name(plan)), ("x-wr-timezone", p.timezone),
+                        ("x-runcal-plan-start", first.isoformat()), ("x-runcal-plan-end", last.isoformat()),
+                        ("x-runcal-plan-id", plan_id(plan)), ("x-runcal-profile-hash", profile_digest(p)),
+                        ("x-runcal-profile", profile_json(p))):
+        textprop.add(cal, prop, value)
     cal.add_component(vtimezone(p.timezone, first - dt.timedelta(days=7), last + dt.timedelta(days=7)))
     key = plan_id(plan)
     for session in sorted(plan.sessions, key=lambda s: (s.start, s.kind.value)):
@@ -74,16 +74,21 @@ def session_event(s: Session, plan_key: str, stamp: dt.datetime, sequence: int =
     event.add("categories", [CATEGORY[s.kind]])
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("x-runcal-kind", s.kind.value)
-    event.add("x-runcal-week", str(s.week))
-    event.add("x-runcal-period", s.period)
-    event.add("x-runcal-session", s.ident)
+    textprop.add(event, "x-runcal-kind", s.kind.value)
+    textprop.add(event, "x-runcal-week", str(s.week))
+    textprop.add(event, "x-runcal-period", s.period)
+    textprop.add(event, "x-runcal-session", s.ident)
     # Where runcal put it: a re-plan that finds DTSTART elsewhere knows the runner moved it by hand.
-    event.add("x-runcal-planned-start", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    textprop.add(event, "x-runcal-planned-start", planned_start(s.start))
     for prop, value in sorted(s.prescription.items()):
-        # X- values are RFC 5545 TEXT: vText escapes , ; \ and newlines (X-RUNCAL-STEPS holds JSON).
-        event.add(f"x-runcal-{prop.lower()}", icalendar.vText(value))
+        # X- values are RFC 5545 TEXT (X-RUNCAL-STEPS holds JSON): escaped in one place, textprop.
+        textprop.add(event, f"x-runcal-{prop.lower()}", str(value))
     return event
+
+
+def planned_start(start: dt.datetime) -> str:
+    """X-RUNCAL-PLANNED-START: the UTC instant runcal gave a session."""
+    return start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def vtimezone(zone_name: str, first: dt.date, last: dt.date) -> icalendar.Timezone:

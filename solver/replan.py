@@ -9,6 +9,7 @@ total time shift, then the usual preferences — each level solved to optimality
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,13 +17,19 @@ from dataclasses import dataclass, field, replace
 import icalendar
 from ortools.sat.python import cp_model
 
+from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
 from .errors import CalendarError, InputError, NoPlanError
-from .ics import session_event, session_uid
-from .model import Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, place_planned_sessions
+from . import textprop
+from .ics import planned_start, session_event, session_uid
+from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, free_days,
+                    place_planned_sessions, planned_instance)
 from .periodization import Ran, week_targets
 from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
+from .replan_diff import ReplanResult, Slot, why_dropped, why_moved, why_resized
+from .report import file_week_table
+from .check import read_plan
 from .solve import extract, solver_for
 from .timeline import UTC
 
@@ -39,7 +46,6 @@ class PlanEvent:
     end: dt.datetime
     week: int
     user_moved: bool
-    missed_before: bool = False  # cancelled as missed at an earlier re-plan (still counts for R1)
 
     @property
     def uid(self) -> str:
@@ -70,25 +76,6 @@ class Selector:
         return day == e.start.date().isoformat() and (not kind or kind == e.kind.value)
 
 
-@dataclass
-class ReplanResult:
-    data: bytes
-    moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to)
-    dropped: list[tuple[str, str]] = field(default_factory=list)  # (session, why)
-    unchanged: int = 0
-    added: list[str] = field(default_factory=list)  # new sessions (R9 rehab)
-    notes: list[str] = field(default_factory=list)
-    status: str = "optimal"
-
-    def diff(self) -> str:
-        lines = [f"Note: {n}" for n in self.notes]
-        lines += [f"moved:     {a} → {b}" for a, b in sorted(self.moved)]
-        lines += [f"dropped:   {a} — {why}" for a, why in sorted(self.dropped, key=lambda d: d[0].split()[-2:])]
-        lines += [f"added:     {a}" for a in self.added]
-        lines.append(f"unchanged: {self.unchanged} sessions")
-        return "\n".join(lines)
-
-
 @dataclass(frozen=True)
 class Injury:
     """R9: no training from `start` until cleared (`until`, or open: the rest of the plan), except
@@ -104,15 +91,22 @@ class Injury:
 
 def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), done: list[str] = (),
            missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
-           stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None) -> ReplanResult:
+           stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None,
+           busy: tuple[BusyEvent, ...] = ()) -> ReplanResult:
+    """Re-plan the plan file `data` around what was missed (or an injury) and the runner's busy
+    calendars as they are now (`busy`): a session whose time now clashes with busy time moves
+    (or, with no place left in its week, is dropped), the rest stays where it is if it can."""
     cal = _parse(data, source)
-    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source), source)
+    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source)
     notes = []
     if profile is None:
         profile = embedded
-    elif profile_digest(profile) != str(cal.get("X-RUNCAL-PROFILE-HASH", "")):
+    elif profile_digest(profile) != textprop.get(cal, "X-RUNCAL-PROFILE-HASH", ""):
         notes.append("the profile differs from the one this plan was made with; re-planning with the new one")
-    weeks = week_targets(profile)
+    # The weeks as `runcal plan` shaped them with the same calendars (busy time that takes whole
+    # days lowers those weeks' run counts), then re-derived below from what was run.
+    weeks = planned_instance(profile, busy).weeks
+    free = free_days(build_instance(profile, weeks, busy))
     if weeks[0].monday.isoformat() != _text(cal, "X-RUNCAL-PLAN-START", source):
         raise InputError(source, "X-RUNCAL-PLAN-START", "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")
@@ -124,12 +118,13 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     events = _events(cal, inst, source)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
                       missed_ranges, injured, source)
+    state.missed_before = _missed_before(cal, inst)
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
-    targets = _targets_from_actual(profile, weeks, state, settled)
+    targets = _targets_from_actual(profile, weeks, state, settled, free)
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
-    inst = build_instance(profile, targets)
+    inst = build_instance(profile, targets, busy)
     inst = replace(inst, fixed=tuple(f for f in inst.fixed if not (f.race and injured(f.race.date))))
     injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
     if any(e.user_moved for e in events):
@@ -142,15 +137,16 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
     if injury and injury.rehab:
         placed = [_rehab_words(s, injury) if s.kind is Kind.REHAB else s for s in placed]
-    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp, today)
+    result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp, busy, today)
     if injury:
         _record_injury(cal, injury, stamp, result)
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
-        _replace_prop(cal, "X-RUNCAL-PROFILE", profile_json(profile))
-        _replace_prop(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
+        textprop.put(cal, "X-RUNCAL-PROFILE", profile_json(profile))
+        textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
         result.data = cal.to_ical()
+    result.table = file_week_table(read_plan(result.data, profile, source))
     return result
 
 
@@ -166,33 +162,44 @@ def _parse(data: bytes, source: str) -> icalendar.Calendar:
     return cal
 
 
-def _text(cal: icalendar.Calendar, name: str, source: str) -> str:
-    value = cal.get(name)
+def _text(cal: icalendar.Calendar, name: str, source: str, json: bool = False) -> str:
+    value = textprop.get_json(cal, name) if json else textprop.get(cal, name)
     if value is None:
         raise CalendarError(source, name, "missing", FIX)
-    return str(value)
+    return value
 
 
 def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEvent]:
     events = []
     for component in cal.walk("VEVENT"):
-        cancelled = str(component.get("STATUS", "")).strip().upper() == "CANCELLED"
-        if "X-RUNCAL-KIND" not in component or str(component["X-RUNCAL-KIND"]) == "note":  # reminders are not sessions
-            continue
-        if cancelled and not str(component.get("X-RUNCAL-MISSED", "")).strip():
-            continue
+        kind_text = textprop.get(component, "X-RUNCAL-KIND")
+        if str(component.get("STATUS", "")).upper() == "CANCELLED" or kind_text in (None, "note"):
+            continue  # cancelled, added by hand, or a reminder: not a session
         try:
-            kind = Kind(str(component["X-RUNCAL-KIND"]))
+            kind = Kind(kind_text)
             start = _aware(component.decoded("DTSTART"), inst)
             end = _aware(component.decoded("DTEND"), inst)
         except (KeyError, ValueError) as exc:
             raise CalendarError(source, f"event {component.get('UID')}", f"cannot be read ({exc})", FIX) from None
-        planned = component.get("X-RUNCAL-PLANNED-START")
-        moved = planned is not None and start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") != str(planned)
+        planned = textprop.get(component, "X-RUNCAL-PLANNED-START")
+        moved = planned is not None and planned_start(start) != planned
         week = (start.date() - inst.weeks[0].monday).days // 7 + 1
-        events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE and not cancelled,
-                                cancelled))
+        events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE))
     return events
+
+
+def _missed_before(cal: icalendar.Calendar, inst: Instance) -> Counter:
+    """Strength sessions an earlier re-plan cancelled as missed (X-RUNCAL-MISSED): they still count
+    towards R1's minimum of their week, as the checker counts them; forgetting them made a second
+    re-plan of such a week infeasible."""
+    found: Counter = Counter()
+    for component in cal.walk("VEVENT"):
+        if str(component.get("STATUS", "")).upper() == "CANCELLED" and \
+                (textprop.get(component, "X-RUNCAL-MISSED", "") or "").strip() and \
+                textprop.get(component, "X-RUNCAL-KIND") == Kind.STRENGTH.value:
+            start = _aware(component.decoded("DTSTART"), inst)
+            found[(start.date() - inst.weeks[0].monday).days // 7 + 1] += 1
+    return found
 
 
 def _aware(value: dt.datetime, inst: Instance) -> dt.datetime:
@@ -209,7 +216,7 @@ class _State:
     races: list[PlanEvent]
     first_open_day: int
     injured: list[PlanEvent] = field(default_factory=list)  # R9: cancelled until the injury is cleared
-    missed_before: list[PlanEvent] = field(default_factory=list)  # cancelled as missed by an earlier re-plan
+    missed_before: Counter = field(default_factory=Counter)  # week -> strength missed in an earlier re-plan
 
 
 def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: list[Selector],
@@ -223,9 +230,7 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
     state = _State([], [], [], [], max(0, (today - inst.weeks[0].monday).days))
     for e in events:
         in_range = any(a <= e.start.date() <= b for a, b in ranges)
-        if e.missed_before:
-            state.missed_before.append(e)
-        elif e.kind is Kind.REHAB:
+        if e.kind is Kind.REHAB:
             state.done.append(e)  # the physio's sessions stay as scheduled
         elif injured(e.start.date()) and e.start >= midnight:
             state.injured.append(e)
@@ -241,7 +246,7 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
 
 
 def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state: _State,
-                         settled: Callable[[dt.date], bool]) -> tuple[WeekTarget, ...]:
+                         settled: Callable[[dt.date], bool], free: dict[int, frozenset[int]]) -> tuple[WeekTarget, ...]:
     """R6 from the volume actually run: weeks whose every day is past, missed or injured keep only
     what was done, and the weeks after them are re-derived from that."""
     over = {w.index for w in weeks if all(settled(d) for d in w.days)}
@@ -251,14 +256,13 @@ def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state:
             runs[e.week].append((e.kind, e.minutes))
     ran = {i: Ran(sum(m for _, m in r), max((m for k, m in r if k is Kind.LONG), default=0), len(r),
                   max((m for k, m in r if k is Kind.EASY), default=0)) for i, r in runs.items()}
-    return week_targets(profile, ran)
+    return week_targets(profile, ran, free)
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:
-    values = cal.get("X-RUNCAL-INJURY", [])
     found = []
-    for value in values if isinstance(values, list) else [values]:
-        start, _, until = str(value).partition("/")
+    for value in textprop.get_all(cal, "X-RUNCAL-INJURY"):
+        start, _, until = value.partition("/")
         try:
             found.append(Injury(dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else None))
         except ValueError:
@@ -285,7 +289,7 @@ def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.
             minutes[e.week] += e.minutes
             done_runs[e.week].append((e.kind, e.minutes))
     # A strength session missed now or at an earlier re-plan still counts towards R1's minimum.
-    missed_strength = Counter(e.week for e in state.missed + state.missed_before if e.kind is Kind.STRENGTH)
+    missed_strength = Counter(e.week for e in state.missed if e.kind is Kind.STRENGTH) + state.missed_before
     fixed = tuple(FixedSession(e.kind, tl.minutes(e.start), tl.minutes(e.end), e.label) for e in state.done)
     # The days of a missed range, and the slot of a session missed ahead of time, are busy time.
     blocked = tuple(Busy(tl.minutes(dt.datetime.combine(a, dt.time(0), tl.zone)),
@@ -342,8 +346,24 @@ def _undisturbed_from(planned: tuple[WeekTarget, ...], targets: tuple[WeekTarget
     disturbed = {e.week for e in state.missed + state.injured} | {today}
     disturbed |= {w.index for w, t in zip(planned, targets) if (w.runs, w.strength, w.rehab) != (t.runs, t.strength, t.rehab)}
     disturbed |= {d // 7 + 1 for d in inst.history.injury_days}
-    disturbed |= {b.start // (7 * 1440) + 1 for b in inst.busy}
+    disturbed |= _clashing_weeks(inst, state.future)
     return max(disturbed) + 2
+
+
+def _clashing_weeks(inst: Instance, events: list[PlanEvent]) -> set[int]:
+    """Weeks holding a planned session that busy time (plus the buffer) now overlaps. Busy time
+    that touches no planned session leaves its week as planned, so a whole calendar does not
+    disturb every week (which would turn off holding the undisturbed weeks)."""
+    buffer = inst.profile.rules.busy_buffer_min
+    spans = sorted((inst.timeline.minutes(e.start), inst.timeline.minutes(e.end), e.week) for e in events)
+    starts = [a for a, _, _ in spans]
+    longest = max((b - a for a, b, _ in spans), default=0)
+    weeks = set()
+    for b in inst.busy:
+        for a, end, week in spans[bisect_left(starts, b.start - buffer - longest):bisect_left(starts, b.end + buffer)]:
+            if b.start - buffer < end:
+                weeks.add(week)
+    return weeks
 
 
 def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float,
@@ -401,8 +421,11 @@ def _level_costs(inst: Instance, originals: list[PlanEvent]) -> Callable[[Option
 # --- writing the new file ------------------------------------------------------------------------
 
 def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: list[Session],
-             ranges: list[tuple[dt.date, dt.date]], stamp: dt.datetime, today: dt.date) -> ReplanResult:
+             ranges: list[tuple[dt.date, dt.date]], stamp: dt.datetime, busy: tuple[BusyEvent, ...],
+             today: dt.date) -> ReplanResult:
     tl = inst.timeline
+    rules = inst.profile.rules
+    new_slots = [Slot(s.kind, s.start, s.end) for s in placed] + [Slot(e.kind, e.start, e.end) for e in state.done]
     result = ReplanResult(b"")
     original_slots = {_slot(inst, e): e for e in state.future + state.missed + state.races}
     fresh = []
@@ -425,47 +448,43 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             continue
         e = min(candidates, key=lambda c: (abs((c.start - s.start).total_seconds()), c.uid))
         candidates.remove(e)
-        length = int((e.end - e.start).total_seconds() // 60)
-        resized = f" ({length} → {s.minutes} min)" if s.minutes != length else ""
-        result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}"))
+        old, new = Slot(e.kind, e.start, e.end), Slot(s.kind, s.start, s.end)
+        if old.start == new.start and e not in state.missed:  # same time, new length: not a move
+            result.resized.append((e.label, old.minutes, new.minutes, why_resized()))
+        else:
+            others = [o for o in new_slots if o.start != new.start or o.kind is not new.kind]
+            why = why_moved(old, new, others, busy, rules.busy_buffer_min, rules.recovery_hours, e in state.missed)
+            resized = f" ({old.minutes} → {new.minutes} min)" if new.minutes != old.minutes else ""
+            result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}", why))
         _move(e.component, s, stamp)
         kept.add(e.uid)
-    for e in state.future + state.missed:
+    for e in [*state.future, *state.missed, *state.injured]:
         if e.uid not in kept:
-            why = _why_dropped(e, state, ranges)
+            stretch = next(((a, b) for a, b in ranges if a <= e.start.date() <= b), None)
+            why = why_dropped(Slot(e.kind, e.start, e.end), busy, rules.busy_buffer_min, e in state.missed, stretch,
+                              e in state.injured)
             result.dropped.append((e.label, why))
-            _cancel(e.component, stamp, why, missed=today if e in state.missed else None)
-    for e in state.injured:
-        why = "R9: injured — no training until a healthcare professional clears you"
-        result.dropped.append((e.label, why))
-        _cancel(e.component, stamp, why, missed=None)
+            _cancel(e.component, stamp, why.stored, missed=today if e in state.missed else None)
     every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured)
-    result.unchanged = every - len(result.moved) - len(result.dropped)
+    result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
     result.data = cal.to_ical()
     return result
-
-
-def _why_dropped(e: PlanEvent, state: _State, ranges: list[tuple[dt.date, dt.date]]) -> str:
-    stretch = next(((a, b) for a, b in ranges if a <= e.start.date() <= b), None)
-    if e in state.missed and stretch:
-        return f"missed ({stretch[0]} to {stretch[1]}); not made up on other days (R2: replace, don't add)"
-    if e in state.missed:
-        return ("missed; no later place this week keeps R3 (8 h), R4 (recovery), R5 (rest days), R10 "
-                "and your availability — not doubled up (R2)")
-    return "R6: the volume actually run caps this week (no cramming missed minutes), or no place is left under R3/R4/R5"
 
 
 def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
     """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
     _bump(component, stamp)
     changes = [("DTSTART", s.start), ("DTEND", s.end),
-               ("X-RUNCAL-PLANNED-START", s.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))]
+               ("X-RUNCAL-PLANNED-START", planned_start(s.start))]
     if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
         changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]
         if "STEPS" in s.prescription:  # the run's workout, fitted to its new length (TEXT: vText escapes it)
             changes.append(("X-RUNCAL-STEPS", icalendar.vText(s.prescription["STEPS"])))
     for name, value in changes:
-        _replace_prop(component, name, value)
+        if name.startswith("X-"):
+            textprop.put(component, name, value)
+        else:
+            _replace_prop(component, name, value)
 
 
 def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt.date | None) -> None:
@@ -473,9 +492,9 @@ def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt
     today): the checker judges later weeks by what was known when they began."""
     _bump(component, stamp)
     _replace_prop(component, "STATUS", "CANCELLED")
-    _replace_prop(component, "X-RUNCAL-DROPPED", why)
+    textprop.put(component, "X-RUNCAL-DROPPED", why)
     if missed is not None:
-        _replace_prop(component, "X-RUNCAL-MISSED", missed.isoformat())
+        textprop.put(component, "X-RUNCAL-MISSED", missed.isoformat())
 
 
 def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:
@@ -496,8 +515,8 @@ def _replace_prop(component, name: str, value) -> None:
 
 def _add_event(cal: icalendar.Calendar, s: Session, stamp: dt.datetime, result: ReplanResult) -> None:
     """A new session: its identity names the re-plan that made it, so its UID is stable and new."""
-    key = str(cal.get("X-RUNCAL-PLAN-ID", "runcal"))
-    taken = {str(e.get("X-RUNCAL-SESSION", "")) for e in cal.walk("VEVENT")}
+    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
+    taken = {textprop.get(e, "X-RUNCAL-SESSION", "") for e in cal.walk("VEVENT")}
     n = 1
     while (ident := f"w{s.week:02d}-{s.kind.value}-r{n}") in taken:
         n += 1
@@ -513,7 +532,7 @@ def _rehab_words(s: Session, injury: Injury) -> Session:
 
 def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, result: ReplanResult) -> None:
     """An all-day reminder to get assessed, and the injury period for the checker (R9)."""
-    key = str(cal.get("X-RUNCAL-PLAN-ID", "runcal"))
+    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
     note = icalendar.Event()
     note.add("uid", session_uid(key, f"injury-{injury.start}"))
     note.add("dtstamp", stamp)
@@ -525,9 +544,9 @@ def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, 
                             "runcal pauses your training until you are cleared and never invents a rehab programme. "
                             "runcal is a planning tool, not medical advice.")
     note.add("transp", "TRANSPARENT")
-    note.add("x-runcal-kind", "note")
+    textprop.add(note, "x-runcal-kind", "note")
     cal.add_component(note)
-    cal.add("x-runcal-injury", f"{injury.start}/{injury.until or ''}")
+    textprop.add(cal, "x-runcal-injury", f"{injury.start}/{injury.until or ''}")
     if not injury.rehab:
         result.notes.append("no rehab programme given: nothing is scheduled until you are cleared "
                             "(pass --rehab FILE with your physiotherapist's programme)")

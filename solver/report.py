@@ -12,19 +12,35 @@ LEGEND = "E easy run · L long run · Q quality run · R race · S strength · P
 
 
 def week_table(plan: Plan) -> str:
+    return _table([(w.index, w.monday, w.period) for w in plan.weeks],
+                  [(s.start.date(), s.week, s.kind, s.minutes) for s in plan.sessions])
+
+
+def file_week_table(plan) -> str:
+    """The same table for a plan as its file says it is now (a `check.PlanFile`: after a re-plan,
+    with the runner's own moves): a week's period is the one its sessions name."""
+    periods: dict[int, str] = {}
+    for s in plan.sessions:
+        periods.setdefault(plan.week_of(s.day), s.prop("X-RUNCAL-PERIOD") or "")
+    weeks = [(w, plan.first_day_of(w), periods.get(w) or ("injury" if plan.injured_week(w) else "-"))
+             for w in plan.weeks]
+    return _table(weeks, [(s.day, plan.week_of(s.day), s.kind, s.seconds // 60) for s in plan.sessions])
+
+
+def _table(weeks: list[tuple[int, dt.date, str]], sessions: list[tuple[dt.date, int, Kind, int]]) -> str:
     by_day: dict[dt.date, list[str]] = defaultdict(list)
-    for s in sorted(plan.sessions, key=lambda s: s.start):
-        by_day[s.start.date()].append(LETTER[s.kind])
-    first = plan.weeks[0].monday
+    for day, _, kind, _ in sorted(sessions, key=lambda s: s[0]):
+        by_day[day].append(LETTER[kind])
+    first = weeks[0][1]
     names = [(first + dt.timedelta(days=i)).strftime("%a") for i in range(7)]
     lines = [f"{'Week':>4}  {'Starts':<10}  {'Period':<8}  " + " ".join(f"{n:<3}" for n in names)
              + "  Run min  Strength  Rest"]
-    for week in plan.weeks:
-        cells = ["+".join(by_day[d]) or "-" for d in week.days]
-        minutes = sum(s.minutes for s in plan.sessions if s.week == week.index and s.kind in (Kind.EASY, Kind.LONG, Kind.QUALITY))
-        strength = sum(1 for s in plan.sessions if s.week == week.index and s.kind is Kind.STRENGTH)
+    for index, monday, period in weeks:
+        cells = ["+".join(by_day[monday + dt.timedelta(days=i)]) or "-" for i in range(7)]
+        minutes = sum(m for _, w, kind, m in sessions if w == index and kind in (Kind.EASY, Kind.LONG, Kind.QUALITY))
+        strength = sum(1 for _, w, kind, _ in sessions if w == index and kind is Kind.STRENGTH)
         rest = sum(1 for c in cells if c == "-")
-        lines.append(f"{week.index:>4}  {week.monday.isoformat():<10}  {week.period:<8}  "
+        lines.append(f"{index:>4}  {monday.isoformat():<10}  {period:<8}  "
                      + " ".join(f"{c:<3}" for c in cells) + f"  {minutes:>7}  {strength:>8}  {rest:>4}")
     lines.append(LEGEND)
     return "\n".join(lines)

@@ -12,13 +12,12 @@ from ortools.sat.python import cp_model
 
 from .describe import describe
 from .domain import Kind, Plan, Profile, Session, WeekTarget
-from .errors import NoPlanError
+from .errors import InputError, NoPlanError
 from .explain import explain, precheck
-from .busy import BusyEvent, read_busy
+from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import solve_instance
 from .model import FixedSession, Instance, Option, planned_instance
 from .periodization import plan_start, week_targets
-from .profile import busy_paths
 
 SEED = 20261127
 DEFAULT_TIME_LIMIT = 60.0
@@ -63,13 +62,50 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     )
 
 
-def busy_for(profile: Profile, extra: tuple[str | Path, ...] = (), all_day: str | None = None) -> tuple[BusyEvent, ...]:
-    """Busy occurrences from the profile's calendars and any given on the command line."""
-    paths = [*busy_paths(profile), *map(Path, extra)]
-    if not paths:
+def busy_sources(profile: Profile, plan_file: str | Path | None = None) -> tuple[list[str | Path], list[Path]]:
+    """The profile's [busy] calendars, and those of them that are not there. A `caldav+https://…`
+    entry is a server calendar. A file name is relative to the profile's .toml; a profile
+    embedded in a plan (X-RUNCAL-PROFILE, `plan_file` given) has no file of its own, so its
+    calendars are looked for beside the plan file."""
+    if plan_file is not None:
+        base = Path(plan_file).parent
+    else:
+        base = Path(profile.source).parent if not profile.source.startswith("<") else Path(".")
+    found: list[str | Path] = []
+    missing: list[Path] = []
+    for name in profile.busy:
+        if is_caldav(name):
+            found.append(name)
+        elif (base / name).exists() or plan_file is None:  # beside the .toml: read_busy names a missing one
+            found.append(base / name)
+        else:
+            missing.append(base / name)
+    return found, missing
+
+
+def missing_busy_error(plan_file: str | Path, missing: list[Path]) -> InputError:
+    names = ", ".join(str(m) for m in missing)
+    return InputError(str(plan_file), "X-RUNCAL-PROFILE busy.calendars",
+                      f"the plan's profile names busy calendars that are not beside the plan ({names}); re-planning "
+                      "without them could put sessions on busy time",
+                      "pass --profile with the profile .toml (its calendars are found relative to it), or copy the "
+                      "calendars next to the plan")
+
+
+def busy_for(profile: Profile, extra: tuple[str | Path, ...] = (), all_day: str | None = None,
+             plan_file: str | Path | None = None, skip_missing: bool = False) -> tuple[BusyEvent, ...]:
+    """Busy occurrences from the profile's calendars and any given on the command line (`extra`:
+    files or `caldav+https://…` URLs). `plan_file`: the profile is the one embedded in that plan
+    (see busy_sources); a calendar it names that is not beside the plan is an error, unless
+    `skip_missing` (the checker, which says so in a note)."""
+    sources, missing = busy_sources(profile, plan_file)
+    if missing and not skip_missing:
+        raise missing_busy_error(plan_file, missing)
+    sources += [e if is_caldav(e) else Path(e) for e in extra]
+    if not sources:
         return ()
     first = plan_start(profile)
-    return read_busy(paths, profile.timezone, first, profile.end + dt.timedelta(days=7),
+    return read_busy(sources, profile.timezone, first, profile.end + dt.timedelta(days=7),
                      all_day or profile.all_day_busy)
 
 

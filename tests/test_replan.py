@@ -252,3 +252,17 @@ def test_a_replan_out_of_time_says_so_rather_than_no_plan():
     with pytest.raises(NoPlanError, match=r"time limit \(solver status UNKNOWN\)\. Fix: raise --time-limit"):
         replan(data, "plan.ics", today=missed.start.date() + dt.timedelta(days=1),
                missed=[f"{missed.start.date()}:long"], stamp=LATER, time_limit=0.0001)
+
+
+def test_a_replan_after_a_missed_week_still_counts_its_missed_strength():
+    """A week missed in an earlier re-plan holds its strength sessions only as CANCELLED with
+    X-RUNCAL-MISSED; they still count towards that week's R1 minimum (as the checker counts them),
+    or every later re-plan would find that past week short of strength and no plan at all."""
+    profile = parse_profile(SMALL, "replan.toml")
+    plan, data = plan_checked(SMALL, "replan.toml")
+    first = replan(data, "plan.ics", today=dt.date(2027, 1, 18),
+                   missed_ranges=[(dt.date(2027, 1, 11), dt.date(2027, 1, 17))], stamp=LATER)
+    cancelled = [e for e in _events(first.data).values() if str(e.get("X-RUNCAL-MISSED")) == "2027-01-18"]
+    assert any(str(e["X-RUNCAL-KIND"]) == "strength" for e in cancelled)
+    second = replan(first.data, "plan.ics", today=dt.date(2027, 1, 20), stamp=LATER + dt.timedelta(days=2))
+    assert check_calendar(second.data, profile) == []
