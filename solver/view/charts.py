@@ -154,10 +154,12 @@ class Chart:
             marks.append(Mark(x1, y, round(x2 - x1, 1), 0, v, tip, week))
         self.series.append(Series(key, name, "step", css, tuple(marks), " ".join(path)))
 
-    def band(self, first: int, last: int, label: str, css: str, tip: str) -> None:
+    def band(self, first: int, last: int, label: str, short: str, css: str, tip: str) -> None:
+        """A shaded run of weeks, named by `label`, or by `short` where the label does not fit."""
         x1, x2 = self.x(first - 0.5), self.x(last + 0.5)
-        fits = len(label) * 6.2 <= x2 - x1 - 4
-        self.bands.append(Band(x1, round(x2 - x1, 1), label if fits else label[:1], css, tip))
+        room = x2 - x1 - 4
+        text = next((t for t in (label, short, short[:1]) if len(t) * 6.2 <= room), "")
+        self.bands.append(Band(x1, round(x2 - x1, 1), text, css, tip))
 
     def ref(self, key: str, value: float, label: str, last_week: int | None = None, css: str = "ref") -> None:
         x2 = self.x((last_week or self.weeks) + 0.5)

@@ -25,6 +25,9 @@ from .rules import RULE_TITLES, Verdict
 from .weeks import KIND_LABELS, PERIOD_LABELS, PlanView, plan_view
 
 
+BAND_SHORT = {"recovery": "Cut", "race": "Race", "taper": "Tap"}  # period names on narrow bands
+
+
 @dataclass(frozen=True)
 class Shown:
     """One plan file as a page section: its weeks, its verdict and its charts."""
@@ -162,8 +165,8 @@ def _bands(chart: Chart, weeks) -> None:
         if i == len(weeks) or weeks[i].period != weeks[start].period:
             w0, w1 = weeks[start], weeks[i - 1]
             span = f"week {w0.index}" if w0 is w1 else f"weeks {w0.index}–{w1.index}"
-            chart.band(w0.index, w1.index, w0.period_label, f"band band-{w0.period or 'none'}",
-                       f"{w0.period_label}, {span}")
+            chart.band(w0.index, w1.index, w0.period_label, BAND_SHORT.get(w0.period, w0.period_label),
+                       f"band band-{w0.period or 'none'}", f"{w0.period_label}, {span}")
             start = i
 
 
