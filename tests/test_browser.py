@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections import defaultdict
@@ -164,12 +165,14 @@ def sample_pages() -> dict[str, tuple[Path, Path]]:
 
 @pytest.fixture(scope="module")
 def whatif_page() -> tuple[Path, dict[str, Path]]:
-    """Three scenarios (the baseline and two variations), each scenario's .ics written too."""
+    """Three planned scenarios (the baseline and two variations) and one without a plan (training
+    on Saturdays only); each planned scenario's .ics written too."""
     sample = ROOT / "sample_calendars" / "intermediate_half.toml"
     out_dir, page = OUT / "whatif", OUT / "pages" / "whatif.html"
     shutil.rmtree(out_dir, ignore_errors=True)
     result = CliRunner().invoke(main, ["whatif", str(sample), "-s", "four-days: sessions=4",
-                                       "-s", "beginner: level=beginner", "--out-dir", str(out_dir),
+                                       "-s", "beginner: level=beginner", "-s", "sat-only: days=sat",
+                                       "--out-dir", str(out_dir),
                                        "--html", str(page), "--now", NOW, "--jobs", "2"])
     assert result.exit_code == 0, result.output
     calendars = {p.stem: p for p in sorted(out_dir.glob("*.ics"))}
@@ -234,7 +237,7 @@ def test_every_session_and_week_is_on_the_page(opened, sample_pages, stem):
         assert b["date"] == start.date().isoformat() and b["time"].startswith(f"{start:%H:%M}")
         assert int(b["week"]) == int(str(e["X-RUNCAL-WEEK"])) == f.week(e)
         assert b["kind"] == kind(e) and labels[kind(e)] in b["text"].upper()  # named in words, not colour alone
-        assert str(e["SUMMARY"]) in b["text"]
+        assert str(e["SUMMARY"]) in b["text"] and f"{minutes(e):g} min" in b["text"]  # real elapsed time
     trained = {e.decoded("DTSTART").date() for e in f.sessions}
     rest = page.js("[...document.querySelectorAll('li.day.rest-day')].map(d => d.dataset.date)")
     days = [f.first + dt.timedelta(days=i) for i in range(7 * f.weeks)]
@@ -329,8 +332,10 @@ def test_readme_shows_the_committed_screenshot():
 def test_whatif_page_overlays_one_curve_per_scenario(opened, whatif_page):
     path, calendars = whatif_page
     page = opened(path)
-    names = page.js("[...document.querySelectorAll('table.compare thead th[data-scenario]')].map(t => t.dataset.scenario)")
-    assert names == ["baseline", "four-days", "beginner"] and set(calendars) == set(names)
+    scenarios = page.js("[...document.querySelectorAll('table.compare thead th[data-scenario]')].map(t => t.dataset.scenario)")
+    assert scenarios == ["baseline", "four-days", "beginner", "sat-only"]
+    names = [n for n in scenarios if n in calendars]  # the planned ones
+    assert names == ["baseline", "four-days", "beginner"]
     for chart, fn in (("whatif-volume", Facts.volume), ("whatif-long", Facts.long_run)):
         series = page.js(f"[...document.querySelectorAll('[data-chart={chart}] [data-series^=plan-]')]"
                          ".map(s => s.dataset.series)")
@@ -340,8 +345,13 @@ def test_whatif_page_overlays_one_curve_per_scenario(opened, whatif_page):
             marks = page.js(SERIES, [chart, f"plan-{name}"])
             assert [v for _, v, _ in marks] == pytest.approx([v for v in fn(f) if v])
     cards = page.js("""[...document.querySelectorAll('article.scenario')].map(a => [a.dataset.scenario,
-        a.querySelectorAll('.readiness li').length, a.querySelector('[data-verdict]')?.dataset.verdict])""")
-    assert [(n, r, v) for n, r, v in cards] == [(n, len(facts(calendars[n].read_bytes()).races), "ok") for n in names]
+        a.querySelectorAll('.readiness li').length, a.querySelector('[data-verdict]')?.dataset.verdict ?? null,
+        a.innerText])""")
+    assert [(n, r, v) for n, r, v, _ in cards[:3]] == [(n, len(facts(calendars[n].read_bytes()).races), "ok")
+                                                       for n in names]
+    name, _, verdict, text = cards[3]
+    assert name == "sat-only" and verdict is None and re.search(r"No plan \(R\d+", text)  # the blocking rule
+    assert "NO PLAN" in page.page.locator("table.compare").inner_text()
 
 
 def test_replan_page_marks_moved_dropped_and_unchanged(opened, replan_page):

@@ -19,6 +19,7 @@ import termios
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from click.testing import CliRunner
 from conftest import BASE_PROFILE, EVERY_DAY, ROOT, STAMP, plan_checked, profile_text
@@ -33,6 +34,7 @@ from solver.replan import replan
 from solver.view.ceilings import r11_long_ceiling, r6_volume_ceiling
 from solver.view.diff import compare
 from solver.view.page import plan_page
+from solver.view.weeks import plan_view
 from solver.view.rules import RULE_TITLES, Verdict, checked_rules, id_span
 
 UTC = dt.timezone.utc
@@ -152,6 +154,62 @@ def test_diff_from_the_files_matches_what_replan_did(kind):
     assert {e.prop("X-RUNCAL-DROPPED") for e in diff.dropped} == {why for _, why in result.dropped}
     assert diff.unchanged == result.unchanged and not diff.added and not diff.removed
     assert diff.moved or diff.dropped  # the missed session went somewhere
+
+
+# -- any calendar: hand-added events, all-day and across midnight --------------------------------
+
+HAND_MADE = """BEGIN:VEVENT\r
+UID:hand-1@example\r
+DTSTAMP:20261127T080000Z\r
+DTSTART;VALUE=DATE:20270109\r
+SUMMARY:Hill race\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:hand-2@example\r
+DTSTAMP:20261127T080000Z\r
+DTSTART;TZID=Europe/London:20270112T233000\r
+DTEND;TZID=Europe/London:20270113T003000\r
+SUMMARY:Night run\r
+CATEGORIES:Running\r
+END:VEVENT\r
+"""
+
+
+def test_hand_added_all_day_and_midnight_events_are_drawn():
+    """A runner's own events (no X-RUNCAL-KIND): an all-day race and a run across midnight. The
+    page places them on their start day, says "all day" / the next day's end, and the verdict
+    lists what the checker finds (they lie outside the availability windows)."""
+    _, data = plan_checked(profile_text(BASE_PROFILE, EVERY_DAY))
+    doctored = data.replace(b"END:VCALENDAR", HAND_MADE.encode() + b"END:VCALENDAR")
+    plan = read_plan(doctored)
+    view = plan_view(plan, "hand.ics")
+    assert len(view.sessions) == len(plan.sessions) == len(read_plan(data).sessions) + 2
+    blocks = {b.uid: b for b in view.sessions}
+    race, night = blocks["hand-1@example"], blocks["hand-2@example"]
+    assert race.kind is Kind.RACE and race.clock == "all day" and race.minutes == 24 * 60
+    assert night.kind is Kind.EASY and night.clock == "23:30–Wed 00:30" and night.minutes == 60
+    days = {d.date: d for w in view.weeks for d in w.days}
+    assert night in days[dt.date(2027, 1, 12)].blocks and not days[dt.date(2027, 1, 13)].rest  # it runs into Wed
+    page = plan_page(doctored, "hand.ics")
+    violations = check_calendar(doctored)
+    assert violations and page.count('<li data-rule="') == len(violations)
+    assert "Night run" in page and "Hill race" in page
+
+
+def test_dst_day_sessions_show_wall_clock_times_and_real_minutes():
+    """Across the March change (Europe/London, 28 March 2027): times as on the wall, lengths real."""
+    text = profile_text(BASE_PROFILE, EVERY_DAY).replace("start = 2027-01-04\nend = 2027-01-31",
+                                                          "start = 2027-03-22\nend = 2027-04-04")
+    _, data = plan_checked(text)
+    view = plan_view(read_plan(data), "dst.ics")
+    cal_events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    changed = [b for b in view.sessions if b.entry.day == dt.date(2027, 3, 28)]
+    for b in view.sessions:
+        e = cal_events[b.uid]
+        assert b.clock.startswith(f"{e.decoded('DTSTART'):%H:%M}")
+        real = (e.decoded("DTEND").astimezone(UTC) - e.decoded("DTSTART").astimezone(UTC)).total_seconds() // 60
+        assert b.minutes == real
+    assert changed and all(b.entry.local_start.utcoffset() == dt.timedelta(hours=1) for b in changed)  # BST
 
 
 # -- commands -------------------------------------------------------------------------------------
