@@ -68,8 +68,9 @@ def html_option(what: str):
                              "opens offline).")
 
 
-def write_page(path: Path, page: str, calendars: tuple[Path | None, ...]) -> None:
-    """Write an HTML page atomically, never over one of the calendars it was drawn from."""
+def write_page(path: Path, page: str, calendars: tuple[Path | None, ...], to_stderr: bool = False) -> None:
+    """Write an HTML page atomically, never over one of the calendars it was drawn from. The note
+    goes to stderr when stdout carries data (whatif --format json)."""
     from solver.files import write_atomic
 
     for calendar in calendars:
@@ -77,7 +78,7 @@ def write_page(path: Path, page: str, calendars: tuple[Path | None, ...]) -> Non
             raise InputError(str(path), "", "is the calendar the page is drawn from",
                              "give the page its own name, e.g. plan.html")
     write_atomic(path, page.encode("utf-8"))
-    click.echo(f"Wrote {path} — open it in a browser (it needs no network).")
+    click.echo(f"Wrote {path} — open it in a browser (it needs no network).", err=to_stderr)
 
 
 def checker_inputs(plan_file: Path, profile: Path | None, busy: tuple[Path, ...], all_day: str | None):
@@ -271,7 +272,8 @@ def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | Non
 
         plans = {o.scenario.name: (wi.scenario_calendar(o, stamp), o.scenario.profile,
                                    busy_for(o.scenario.profile, busy, all_day)) for o in outcomes if o.plan}
-        write_page(html, whatif_page(rows, wi.comparison_table(rows), plans, bool(base.busy or busy)), ())
+        write_page(html, whatif_page(rows, wi.comparison_table(rows), plans, bool(base.busy or busy)), (),
+                   to_stderr=fmt == "json")
 
 
 @contextmanager

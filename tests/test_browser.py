@@ -332,7 +332,8 @@ def test_readme_shows_the_committed_screenshot():
 def test_whatif_page_overlays_one_curve_per_scenario(opened, whatif_page):
     path, calendars = whatif_page
     page = opened(path)
-    scenarios = page.js("[...document.querySelectorAll('table.compare thead th[data-scenario]')].map(t => t.dataset.scenario)")
+    scenarios = page.js("[...document.querySelectorAll('table.compare thead th[data-scenario]')]"
+                        ".map(t => t.dataset.scenario)")
     assert scenarios == ["baseline", "four-days", "beginner", "sat-only"]
     names = [n for n in scenarios if n in calendars]  # the planned ones
     assert names == ["baseline", "four-days", "beginner"]
@@ -358,12 +359,13 @@ def test_replan_page_marks_moved_dropped_and_unchanged(opened, replan_page):
     path, old, new = replan_page
     before, after = facts(old.read_bytes()), facts(new.read_bytes())
     was = {uid(e): e for e in before.sessions}
-    moved = {uid(e) for e in after.sessions if uid(e) in was
-             and (e.decoded("DTSTART"), e.decoded("DTEND")) != (was[uid(e)].decoded("DTSTART"), was[uid(e)].decoded("DTEND"))}
+    span = lambda e: (e.decoded("DTSTART"), e.decoded("DTEND"))  # noqa: E731
+    moved = {uid(e) for e in after.sessions if uid(e) in was and span(e) != span(was[uid(e)])}
     dropped = {uid(e): e for e in after.cancelled if uid(e) in was}
     assert moved
     page = opened(path)
-    marked = page.js("""[...document.querySelectorAll('.session[data-change=moved]')].map(b => [b.dataset.uid, b.innerText])""")
+    marked = page.js("[...document.querySelectorAll('.session[data-change=moved]')]"
+                     ".map(b => [b.dataset.uid, b.innerText])")
     assert {u for u, _ in marked} == moved
     for u, text in marked:
         assert f"moved from {was[u].decoded('DTSTART'):%a %d %b %H:%M}" in text
@@ -373,7 +375,8 @@ def test_replan_page_marks_moved_dropped_and_unchanged(opened, replan_page):
     assert {u for u, _, _ in struck} == set(dropped)
     for u, has_del, reason in struck:
         assert has_del and str(dropped[u]["X-RUNCAL-DROPPED"]) in reason  # the reason in words
-    faded = page.js("""[...document.querySelectorAll('.session[data-change=unchanged]')].map(b => +getComputedStyle(b).opacity)""")
+    faded = page.js("[...document.querySelectorAll('.session[data-change=unchanged]')]"
+                    ".map(b => +getComputedStyle(b).opacity)")
     assert len(faded) == len(after.sessions) - len(moved) - sum(uid(e) not in was for e in after.sessions)
     assert faded and max(faded) < 1
 

@@ -6,7 +6,6 @@ the page shows what the file says, whichever command wrote it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
