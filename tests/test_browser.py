@@ -381,6 +381,24 @@ def test_replan_page_marks_moved_dropped_and_unchanged(opened, replan_page):
     assert faded and max(faded) < 1
 
 
+# -- accessibility: axe-core (Deque's engine, bundled by axe-playwright-python) -------------------
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_pass_axe(opened, sample_pages, whatif_page, replan_page, width):
+    """WCAG checks that a machine can make (contrast, names, landmarks, keyboard reach), with every
+    <details> open and one description shown, on a desktop and a phone width."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    pages = [page for _, page in sample_pages.values()] + [whatif_page[0], replan_page[0]]
+    for path in pages:
+        page = opened(path, width, 1000)
+        page.js("document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.page.locator(".session").first.click()
+        found = Axe().run(page.page).response["violations"]
+        assert found == [], f"{path.name}: " + "; ".join(
+            f"{v['id']} ({v['impact']}) ×{len(v['nodes'])}: {v['nodes'][0]['target']}" for v in found)
+
+
 # -- HTML5 validity: the Nu Html Checker (vnu.jar, the W3C's validator) ------------------------------
 
 def test_pages_are_valid_html5(sample_pages, whatif_page, replan_page):

@@ -255,6 +255,9 @@ def test_a_violation_is_on_the_page_with_its_rule_id():
     page = plan_page(doctored, "doctored.ics")
     assert 'data-verdict="violations"' in page
     assert page.count('<li data-rule="') == len(violations)
+    over = [w.index for w in plan_view(read_plan(doctored), "x").weeks if w.over_r6]
+    assert 1 in over  # the chart and the week row flag it as well, in words
+    assert page.count('class="mark over"') == len(over) and page.count(">above the R6 ceiling<") == len(over)
 
 
 def test_plan_without_html_loads_no_drawing_code(tmp_path):

@@ -31,6 +31,7 @@ class Mark:
     value: float
     tip: str  # the tooltip, in words
     week: int
+    over: bool = False  # above the ceiling drawn with it (flagged in words too)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,11 @@ class Chart:
         every = max(1, math.ceil(self.weeks / 13))
         return [(self.x(w), str(w)) for w in range(1, self.weeks + 1) if w == 1 or w % every == 0]
 
+    @property
+    def flagged(self) -> bool:
+        """Some datum lies above its ceiling."""
+        return any(m.over for s in self.series for m in s.marks)
+
     def table(self) -> list[tuple[int, list[float | None]]]:
         """The chart's numbers, one row per week: the page's text alternative to the drawing."""
         values = [{m.week: m.value for m in s.marks} for s in self.series]
@@ -121,17 +127,19 @@ class Chart:
 
     # -- marks --------------------------------------------------------------------------------
     def bars(self, key: str, name: str, values: Sequence[float], tips: Sequence[str], css: str,
-             offset: float = 0.0, share: float = 0.7) -> None:
+             offset: float = 0.0, share: float = 0.7, over: Sequence[bool] = ()) -> None:
         w = self.slot * share
         marks = []
         for week, (v, tip) in enumerate(zip(values, tips), 1):
             top = self.y(v)
             x = self.x(week) + offset * self.slot - w / 2
-            marks.append(Mark(round(x, 1), top, round(w, 1), round(self.y(0) - top, 1), v, tip, week))
+            flagged = bool(over) and over[week - 1]
+            marks.append(Mark(round(x, 1), top, round(w, 1), round(self.y(0) - top, 1), v, tip, week, flagged))
         self.series.append(Series(key, name, "bar", css, tuple(marks)))
 
     def line(self, key: str, name: str, values: Sequence[float | None], tips: Sequence[str], css: str,
-             marker: str = "circle", dash: str = "", first_week: int = 1, end_label: str = "") -> None:
+             marker: str = "circle", dash: str = "", first_week: int = 1, end_label: str = "",
+             over: Sequence[bool] = ()) -> None:
         """A line through the weeks that have a value; None leaves a gap."""
         marks, path, pen_down = [], [], False
         for week, (v, tip) in enumerate(zip(values, tips), first_week):
@@ -141,7 +149,7 @@ class Chart:
             x, y = self.x(week), self.y(v)
             path.append(f"{'L' if pen_down else 'M'}{x} {y}")
             pen_down = True
-            marks.append(Mark(x, y, 0, 0, v, tip, week))
+            marks.append(Mark(x, y, 0, 0, v, tip, week, bool(over) and over[week - first_week]))
         end = (marks[-1].x + 8, marks[-1].y + 4, end_label) if marks and end_label else None
         self.series.append(Series(key, name, "line", css, tuple(marks), " ".join(path), marker, dash, end))
 

@@ -106,8 +106,10 @@ def plan_charts(view: PlanView) -> list[Chart]:
                f"{rules.restart_pct} % after a week without running) and each race's readiness target.",
                "minutes of running", "plan week", n, charts.nice_max(top))
     _bands(c1, weeks)
-    c1.bars("volume", "running minutes", volume, [f"{t}: {_num(v)} min running" for t, v in zip(tips, volume)],
-            "bar-volume")
+    over6 = [w.over_r6 for w in weeks]
+    c1.bars("volume", "running minutes", volume,
+            [f"{t}: {_num(v)} min running" + (f" — above the R6 ceiling of {_num(w.r6_ceiling)}" if w.over_r6 else "")
+             for t, v, w in zip(tips, volume, weeks)], "bar-volume", over=over6)
     c1.step("r6-ceiling", "R6 ceiling", ceiling, [f"Week {w.index}: R6 allows at most {_num(w.r6_ceiling)} min"
                                                    for w in weeks], "ceiling")
     for i, t in enumerate(view.targets):
@@ -122,8 +124,10 @@ def plan_charts(view: PlanView) -> list[Chart]:
                f"longest long run of the three weeks before; at most {rules.long_share_max} % of a week of three "
                "runs or more) and each race's long-run target.", "minutes", "plan week", n, charts.nice_max(top))
     _bands(c2, weeks)
-    c2.line("long-run", "long run", longs, [f"{t}: long run {_num(v)} min" if v else f"{t}: no long run"
-                                            for t, v in zip(tips, longs)], "line-long")
+    c2.line("long-run", "long run", longs,
+            [(f"{t}: long run {_num(v)} min" + (f" — above the R11 ceiling of {_num(w.r11.limit)}" if w.over_r11 else ""))
+             if v else f"{t}: no long run" for t, v, w in zip(tips, longs, weeks)], "line-long",
+            over=[w.over_r11 for w in weeks])
     c2.step("r11-ceiling", "R11 ceiling", limits, [_r11_tip(w, rules.long_share_max) for w in weeks], "ceiling")
     for i, t in enumerate(view.targets):
         c2.ref(f"target-{i + 1}", t.long_run, f"{t.race.name}: long run {t.long_run} min", t.week)

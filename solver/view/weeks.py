@@ -101,6 +101,14 @@ class Week:
     def rest_days(self) -> int:
         return sum(d.rest for d in self.days)
 
+    @property
+    def over_r6(self) -> bool:
+        return self.run_minutes > self.r6_ceiling + 1e-9
+
+    @property
+    def over_r11(self) -> bool:
+        return self.long_minutes > self.r11.limit + 1e-9
+
 
 @dataclass(frozen=True)
 class RaceTarget:
