@@ -124,10 +124,10 @@ def plan_charts(view: PlanView) -> list[Chart]:
                f"longest long run of the three weeks before; at most {rules.long_share_max} % of a week of three "
                "runs or more) and each race's long-run target.", "minutes", "plan week", n, charts.nice_max(top))
     _bands(c2, weeks)
+    above = [f" — above the R11 ceiling of {_num(w.r11.limit)}" if w.over_r11 else "" for w in weeks]
     c2.line("long-run", "long run", longs,
-            [(f"{t}: long run {_num(v)} min" + (f" — above the R11 ceiling of {_num(w.r11.limit)}" if w.over_r11 else ""))
-             if v else f"{t}: no long run" for t, v, w in zip(tips, longs, weeks)], "line-long",
-            over=[w.over_r11 for w in weeks])
+            [f"{t}: long run {_num(v)} min{a}" if v else f"{t}: no long run" for t, v, a in zip(tips, longs, above)],
+            "line-long", over=[w.over_r11 for w in weeks])
     c2.step("r11-ceiling", "R11 ceiling", limits, [_r11_tip(w, rules.long_share_max) for w in weeks], "ceiling")
     for i, t in enumerate(view.targets):
         c2.ref(f"target-{i + 1}", t.long_run, f"{t.race.name}: long run {t.long_run} min", t.week)
