@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import html
 import json
 import os
 import pty
@@ -210,6 +211,35 @@ def test_dst_day_sessions_show_wall_clock_times_and_real_minutes():
         real = (e.decoded("DTEND").astimezone(UTC) - e.decoded("DTSTART").astimezone(UTC)).total_seconds() // 60
         assert b.minutes == real
     assert changed and all(b.entry.local_start.utcoffset() == dt.timedelta(hours=1) for b in changed)  # BST
+
+
+def test_injury_html_draws_the_pause_and_the_physios_sessions(tmp_path):
+    """`runcal injury … --html`: rehab sessions as blocks, the dropped ones struck through with the
+    R9 reason, every week of the pause labelled "get assessed"."""
+    sample = ROOT / "sample_calendars" / "beginner_10k.toml"
+    plan_file, out, page = tmp_path / "plan.ics", tmp_path / "injured.ics", tmp_path / "injury.html"
+    runner = CliRunner()
+    made = runner.invoke(main, ["plan", str(sample), "-o", str(plan_file), "--now", "2026-11-27T08:00:00Z"])
+    assert made.exit_code == 0, made.output
+    first = read_plan(plan_file.read_bytes()).first_day
+    start, until = first + dt.timedelta(weeks=2, days=1), first + dt.timedelta(weeks=3, days=5)
+    made = runner.invoke(main, ["injury", str(plan_file), "--from", str(start), "--until", str(until), "-o", str(out),
+                                "--rehab", str(ROOT / "sample_calendars" / "rehab" / "achilles_example.toml"),
+                                "--html", str(page), "--now", "2026-12-01T08:00:00Z"])
+    assert made.exit_code == 0, made.output
+    after = read_plan(out.read_bytes())
+    assert check_calendar(out.read_bytes()) == []
+    text = page.read_text("utf-8")
+    rehab = [e for e in after.sessions if e.kind is Kind.REHAB]
+    assert rehab and text.count('data-kind="rehab"') == len(rehab)
+    assert not read_plan(plan_file.read_bytes()).cancelled  # so every cancelled session was dropped now
+    assert text.count('data-state="cancelled" data-change="dropped"') == len(after.cancelled)
+    paused = [e for e in after.cancelled if after.injured(e.day)]
+    assert paused and all("R9" in e.prop("X-RUNCAL-DROPPED") for e in paused)  # the reason, with its rule
+    assert all(f"Cancelled: {html.escape(e.prop('X-RUNCAL-DROPPED'))}" in text for e in paused)  # in words
+    injured_weeks = [n for n in after.weeks if after.injured_week(n)]
+    labelled = text.count("get assessed by a physiotherapist before resuming</span>")
+    assert injured_weeks and labelled == len(injured_weeks)
 
 
 # -- commands -------------------------------------------------------------------------------------
