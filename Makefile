@@ -17,11 +17,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP)
-	$(BIN)/runcal plan sample_calendars/advanced_marathon.toml -o plan.ics
+	$(BIN)/runcal plan sample_calendars/advanced_marathon.toml -o plan.ics --html plan.html
 	$(BIN)/runcal check plan.ics --profile sample_calendars/advanced_marathon.toml
+	@echo "The plan as a page: open $(CURDIR)/plan.html in a browser (it needs no network)."
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) plan.ics
+	rm -rf $(VENV) plan.ics plan.html

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -61,6 +64,42 @@ def resolve_stamp(now: str | None) -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+def html_option(what: str):
+    return click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                        help=f"Also write {what} as one self-contained HTML page (charts, weeks, descriptions; "
+                             "opens offline).")
+
+
+def write_page(path: Path, page: str, calendars: tuple[Path | None, ...], to_stderr: bool = False) -> None:
+    """Write an HTML page atomically, never over one of the calendars it was drawn from. The note
+    goes to stderr when stdout carries data (whatif --format json)."""
+    from solver.files import write_atomic
+
+    for calendar in calendars:
+        if calendar is not None and path.resolve() == calendar.resolve():
+            raise InputError(str(path), "", "is the calendar the page is drawn from",
+                             "give the page its own name, e.g. plan.html")
+    write_atomic(path, page.encode("utf-8"))
+    click.echo(f"Wrote {path} — open it in a browser (it needs no network).", err=to_stderr)
+
+
+def checker_inputs(plan_file: Path, profile: Path | None, busy: tuple[str, ...], all_day: str | None):
+    """The profile and busy time `check` and `show` check a plan against, and whether busy time is known."""
+    from solver.check import plan_profile
+    from solver.profile import load_profile
+    from solver.solve import busy_for, busy_sources
+
+    loaded = load_profile(profile) if profile else plan_profile(plan_file)
+    if not profile:
+        # The embedded profile has no file of its own: its calendars are looked for beside the plan.
+        _, missing = busy_sources(loaded, plan_file)
+        if missing:
+            click.echo(f"Note: not checked against {', '.join(map(str, missing))}, which the plan's profile names "
+                       "but is not beside the plan; pass --profile (its calendars are found relative to it).")
+    busy_events = busy_for(loaded, busy, all_day, plan_file=None if profile else plan_file, skip_missing=True)
+    return loaded, busy_events, bool(loaded.busy or busy)
+
+
 @click.group(cls=RuncalGroup)
 @click.version_option(package_name="runcal")
 def main() -> None:
@@ -84,8 +123,9 @@ def main() -> None:
 @click.option("--time-limit", default=60.0, show_default=True,
               help="Solver budget in CP-SAT's deterministic seconds (machine-independent, so results are too).")
 @click.option("--workers", default=1, show_default=True, help="Solver threads (results stay deterministic).")
+@html_option("the plan")
 def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str | None, now: str | None,
-         time_limit: float, workers: int) -> None:
+         time_limit: float, workers: int, html: Path | None) -> None:
     """Plan PROFILE (TOML) into an .ics calendar and print the weeks.
 
     Without PROFILE, plans the built-in sample (an advanced runner's spring marathon).
@@ -94,16 +134,19 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
 
         runcal plan sample_calendars/intermediate_half.toml -o half.ics --now 2026-11-27T08:00:00Z
 
-        runcal plan my.toml --busy work.ics --busy family.ics -o plan.ics
+        runcal plan my.toml --busy work.ics --busy family.ics -o plan.ics --html plan.html
     """
     from solver import ics, profile as profiles, report, solve
     from solver.files import write_atomic
 
+    if html is not None and html.resolve() == output.resolve():
+        raise InputError(str(html), "", "is also the calendar's -o path", "give the page its own name, e.g. plan.html")
     stamp = resolve_stamp(now)
     loaded = profiles.load_profile(profile)
     busy_events = solve.busy_for(loaded, busy, all_day)
     result = solve.make_plan(loaded, busy_events, time_limit=time_limit, workers=workers)
-    write_atomic(output, ics.plan_to_ical(result, stamp))
+    data = ics.plan_to_ical(result, stamp)
+    write_atomic(output, data)
     click.echo(report.week_table(result))
     from solver.intensity import fitness_notes
 
@@ -113,6 +156,10 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
         click.echo(report.dropped_lines(result))
     click.echo(report.status_line(result))
     click.echo(f"Wrote {output} — import it into Google Calendar (Settings → Import & export → Import).")
+    if html is not None:
+        from solver.view.page import plan_page  # Jinja2 and the page code only when a page is asked for
+
+        write_page(html, plan_page(data, str(output), loaded, busy_events, bool(loaded.busy or busy)), (output,))
 
 
 @main.command()
@@ -132,22 +179,52 @@ def check(plan_file: Path, profile: Path | None, busy: tuple[str, ...], all_day:
 
         runcal check plan.ics --busy work.ics
     """
-    from solver.check import check_file, format_report, plan_profile
-    from solver.profile import load_profile
-    from solver.solve import busy_for, busy_sources
+    from solver.check import check_file, format_report
 
-    loaded = load_profile(profile) if profile else plan_profile(plan_file)
-    if not profile:
-        # The embedded profile has no file of its own: its calendars are looked for beside the plan.
-        _, missing = busy_sources(loaded, plan_file)
-        if missing:
-            click.echo(f"Note: not checked against {', '.join(map(str, missing))}, which the plan's profile names "
-                       "but is not beside the plan; pass --profile (its calendars are found relative to it).")
-    busy_events = busy_for(loaded, busy, all_day, plan_file=None if profile else plan_file, skip_missing=True)
+    loaded, busy_events, _ = checker_inputs(plan_file, profile, busy, all_day)
     violations = check_file(plan_file, loaded, busy_events)
     click.echo(format_report(violations))
     if violations:
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("plan_file", metavar="PLAN.ics", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the page (default: PLAN.html beside the calendar).")
+@click.option("--against", metavar="OLD.ics", type=click.Path(dir_okay=False, path_type=Path),
+              help="The plan before a re-plan: draw what changed (moved from → to, dropped struck through with "
+                   "the reason, unchanged faded).")
+@click.option("--profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Profile whose rule parameters the checker's verdict uses (default: the one embedded in the plan).")
+@busy_options
+def show(plan_file: Path, output: Path | None, against: Path | None, profile: Path | None,
+         busy: tuple[str, ...], all_day: str | None) -> None:
+    """Draw PLAN.ics as one self-contained HTML page that opens offline.
+
+    The page shows every week with its sessions at their times (click one for its description:
+    workout steps, strength prescription), charts of the weekly running minutes with the R6
+    ceiling, the long run with the R11 ceiling, strength per week and each race's readiness
+    target, and the independent checker's verdict. Works for any plan file runcal wrote, also
+    after replan or injury. Exit 0 once written, 2 for an unreadable calendar.
+
+    Example:
+
+        runcal show plan.ics -o plan.html
+
+        runcal show replanned.ics --against plan.ics -o replan.html
+    """
+    from solver.check import read_bytes
+    from solver.view.page import plan_page, replan_page
+
+    target = output or plan_file.with_suffix(".html")
+    loaded, busy_events, busy_known = checker_inputs(plan_file, profile, busy, all_day)
+    data = read_bytes(plan_file)
+    if against is None:
+        page = plan_page(data, str(plan_file), loaded, busy_events, busy_known)
+    else:
+        page = replan_page(data, read_bytes(against), str(plan_file), str(against), loaded, busy_events, busy_known)
+    write_page(target, page, (plan_file, against))
 
 
 @main.command()
@@ -168,9 +245,10 @@ def check(plan_file: Path, profile: Path | None, busy: tuple[str, ...], all_day:
 @click.option("--time-limit", default=60.0, show_default=True, help="Seconds each scenario's solver may take.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Scenarios solved at once (default: one per core). Results do not depend on it.")
+@html_option("the comparison")
 def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | None, out_dir: Path | None,
            fmt: str, busy: tuple[str, ...], all_day: str | None, now: str | None, time_limit: float,
-           jobs: int | None) -> None:
+           jobs: int | None, html: Path | None) -> None:
     """Compare plans for variations of PROFILE side by side, before committing to one.
 
     The profile as given is the "baseline" scenario. Each scenario is planned on its own; one
@@ -183,17 +261,44 @@ def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | Non
     \b
         runcal whatif sample_calendars/advanced_marathon.toml \\
             -s "marathon-only: race=2027-04-11 marathon A Manchester Marathon" \\
-            -s "four-days: sessions=4; days=tue,thu,sat,sun" --out-dir whatif/
+            -s "four-days: sessions=4; days=tue,thu,sat,sun" --out-dir whatif/ --html whatif.html
     """
     from solver import profile as profiles, whatif as wi
 
     stamp = resolve_stamp(now)
     base = profiles.load_profile(profile)
     found = wi.scenarios_for(base, scenarios, scenarios_file)
-    outcomes = wi.run_scenarios(found, time_limit, jobs, busy, all_day)
+    with progress_bar(len(found), "Planning scenarios", "scenario") as tick:
+        outcomes = wi.run_scenarios(found, time_limit, jobs, busy, all_day,
+                                    progress=lambda o: tick(o.scenario.name))
     written = wi.write_calendars(outcomes, out_dir, stamp) if out_dir else {}
     rows = [wi.summarize(o, written.get(o.scenario.name)) for o in outcomes]
     click.echo(wi.format_json(rows) if fmt == "json" else wi.format_table(rows))
+    if html is not None:
+        from solver.solve import busy_for
+        from solver.view.page import whatif_page
+
+        plans = {o.scenario.name: (wi.scenario_calendar(o, stamp), o.scenario.profile,
+                                   busy_for(o.scenario.profile, busy, all_day)) for o in outcomes if o.plan}
+        write_page(html, whatif_page(rows, wi.comparison_table(rows), plans, bool(base.busy or busy)), (),
+                   to_stderr=fmt == "json")
+
+
+@contextmanager
+def progress_bar(total: int, what: str, unit: str):
+    """A progress bar on stderr while `total` (> 1) pieces of work run; nothing when stderr is not a
+    terminal (tqdm's disable=None), so piped and CI output stay clean. Yields tick(name)."""
+    if total < 2:
+        yield lambda name: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc=what, unit=unit, disable=None, leave=False, file=sys.stderr,
+              dynamic_ncols=True) as bar:
+        def tick(name: str) -> None:
+            bar.set_postfix_str(name, refresh=False)
+            bar.update()
+        yield tick
 
 
 @main.command()
@@ -235,6 +340,10 @@ def rewrite_options(func):
         click.option("--time-limit", default=60.0, show_default=True,
                      help="Solver budget per objective level, in CP-SAT's deterministic seconds."),
         busy_options,
+        click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     help="Also write the change as an HTML page: the new plan with moved sessions (from → to), "
+                          "dropped ones struck through with the reason, unchanged ones faded. Written with "
+                          "--dry-run too, as a preview."),
     ]):
         func = option(func)
     return func
@@ -253,18 +362,25 @@ def _rewrite_inputs(plan_file: Path, profile: Path | None, busy: tuple[str, ...]
 
 
 def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool, closing: str,
-                    status: str | None = None) -> None:
-    """Print the diff and the new weeks, then write the new plan atomically (unless --dry-run)."""
+                    status: str | None = None, html: Path | None = None, before: bytes = b"") -> None:
+    """Print the diff and the new weeks, then write the new plan atomically (unless --dry-run), and
+    the page if asked."""
     from solver.files import write_atomic
 
+    target = output or plan_file
+    if html is not None and html.resolve() in (target.resolve(), plan_file.resolve()):
+        raise InputError(str(html), "", "is a calendar path", "give the page its own name, e.g. replan.html")
     click.echo(result.diff())
     click.echo(result.table)
     if dry_run:
-        click.echo("Dry run: nothing written.")
-        return
-    target = output or plan_file
-    write_atomic(target, result.data)
-    click.echo(f"Wrote {target}{f' ({status})' if status else ''} — {closing}")
+        click.echo("Dry run: the calendar is not written." if html else "Dry run: nothing written.")
+    else:
+        write_atomic(target, result.data)
+        click.echo(f"Wrote {target}{f' ({status})' if status else ''} — {closing}")
+    if html is not None:
+        from solver.view.page import replan_page
+
+        write_page(html, replan_page(result.data, before, str(target), str(plan_file)), ())
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -287,7 +403,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
 @rewrite_options
 def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str, ...], missed_from: str | None,
            missed_to: str | None, profile: Path | None, output: Path | None, dry_run: bool, now: str | None,
-           time_limit: float, busy: tuple[str, ...], all_day: str | None) -> None:
+           time_limit: float, busy: tuple[str, ...], all_day: str | None, html: Path | None) -> None:
     """Repair PLAN.ics after missed sessions, or around your calendar as it is now, changing as few
     sessions as possible.
 
@@ -304,7 +420,7 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
 
         runcal replan plan.ics --today 2027-01-21 --missed 2027-01-19:strength
 
-        runcal replan plan.ics --today 2027-02-22 --missed-from 2027-02-15 --to 2027-02-21 --dry-run
+        runcal replan plan.ics --today 2027-02-22 --missed-from 2027-02-15 --to 2027-02-21 --dry-run --html preview.html
 
         runcal replan plan.ics --today 2027-01-11 --busy new-export.ics
     """
@@ -316,10 +432,11 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
     if missed_to and not start:
         raise InputError("--to", "", "given without --missed-from", "add --missed-from DATE")
     loaded, busy_events = _rewrite_inputs(plan_file, profile, busy, all_day)
-    result = replanning.replan(read_bytes(plan_file), str(plan_file), _date(today, "--today"), list(missed), list(done),
+    before = read_bytes(plan_file)
+    result = replanning.replan(before, str(plan_file), _date(today, "--today"), list(missed), list(done),
                                ranges, loaded, resolve_stamp(now), time_limit, busy=busy_events)
     _finish_rewrite(result, plan_file, output, dry_run,
-                    "import it again: Google Calendar updates the same events.", result.status)
+                    "import it again: Google Calendar updates the same events.", result.status, html, before)
 
 
 @main.command()
@@ -331,7 +448,7 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
 @rewrite_options
 def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, profile: Path | None,
            output: Path | None, dry_run: bool, now: str | None, time_limit: float, busy: tuple[str, ...],
-           all_day: str | None) -> None:
+           all_day: str | None, html: Path | None) -> None:
     """Pause training from an injury (R9): get assessed first, then only your physio's programme.
 
     From --from, every run and strength session is cancelled (STATUS:CANCELLED, SEQUENCE + 1) and an
@@ -353,10 +470,12 @@ def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, p
         raise InputError("--until", "", f"{last} is before --from {first}", "give the day you were cleared")
     hurt = replanning.Injury(first, last, load_rehab(rehab) if rehab else None)
     loaded, busy_events = _rewrite_inputs(plan_file, profile, busy, all_day)
-    result = replanning.replan(read_bytes(plan_file), str(plan_file), first, profile=loaded, stamp=resolve_stamp(now),
+    before = read_bytes(plan_file)
+    result = replanning.replan(before, str(plan_file), first, profile=loaded, stamp=resolve_stamp(now),
                                time_limit=time_limit, injury=hurt, busy=busy_events)
     _finish_rewrite(result, plan_file, output, dry_run,
-                    "get assessed by a physiotherapist before resuming. runcal is not medical advice.")
+                    "get assessed by a physiotherapist before resuming. runcal is not medical advice.",
+                    html=html, before=before)
 
 
 def server_options(func):

@@ -122,6 +122,7 @@ class PlanFile:
     busy: tuple[BusyEvent, ...] = ()  # from the runner's own calendars, when given
     missed: tuple[Entry, ...] = ()  # cancelled because the runner missed them: the plan held them
     injuries: tuple[tuple[dt.date, dt.date], ...] = ()  # R9 pauses, first and last day
+    cancelled: tuple[Entry, ...] = ()  # every CANCELLED session, missed ones too (for views of re-plans)
 
     def injured(self, day: dt.date) -> bool:
         return any(a <= day <= b for a, b in self.injuries)
@@ -235,7 +236,9 @@ def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "
     sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
     missed = [_entry(event, zone, source) for event in events
               if _cancelled(event) and (textprop.get(event, "X-RUNCAL-MISSED", "") or "").strip()]
-    return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed), injuries=_injuries(cal, last, source))
+    cancelled = sorted((_entry(event, zone, source) for event in events if _cancelled(event)), key=lambda s: s.start)
+    return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed), injuries=_injuries(cal, last, source),
+                    cancelled=tuple(cancelled))
 
 
 def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date], ...]:
@@ -301,12 +304,15 @@ def _entry(event, zone: ZoneInfo, source: str) -> Entry:
     if end < start:
         raise CalendarError(source, f"{name} DTEND", "is before DTSTART", "make the event end after it starts")
     kind = _kind(event, source, name)
-    props = tuple((k, textprop.get(event, k) if k.startswith("X-") else str(event[k])) for k in R7_PROPS if k in event)
+    props = tuple((k, textprop.get(event, k) if k.startswith("X-") else str(event[k])) for k in R7_PROPS + VIEW_PROPS
+                  if k in event)
     return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone), props)
 
 
 R7_PROPS = ("SUMMARY", "DESCRIPTION", "X-RUNCAL-TEMPLATE", "X-RUNCAL-RX-PERIOD", "X-RUNCAL-LOAD-STEP", "X-RUNCAL-PERIOD",
             "X-RUNCAL-RUN-WALK", "X-RUNCAL-MISSED", "X-RUNCAL-KIND", "X-RUNCAL-STEPS")
+# Not used by any rule: what the HTML view (solver/view) shows and how it pairs sessions across re-plans.
+VIEW_PROPS = ("UID", "X-RUNCAL-WEEK", "X-RUNCAL-SESSION", "X-RUNCAL-DROPPED")
 
 
 def _moment(event, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.datetime | None:

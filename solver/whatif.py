@@ -38,7 +38,8 @@ import os
 import re
 import tomllib
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -329,18 +330,28 @@ def solve_scenario(job: tuple[Scenario, tuple[BusyEvent, ...], float]) -> Outcom
 
 
 def run_scenarios(scenarios: list[Scenario], time_limit: float, jobs: int | None = None,
-                  busy: tuple[str | Path, ...] = (), all_day: str | None = None) -> list[Outcome]:
+                  busy: tuple[str | Path, ...] = (), all_day: str | None = None,
+                  progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Solve every scenario, in parallel when there are cores; outcomes in scenario order.
 
     Busy time (the profile's busy calendars plus `busy`) is read here, once per scenario's plan
-    window, so an unreadable calendar is bad input before anything is solved."""
+    window, so an unreadable calendar is bad input before anything is solved. `progress` is
+    called with each outcome as it is done (in the order they finish)."""
     work = [(s, busy_for(s.profile, busy, all_day), time_limit) for s in scenarios]
+    done = progress or (lambda outcome: None)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(scenarios)))
     if workers == 1:
-        return [solve_scenario(job) for job in work]
+        outcomes = []
+        for job in work:
+            outcomes.append(solve_scenario(job))
+            done(outcomes[-1])
+        return outcomes
     # "spawn": fresh interpreters, so no solver thread state is inherited through fork().
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(solve_scenario, work))
+        futures = [pool.submit(solve_scenario, job) for job in work]
+        for future in as_completed(futures):
+            done(future.result())
+        return [f.result() for f in futures]
 
 
 def write_calendars(outcomes: list[Outcome], out_dir: str | Path, stamp: dt.datetime) -> dict[str, Path]:
@@ -355,10 +366,16 @@ def write_calendars(outcomes: list[Outcome], out_dir: str | Path, stamp: dt.date
     for o in outcomes:
         if o.plan is not None:
             path = out_dir / f"{o.scenario.name}.ics"
-            name = f"{calendar_name(o.plan)} (what-if: {o.scenario.name})"
-            write_atomic(path, plan_to_ical(o.plan, stamp, name=name))
+            write_atomic(path, scenario_calendar(o, stamp))
             written[o.scenario.name] = path
     return written
+
+
+def scenario_calendar(outcome: Outcome, stamp: dt.datetime) -> bytes:
+    """A planned scenario's .ics; its calendar name names the scenario."""
+    assert outcome.plan is not None
+    name = f"{calendar_name(outcome.plan)} (what-if: {outcome.scenario.name})"
+    return plan_to_ical(outcome.plan, stamp, name=name)
 
 
 # -- comparing -----------------------------------------------------------------------------------
@@ -489,9 +506,14 @@ ROWS = (
 )
 
 
+def comparison_table(rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The comparison's rows: (label, one cell per scenario), as the table and the HTML page show them."""
+    return [(label, [_or_dash(fn(r)) for r in rows]) for label, fn in ROWS]
+
+
 def format_table(rows: list[dict[str, Any]]) -> str:
     """Scenarios side by side (one column each), then what each row's numbers need said in words."""
-    cells = [[label] + [_or_dash(fn(r)) for r in rows] for label, fn in ROWS]
+    cells = [[label, *values] for label, values in comparison_table(rows)]
     header = [""] + [r["name"] for r in rows]
     widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [header, *cells]]
