@@ -144,7 +144,7 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
     stamp = resolve_stamp(now)
     loaded = profiles.load_profile(profile)
     busy_events = solve.busy_for(loaded, busy, all_day)
-    result = solve.make_plan(loaded, busy_events, time_limit=time_limit, workers=workers)
+    result = solve.make_plan(loaded, busy_events, time_limit=time_limit, workers=workers, offers=True)
     data = ics.plan_to_ical(result, stamp)
     write_atomic(output, data)
     click.echo(report.week_table(result))
@@ -154,6 +154,7 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
         click.echo(f"Note: {line}")
     if result.dropped:
         click.echo(report.dropped_lines(result))
+    click.echo(report.readiness_lines(result))
     click.echo(report.status_line(result))
     click.echo(f"Wrote {output} — import it into Google Calendar (Settings → Import & export → Import).")
     if html is not None:

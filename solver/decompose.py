@@ -116,6 +116,27 @@ def solve_by_weeks(inst: Instance, new_solver: NewSolver) -> Outcome:
     return _gave_up(total)
 
 
+def placeable_by_weeks(inst: Instance, new_solver: NewSolver) -> bool | None:
+    """Whether every planned session can be placed, found week by week: each week's feasibility
+    solved beside the weeks before it (their sessions as context), then the whole assignment
+    evaluated in the full model. True is a proof (a plan exists); None: the greedy walk got stuck,
+    which proves nothing (the caller tries the whole model)."""
+    if not decomposable(inst) or not fixed_volumes_hold(inst):
+        return None
+    chosen: tuple[Option, ...] = ()
+    for week in inst.weeks:
+        part = _part(inst, (week.index,), chosen)
+        model, v = build_model(part)
+        model.clear_objective()
+        solver = new_solver(True)
+        solver.parameters.linearization_level = 0  # any solution will do: no LP to prove bounds with
+        solver.parameters.stop_after_first_solution = True
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        chosen += tuple(o for o, lit in v.x.items() if solver.boolean_value(lit))
+    return True if _evaluate(inst, inst.weeks, chosen, new_solver, Outcome(cp_model.OPTIMAL)) is not None else None
+
+
 def _gave_up(total: Outcome) -> Outcome:
     """INFEASIBLE stays (a block with no solution: neither has the plan); anything else: UNKNOWN."""
     if total.status != cp_model.INFEASIBLE:

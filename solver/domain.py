@@ -221,6 +221,7 @@ class Plan:
     solve_seconds: float
     build_seconds: float
     dropped: tuple[str, ...] = ()  # planned sessions busy time left no room for, in words
+    readiness: tuple = ()  # each race against solver/data/readiness.toml (readiness.RaceReadiness)
 
 
 def _hhmm(minutes: int) -> str:

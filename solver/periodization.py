@@ -593,8 +593,8 @@ def split(profile: Profile, volume: int, long_want: int, n_max: int, quality_wan
     most = max(o[0] for o in options)
     near = [o for o in options if 100 * o[0] >= (100 - SPLIT_TOLERANCE_PCT) * most]
     def keeps_step(o: tuple) -> bool:  # the long run as planned, or as long as R11's share lets it be
-        share = rules.long_share_max * o[0] // 100 if o[1] >= 3 else long_want
-        return o[3][Kind.LONG][0] >= min(long_want, share) - 5
+        share = _round5_down(rules.long_share_max * o[0] / 100) if o[1] >= 3 else long_want
+        return o[3][Kind.LONG][0] >= min(_round5_down(long_want), share)
 
     # The long run's planned step first (R11's progression), then the period's quality runs, then
     # more runs, then more minutes.

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .domain import DISTANCES, LEVELS, Kind, Plan, Race
+from .domain import DISTANCES, LEVELS, Kind, Plan, Profile, Race
 
 DATA_FILE = "readiness.toml"
 _CELL_KEYS = {"peak_weekly_min", "long_run_min", "sources", "note"}
@@ -150,88 +150,122 @@ def _r6_walk(start: int, ramp_pct: int, cutback_every: int, weeks: int) -> list[
 # -- assessing a plan --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class WeekLoad:
+    """What one plan week holds, for readiness: running minutes and its longest run."""
+
+    week: int
+    minutes: int
+    longest: int
+
+
+@dataclass(frozen=True)
 class RaceReadiness:
-    """One race of a plan: what the plan reaches before race day against the readiness target."""
+    """One race of a plan: what the plan reaches in the weeks that count against the readiness target."""
 
     race: Race
     target: Target
     reached_weekly: int
-    peak_week: int | None  # plan week of the biggest week before the race
+    peak_week: int | None  # plan week of the biggest week among those that count
     reached_long: int
+    counted: tuple[int, int]  # first and last plan week that count (before the taper for an A race)
     build_weeks: int  # plan weeks before the race (before the taper for an A race)
     r6_limit: int  # the most R6 allows in those weeks, from today's weekly minutes
     weeks_needed: int | None  # weeks R6 needs to reach the weekly target (None: never)
     reasons: tuple[str, ...]
+    offers: tuple[str, ...] = ()  # changes that were planned and make the race reachable (solver/offers.py)
 
     @property
     def ready(self) -> bool:
         return self.reached_weekly >= self.target.peak_weekly and self.reached_long >= self.target.long_run
 
-    def line(self) -> str:
+    def line(self, offers: bool = True) -> str:
+        """The verdict with its numbers and reasons (and, with `offers`, what would make it ready)."""
         r = self.race
         head = f"{r.name} ({r.distance}, {r.priority}, {r.date})"
+        first, last = self.counted
+        where = f"weeks {first}–{last}" if first != last else f"week {first}"
+        before = "before the taper" if r.priority == "A" else "before the race"
         numbers = (f"peak week {self.reached_weekly} of {self.target.peak_weekly} min, "
-                   f"long run {self.reached_long} of {self.target.long_run} min")
+                   f"long run {self.reached_long} of {self.target.long_run} min ({where}, {before})")
         if self.ready:
             return f"{head}: ready — {numbers}"
-        return f"{head}: not ready — {numbers}. " + " ".join(self.reasons)
+        offers = f" Offers, each planned: {'; '.join(self.offers)}." if self.offers and offers else ""
+        return f"{head}: not ready — {numbers}. " + " ".join(self.reasons) + offers
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "race": self.race.name, "distance": self.race.distance, "priority": self.race.priority,
             "date": self.race.date.isoformat(), "ready": self.ready,
             "target_weekly_minutes": self.target.peak_weekly, "reached_weekly_minutes": self.reached_weekly,
-            "peak_week": self.peak_week,
+            "peak_week": self.peak_week, "counted_weeks": list(self.counted),
             "target_long_run_minutes": self.target.long_run, "reached_long_run_minutes": self.reached_long,
             "build_weeks": self.build_weeks, "r6_limit_minutes": self.r6_limit,
-            "r6_weeks_needed": self.weeks_needed, "reasons": list(self.reasons),
+            "r6_weeks_needed": self.weeks_needed, "reasons": list(self.reasons), "offers": list(self.offers),
             "sources": list(self.target.sources), "summary": self.line(),
         }
 
 
 def assess(plan: Plan) -> tuple[RaceReadiness, ...]:
     """Each race of the plan against its readiness target, from the sessions actually placed."""
-    return tuple(_assess_race(plan, race) for race in plan.profile.races)
+    loads: dict[int, WeekLoad] = {}
+    for w in plan.weeks:
+        runs = [s.minutes for s in plan.sessions if s.week == w.index and s.kind in VOLUME_KINDS]
+        loads[w.index] = WeekLoad(w.index, sum(runs), max(runs, default=0))
+    return assess_loads(plan.profile, plan.weeks[0].monday, loads)
 
 
-def _assess_race(plan: Plan, race: Race) -> RaceReadiness:
-    p, rules = plan.profile, plan.profile.rules
-    goal = target(race.distance, p.level)
-    race_week = next(w.index for w in plan.weeks if w.monday <= race.date < w.monday + dt.timedelta(days=7))
-    volume = {w.index: 0 for w in plan.weeks if w.index < race_week}
-    longest = 0
-    for s in plan.sessions:
-        if s.kind in VOLUME_KINDS and s.week < race_week:
-            volume[s.week] += s.minutes
-            longest = max(longest, s.minutes)
-    peak_week = max(volume, key=lambda i: (volume[i], -i)) if volume else None
-    reached = volume[peak_week] if peak_week else 0
-    build = max(0, race_week - 1 - (rules.taper_weeks if race.priority == "A" else 0))
-    limit = int(r6_max_volume(p.weekly_minutes, rules.ramp_pct, rules.cutback_every, build))
-    needed = r6_weeks_to(p.weekly_minutes, goal.peak_weekly, rules.ramp_pct, rules.cutback_every)
+def assess_loads(profile: Profile, first_monday: dt.date, loads: dict[int, WeekLoad]) -> tuple[RaceReadiness, ...]:
+    """Each race against its readiness target, from the weeks' loads (a plan, or a plan file after a
+    re-plan). The weeks that count are those after the previous A race and, for an A race, before
+    its taper (readiness is about the build, not the biggest week anywhere)."""
+    found, previous_a = [], 0
+    for race in profile.races:
+        race_week = (race.date - first_monday).days // 7 + 1
+        found.append(_assess_race(profile, race, race_week, previous_a, loads))
+        if race.priority == "A":
+            previous_a = race_week
+    return tuple(found)
+
+
+def _assess_race(profile: Profile, race: Race, race_week: int, previous_a: int,
+                 loads: dict[int, WeekLoad]) -> RaceReadiness:
+    rules = profile.rules
+    goal = target(race.distance, profile.level)
+    last = race_week - 1 - (rules.taper_weeks if race.priority == "A" else 0)
+    counted = [w for w in range(previous_a + 1, last + 1) if w in loads]
+    if not counted:  # a race too soon after the last one for a build: what it had
+        counted = [w for w in range(previous_a + 1, race_week) if w in loads] or [race_week]
+    volume = {w: loads[w].minutes if w in loads else 0 for w in counted}
+    peak_week = max(counted, key=lambda w: (volume[w], -w))
+    reached = volume[peak_week]
+    longest = max((loads[w].longest for w in counted if w in loads), default=0)
+    build = max(0, last)
+    limit = int(r6_max_volume(profile.weekly_minutes, rules.ramp_pct, rules.cutback_every, build))
+    needed = r6_weeks_to(profile.weekly_minutes, goal.peak_weekly, rules.ramp_pct, rules.cutback_every)
     reasons = []
     if reached < goal.peak_weekly:
         before = "before the taper" if race.priority == "A" else "before the race"
         cutback = f", a cutback every {rules.cutback_every} weeks" if rules.cutback_every else ""
         if needed is None:
-            reasons.append(f"R6: with ramp_pct = 0 the volume cannot rise from {p.weekly_minutes} min a week.")
+            reasons.append(f"R6: with ramp_pct = 0 the volume cannot rise from {profile.weekly_minutes} min a week.")
         elif limit < goal.peak_weekly:
-            reasons.append(f"R6 (+{rules.ramp_pct} % a week{cutback}) lets {p.weekly_minutes} min a week grow to "
+            reasons.append(f"R6 (+{rules.ramp_pct} % a week{cutback}) lets {profile.weekly_minutes} min a week grow to "
                            f"at most {limit} min in the {build} week(s) {before}; reaching {goal.peak_weekly} "
                            f"takes {needed} weeks.")
         allowed = min(limit, goal.peak_weekly)
         # When R6 is what falls short, a gap of a few minutes is the planner's rounding, not a cause.
         if needed is not None and (limit >= goal.peak_weekly or 10 * reached < 9 * allowed):
             reasons.append(f"The plan's biggest week stays below the {allowed} min R6 allows in time: "
-                           "sessions_per_week, run lengths (durations.easy_max, long_max), availability "
-                           "or busy time hold the volume down.")
+                           "sessions_per_week, run lengths (durations.easy_max, long_max, your windows), "
+                           "availability or busy time hold the volume down.")
     if longest < goal.long_run:
-        if p.durations.long_max < goal.long_run:
-            reasons.append(f"durations.long_max = {p.durations.long_max} caps the long run below "
+        if profile.durations.long_max < goal.long_run:
+            reasons.append(f"durations.long_max = {profile.durations.long_max} caps the long run below "
                            f"{goal.long_run} min.")
         elif reached >= goal.peak_weekly:
-            reasons.append("The long run is only a share of the week's volume; fewer, longer runs would "
-                           "lengthen it.")
+            reasons.append(f"R11 holds the long run to {rules.long_share_max} % of the week (long_share_max) and "
+                           f"+{rules.long_ramp_min} min a week: fewer, longer runs or more weeks would lengthen it.")
         else:
-            reasons.append("The long run grows with the weekly volume.")
-    return RaceReadiness(race, goal, reached, peak_week, longest, build, limit, needed, tuple(reasons))
+            reasons.append("The long run grows with the weekly volume (R11).")
+    return RaceReadiness(race, goal, reached, peak_week, longest, (counted[0], counted[-1]), build, limit, needed,
+                         tuple(reasons))

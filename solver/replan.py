@@ -24,13 +24,15 @@ from . import textprop
 from .ics import planned_start, session_event, session_uid
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, free_days,
                     place_planned_sessions, planned_instance)
+from .offers import offers_for
 from .periodization import Ran, week_targets
+from .readiness import WeekLoad, assess_loads
 from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
 from .replan_diff import ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
 from .check import read_plan
-from .solve import extract, solver_for
+from .solve import extract, readiness_words, solver_for
 from .timeline import UTC
 
 FIX = "give a plan written by `runcal plan` (it carries X-RUNCAL-* properties)"
@@ -120,7 +122,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
                       missed_ranges, injured, source)
     state.missed_before = _missed_before(cal, inst)
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
-    targets = _targets_from_actual(profile, weeks, state, settled, free)
+    ran = _ran(weeks, state, settled)
+    targets = week_targets(profile, ran, free)
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
@@ -146,8 +149,44 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         textprop.put(cal, "X-RUNCAL-PROFILE", profile_json(profile))
         textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
         result.data = cal.to_ical()
-    result.table = file_week_table(read_plan(result.data, profile, source))
+    new_plan = read_plan(result.data, profile, source)
+    result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, ran, free))
+    if _say_readiness(cal, result.readiness, stamp):
+        result.data = cal.to_ical()
+    result.table = file_week_table(new_plan)
     return result
+
+
+def _readiness(profile: Profile, plan, weeks_of) -> tuple:
+    """Each race of the re-planned file against its readiness target; one out of reach gets its
+    offers, planned from the weeks already run (solver/offers.py)."""
+    loads = {}
+    for week in plan.weeks:
+        runs = [s.seconds // 60 for s in plan.runs_of(week)]
+        loads[week] = WeekLoad(week, sum(runs), max(runs, default=0))
+    found = assess_loads(profile, plan.first_day, loads)
+    return tuple(replace(r, offers=offers_for(profile, r.race, weeks_of)) if not r.ready and r.race.priority == "A"
+                 else r for r in found)
+
+
+def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime) -> bool:
+    """Each race event's description ends with its readiness, as `runcal plan` writes it; an event
+    whose words change is updated like any other (SEQUENCE + 1). Whether anything changed."""
+    changed = False
+    lines = {r.race.date: readiness_words(r) for r in readiness}
+    for event in cal.walk("VEVENT"):
+        if textprop.get(event, "X-RUNCAL-KIND") != Kind.RACE.value or str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        words = lines.get(event.decoded("DTSTART").date())
+        if words is None:
+            continue
+        text = str(event.get("DESCRIPTION", ""))
+        head = text.split("\n\nReadiness (", 1)[0]
+        if f"{head}\n\n{words}" != text:
+            _bump(event, stamp)
+            _replace_prop(event, "DESCRIPTION", f"{head}\n\n{words}")
+            changed = True
+    return changed
 
 
 # --- reading the plan ----------------------------------------------------------------------------
@@ -245,18 +284,16 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
     return state
 
 
-def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state: _State,
-                         settled: Callable[[dt.date], bool], free: dict[int, frozenset[int]]) -> tuple[WeekTarget, ...]:
-    """R6 from the volume actually run: weeks whose every day is past, missed or injured keep only
-    what was done, and the weeks after them are re-derived from that."""
+def _ran(weeks: tuple[WeekTarget, ...], state: _State, settled: Callable[[dt.date], bool]) -> dict[int, Ran]:
+    """What the weeks that are over really held: those whose every day is past, missed or injured
+    keep only what was done, and the weeks after them are re-derived from it (R6, R8, R11)."""
     over = {w.index for w in weeks if all(settled(d) for d in w.days)}
     runs: dict[int, list[tuple[Kind, int]]] = {i: [] for i in over}
     for e in state.done:
         if e.week in over and e.kind in RUN_KINDS:
             runs[e.week].append((e.kind, e.minutes))
-    ran = {i: Ran(sum(m for _, m in r), max((m for k, m in r if k is Kind.LONG), default=0), len(r),
-                  max((m for k, m in r if k is Kind.EASY), default=0)) for i, r in runs.items()}
-    return week_targets(profile, ran, free)
+    return {i: Ran(sum(m for _, m in r), max((m for k, m in r if k is Kind.LONG), default=0), len(r),
+                   max((m for k, m in r if k is Kind.EASY), default=0)) for i, r in runs.items()}
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:

@@ -59,6 +59,7 @@ class ReplanResult:
     notes: list[str] = field(default_factory=list)
     status: str = "optimal"
     table: str = ""  # the new plan's weeks, read back from the rewritten file
+    readiness: tuple = ()  # each race of the new plan against solver/data/readiness.toml
 
     def diff(self) -> str:
         lines = [f"Note: {n}" for n in self.notes]
@@ -67,6 +68,7 @@ class ReplanResult:
         lines += [f"dropped:   {a} — {why}" for a, why in sorted(self.dropped, key=_by_time)]
         lines += [f"added:     {a}" for a in self.added]
         lines.append(f"unchanged: {self.unchanged} sessions")
+        lines += [f"readiness: {r.line()}" for r in self.readiness]
         return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""The week-by-week table `runcal plan` prints."""
+"""The week-by-week table `runcal plan` prints, and the readiness lines under it."""
 
 from __future__ import annotations
 
@@ -34,16 +34,23 @@ def _table(weeks: list[tuple[int, dt.date, str]], sessions: list[tuple[dt.date, 
     first = weeks[0][1]
     names = [(first + dt.timedelta(days=i)).strftime("%a") for i in range(7)]
     lines = [f"{'Week':>4}  {'Starts':<10}  {'Period':<8}  " + " ".join(f"{n:<3}" for n in names)
-             + "  Run min  Strength  Rest"]
+             + "  Run min  Long  Strength  Rest"]
     for index, monday, period in weeks:
         cells = ["+".join(by_day[monday + dt.timedelta(days=i)]) or "-" for i in range(7)]
         minutes = sum(m for _, w, kind, m in sessions if w == index and kind in (Kind.EASY, Kind.LONG, Kind.QUALITY))
+        long_run = max((m for _, w, kind, m in sessions if w == index and kind is Kind.LONG), default=0)
         strength = sum(1 for _, w, kind, _ in sessions if w == index and kind is Kind.STRENGTH)
         rest = sum(1 for c in cells if c == "-")
         lines.append(f"{index:>4}  {monday.isoformat():<10}  {period:<8}  "
-                     + " ".join(f"{c:<3}" for c in cells) + f"  {minutes:>7}  {strength:>8}  {rest:>4}")
+                     + " ".join(f"{c:<3}" for c in cells)
+                     + f"  {minutes:>7}  {long_run or '-':>4}  {strength:>8}  {rest:>4}")
     lines.append(LEGEND)
     return "\n".join(lines)
+
+
+def readiness_lines(plan: Plan) -> str:
+    """Each race, ready or not, with the numbers (solver/readiness.py) and, when not, the offers."""
+    return "\n".join(f"Readiness: {r.line()}" for r in plan.readiness)
 
 
 def dropped_lines(plan: Plan) -> str:

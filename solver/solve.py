@@ -6,17 +6,19 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ortools.sat.python import cp_model
 
 from .describe import describe
 from .domain import Kind, Plan, Profile, Session, WeekTarget
-from .errors import InputError, NoPlanError
+from .errors import InputError, NoPlanError, RuncalError
 from .explain import explain, precheck
 from .busy import BusyEvent, is_caldav, read_busy
-from .decompose import solve_instance
-from .model import FixedSession, Instance, Option, planned_instance
+from .decompose import placeable_by_weeks, solve_instance
+from .model import FixedSession, Instance, Option, build_model, planned_instance
+from .offers import FEASIBILITY_TIME_LIMIT, offers_for
+from .readiness import RaceReadiness, assess
 from .periodization import plan_start, week_targets
 
 SEED = 20261127
@@ -25,9 +27,11 @@ WALL_CLOCK_FACTOR = 10
 
 
 def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: float = DEFAULT_TIME_LIMIT,
-              workers: int = 1) -> Plan:
+              workers: int = 1, offers: bool = False) -> Plan:
     """Plan the profile. One worker by default: CP-SAT is then deterministic, so the same inputs
-    give the same plan (and a byte-identical .ics)."""
+    give the same plan (and a byte-identical .ics). Each race's readiness is assessed and written
+    into its event; with `offers`, a race out of reach also gets the changes that would make it
+    ready, each planned first (solver/offers.py)."""
     precheck(profile, week_targets(profile))
     inst = planned_instance(profile, busy)
     weeks = inst.weeks
@@ -50,7 +54,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
         raise NoPlanError(f"No plan found within the time limit (solver status {cp_model.CpSolver().status_name(outcome.status)}). "
                           "Fix: raise --time-limit or shorten the plan.")
     sessions = extract(inst, outcome.chosen)
-    return Plan(
+    plan = Plan(
         profile=profile,
         weeks=weeks,
         sessions=sessions,
@@ -60,6 +64,44 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
         solve_seconds=outcome.solve_seconds,
         build_seconds=outcome.build_seconds,
     )
+    planned = (lambda q: planned_instance(q, busy).weeks, lambda q: placeable(q, busy)) if offers else None
+    return with_readiness(plan, planned)
+
+
+def with_readiness(plan: Plan, planned: tuple[Callable, Callable] | None = None) -> Plan:
+    """The plan with each race's readiness, also in words in the race's event; with `planned` (a
+    variant's weeks, and whether they can be placed), a race out of reach gets its offers
+    (solver/offers.py)."""
+    found = assess(plan)
+    if planned is not None:
+        found = tuple(replace(r, offers=offers_for(plan.profile, r.race, *planned))
+                      if not r.ready and r.race.priority == "A" else r for r in found)
+    lines = {r.race: readiness_words(r) for r in found}
+    sessions = tuple(replace(s, details=f"{s.details}\n\n{lines[s.race]}") if s.race in lines else s
+                     for s in plan.sessions)
+    return replace(plan, sessions=sessions, readiness=found)
+
+
+def readiness_words(r: RaceReadiness) -> str:
+    """What the race's event says of its readiness: the verdict and its numbers (the offers are
+    printed when the plan is made, not kept in the calendar, where they would go stale)."""
+    return f"Readiness (solver/data/readiness.toml): {r.line(offers=False)}"
+
+
+def placeable(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: float = FEASIBILITY_TIME_LIMIT) -> bool:
+    """Whether the profile's weeks can be placed keeping every hard rule and every planned session
+    (a feasibility solve within a deterministic budget): how solver/offers.py checks a variant."""
+    try:
+        precheck(profile, week_targets(profile))
+        inst = replace(planned_instance(profile, busy), allow_drops=False)
+    except RuncalError:
+        return False
+    # Week by week first (fast, and a proof when it works), the whole model only if that gets stuck.
+    if placeable_by_weeks(inst, lambda small: solver_for(time_limit, 1, small)):
+        return True
+    model, _ = build_model(inst)
+    model.clear_objective()
+    return solver_for(time_limit, 1).solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def busy_sources(profile: Profile, plan_file: str | Path | None = None) -> tuple[list[str | Path], list[Path]]:

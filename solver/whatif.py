@@ -323,7 +323,7 @@ def solve_scenario(job: tuple[Scenario, tuple[BusyEvent, ...], float]) -> Outcom
     except InputError as exc:
         return Outcome(scenario, "invalid", problem=str(exc))
     try:
-        plan = make_plan(scenario.profile, busy, time_limit=time_limit)
+        plan = make_plan(scenario.profile, busy, time_limit=time_limit, offers=True)
     except NoPlanError as exc:
         return Outcome(scenario, "no plan", weeks=weeks, problem=str(exc), rules=tuple(exc.rules))
     return Outcome(scenario, plan.status, plan=plan, weeks=plan.weeks)
@@ -414,7 +414,7 @@ def summarize(outcome: Outcome, ics: Path | None = None) -> dict[str, Any]:
     peak_week = max((w.index for w in plan.weeks), key=lambda i: (volume[i], -i))
     monday = {w.index: w.monday for w in plan.weeks}
     prefs = preferences_met(plan)
-    readiness = assess(plan)
+    readiness = plan.readiness or assess(plan)
     return {
         **row,
         "peak_weekly_minutes": volume[peak_week],

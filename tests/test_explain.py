@@ -139,8 +139,8 @@ CASES: dict[str, Case] = {
         taper_weeks = 1
         race_strength_free_days = 7
         """), "R8", ("R8",), "lower rules.race_strength_free_days to 6"),
-    # Five sessions a week, one a day, never more than two days in a row: a rest day every third
-    # day leaves 5, 5, then 4 training days in three weeks.
+    # Five sessions a week (three runs, two strength), one a day, never more than two days in a
+    # row: a rest day every third day leaves 5, 5, then 4 training days in three weeks.
     "R10": Case(profile_text(base(5, end="2027-01-24"), """
         [availability]
         mon = ["18:00-20:00"]
@@ -153,6 +153,8 @@ CASES: dict[str, Case] = {
 
         [rules]
         max_consecutive_days = 2
+        strength_min = 2
+        strength_intro_weeks = 0
         """), "R10", ("R10",), "raise rules.max_consecutive_days to 3"),
     # The busy calendar takes every window of week 2: runs may be left out there, but R1's one
     # strength session may not.
