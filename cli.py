@@ -104,7 +104,7 @@ def checker_inputs(plan_file: Path, profile: Path | None, busy: tuple[str, ...],
 @click.version_option(package_name="runcal")
 def main() -> None:
     """runcal: a training calendar of runs and strength sessions that follows the rules in
-    RULES.md (R1–R10), written as an .ics file for Google Calendar.
+    docs/RULES.md (R1–R13), written as an .ics file for Google Calendar.
 
     Example:
 

@@ -704,7 +704,9 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
             continue
         build = inst.weeks[segment:max(segment, r - rules.taper_weeks)]
         if build:  # else back-to-back races: the previous race's peak stands
-            top = max(build, key=lambda w: w.run_minutes)
+            # A week that is over counts what was run in it, not what it was planned to hold.
+            top = max(build, key=lambda w: inst.history.done_minutes.get(w.index, 0) if _in_past(inst, w)
+                      else w.run_minutes)
             peak = week_volume(inst, v, top)
         for k in range(rules.taper_weeks):
             t = r - rules.taper_weeks + k

@@ -19,7 +19,7 @@ from .domain import DISTANCES, Kind, Profile, Race, WeekTarget
 from .errors import RuncalError
 from .readiness import RaceReadiness, WeekLoad, assess_loads
 
-LATER_WEEKS = (2, 4, 6, 8, 12, 16)  # how much later a race is tried
+LATER_WEEKS = (2, 4, 6, 8, 12, 16, 20, 26)  # how much later a race is tried
 MORE_SESSIONS = (1, 2, 3)
 MAX_SESSIONS = 14  # the profile's bound on sessions_per_week
 MOST_OFFERS = 3
@@ -36,15 +36,17 @@ class Variant:
     race: str  # the race's name in the variant
 
 
-def offers_for(profile: Profile, race: Race, weeks_of: Weeks, verify: Verify | None = None) -> tuple[str, ...]:
+def offers_for(profile: Profile, race: Race, weeks_of: Weeks, verify: Verify | None = None,
+               done: dict[int, WeekLoad] | None = None) -> tuple[str, ...]:
     """The variants that make `race` ready, in words with their numbers: the smallest that works of
     each kind of change (a later race, a shorter one, more sessions, a later race with more
-    sessions). Readiness is read on the variant's planned weeks (cheap); `verify` then places the
-    first one that is ready before it is offered. When none works, says what was tried."""
+    sessions). Readiness is read on the variant's planned weeks (cheap), the weeks already over
+    (`done`, after a re-plan) as they were run; `verify` then places the first one that is ready
+    before it is offered. When none works, says what was tried."""
     found: list[str] = []
     for kind in (_later, _shorter, _more_sessions, _later_with_more_sessions):
         for variant in kind(profile, race):
-            ready = _readiness(variant, weeks_of)
+            ready = _readiness(variant, weeks_of, done or {})
             if ready is None or not ready.ready:
                 continue
             # The smallest change of this kind that is ready on paper: offered if it can be placed.
@@ -67,12 +69,12 @@ def target_loads(weeks: tuple[WeekTarget, ...]) -> dict[int, WeekLoad]:
                                                           for m in w.runs[k]), default=0)) for w in weeks}
 
 
-def _readiness(variant: Variant, weeks_of: Weeks) -> RaceReadiness | None:
+def _readiness(variant: Variant, weeks_of: Weeks, done: dict[int, WeekLoad]) -> RaceReadiness | None:
     try:
         weeks = weeks_of(variant.profile)
     except RuncalError:  # the variant is not a valid profile, or its weeks cannot be planned
         return None
-    assessed = assess_loads(variant.profile, weeks[0].monday, target_loads(weeks))
+    assessed = assess_loads(variant.profile, weeks[0].monday, target_loads(weeks) | done)
     return next((r for r in assessed if r.race.name == variant.race), None)
 
 

@@ -230,6 +230,7 @@ class _Segment:
     long_goal: int = 0
     peak: int = 0  # the biggest week and long run so far (R8's taper is measured on them)
     peak_long: int = 0
+    full: int = 0  # the biggest full build week so far (not a cutback): the build's floor
     curve: dict[int, int] = field(default_factory=dict)  # week -> desired volume
     long_curve: dict[int, int] = field(default_factory=dict)
 
@@ -336,7 +337,10 @@ class _Builder:
         races = self.races[i]
         period = self._period(i, seg)
         strength = self._strength(i, period, races)
-        n_runs = max(0, self.p.sessions_per_week - strength - len(races))
+        # The intro weeks' lighter strength (R6) leaves a session free, not a run more: the runs
+        # stay as many as in the weeks after, so the volume does not fall when strength comes in.
+        ordinary = min(strength if races else self._regular_strength(), self.p.sessions_per_week)
+        n_runs = max(0, self.p.sessions_per_week - max(strength, ordinary) - len(races))
         n_runs = min(n_runs, self._run_capacity(i))
         volume_cap, long_want, quality = self._caps(i, seg, role, races, period)
         quality = min(quality, self._hard_capacity(i) - 1)
@@ -356,9 +360,15 @@ class _Builder:
             runs = self._race_week(volume_cap, min(n_runs, most))
             stage = self.stage if self.run_walk and runs[Kind.EASY] else 0
         elif self.run_walk:
+            # Couch to 5K is itself the progression: a run/walk week takes what R6 allows.
+            if role == "build" and i not in self.cutbacks:
+                volume_cap = allowed_volume(self.volumes, self.rules)
             runs, stage = self._run_walk_week(volume_cap, long_want, long_cap, n_runs, quality, i in self.cutbacks)
         else:
-            runs = split(self.p, volume_cap, long_want, n_runs, quality, long_cap, self.d)
+            # A build week never falls below the segment's biggest full week so far: the peak comes
+            # at the end of the build, so a second quality run waits until the volume allows it.
+            floor = min(volume_cap, seg.full) if growing else 0
+            runs = split(self.p, volume_cap, long_want, n_runs, quality, long_cap, self.d, floor)
         planned = WeekTarget(i + 1, self.mondays[i], period, volume_cap, runs, strength,
                              self._load_step(period), races, run_walk=stage)
         self._record(i, seg, planned)
@@ -384,9 +394,12 @@ class _Builder:
         last_long = max(self.longs[-1:])
         peak, peak_long = self._taper_reference(seg)
         if role == "taper" or i in self.taper_pos:
+            # taper_pct of the peak (R8), and never more than the week before: a taper only falls,
+            # also when a break (illness) left the weeks before it below the segment's peak.
             k = self.taper_pos[i][1]
-            cap = rules.taper_pct[k] * peak // 100
-            long_cap = rules.taper_pct[k] * peak_long // 100
+            before = next((self.volumes[j + 1] for j in range(i - 1, -1, -1) if self.roles[j] != "race"), peak)
+            cap = min(rules.taper_pct[k] * peak // 100, before)
+            long_cap = min(rules.taper_pct[k] * peak_long // 100, max(self.longs[-PRE_PLAN_WEEKS:]))
             if role == "race":  # a B race inside an A race's taper: the lower of the two
                 cap = min(cap, s.b_race_pct * last // 100)
             return cap, long_cap, min(s.taper_quality, s.quality[level]["peak"])
@@ -531,8 +544,13 @@ class _Builder:
             return 0
         if i < rules.strength_intro_weeks or period == "taper" or self.run_walk:
             return rules.strength_min
-        # Strength replaces runs (R2) but must not replace running: a second session only while
-        # three runs a week remain (a long run, a quality run and an easy one).
+        return self._regular_strength()
+
+    def _regular_strength(self) -> int:
+        """Strength sessions of an ordinary week. Strength replaces runs (R2) but must not replace
+        running: a second session only while three runs a week remain (a long run, a quality run
+        and an easy one)."""
+        rules = self.rules
         return max(rules.strength_min, min(rules.strength_max, self.p.sessions_per_week - MIN_RUNS))
 
     def _load_step(self, period: str) -> int:
@@ -566,12 +584,14 @@ class _Builder:
         if role not in ("taper", "race") and i not in self.taper_pos and seg.race is not None:
             seg.peak = max(seg.peak, done.minutes)
             seg.peak_long = max(seg.peak_long, done.long)
+        if role == "build" and i not in self.cutbacks and i + 1 not in self.ran:
+            seg.full = max(seg.full, done.minutes)
         if role == "race" and seg.race is not None and i == seg.last:
             self.prev_peak = self._taper_reference(seg)
 
 
 def split(profile: Profile, volume: int, long_want: int, n_max: int, quality_want: int,
-          long_cap: int | None = None, durations: Durations | None = None) -> dict[Kind, tuple[int, ...]]:
+          long_cap: int | None = None, durations: Durations | None = None, floor: int = 0) -> dict[Kind, tuple[int, ...]]:
     """Share at most `volume` minutes between a long run (the planned `long_want`, up to `long_cap`
     when the week's few runs need it; at most R11's share of the week), quality runs and easy runs
     within easy_min…easy_max and never longer than the long run. Of every run count and quality
@@ -590,6 +610,7 @@ def split(profile: Profile, volume: int, long_want: int, n_max: int, quality_wan
                 options.append((sum(sum(v) for v in runs.values()), n, q, runs))
     if not options:
         return _empty()
+    options = [o for o in options if o[0] >= floor] or options  # the week's least, when it can be held
     most = max(o[0] for o in options)
     near = [o for o in options if 100 * o[0] >= (100 - SPLIT_TOLERANCE_PCT) * most]
     def keeps_step(o: tuple) -> bool:  # the long run as planned, or as long as R11's share lets it be

@@ -150,23 +150,24 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
         result.data = cal.to_ical()
     new_plan = read_plan(result.data, profile, source)
-    result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, ran, free))
+    result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, ran, free), set(ran))
     if _say_readiness(cal, result.readiness, stamp):
         result.data = cal.to_ical()
     result.table = file_week_table(new_plan)
     return result
 
 
-def _readiness(profile: Profile, plan, weeks_of) -> tuple:
+def _readiness(profile: Profile, plan, weeks_of, over: set[int]) -> tuple:
     """Each race of the re-planned file against its readiness target; one out of reach gets its
-    offers, planned from the weeks already run (solver/offers.py)."""
+    offers, planned from the weeks already run (`over`: as they were run) (solver/offers.py)."""
     loads = {}
     for week in plan.weeks:
         runs = [s.seconds // 60 for s in plan.runs_of(week)]
         loads[week] = WeekLoad(week, sum(runs), max(runs, default=0))
     found = assess_loads(profile, plan.first_day, loads)
-    return tuple(replace(r, offers=offers_for(profile, r.race, weeks_of)) if not r.ready and r.race.priority == "A"
-                 else r for r in found)
+    done = {w: load for w, load in loads.items() if w in over}
+    return tuple(replace(r, offers=offers_for(profile, r.race, weeks_of, done=done))
+                 if not r.ready and r.race.priority == "A" else r for r in found)
 
 
 def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime) -> bool:

@@ -19,6 +19,9 @@ Scenario syntax (one `--scenario` each):  "NAME: key=value; key=value; ..."
   sessions=N (or sessions_per_week=N)            runner.sessions_per_week
   strength=N or strength=MIN-MAX                 rules.strength_min / strength_max (R1)
   level=beginner|intermediate|advanced           runner.level (R4/R5 defaults follow the level)
+  strength_level=beginner|intermediate|advanced  runner.strength_level (R7: the prescription's row)
+  strength_before_key_hours=N                    rules.strength_before_key_hours (R13)
+  restart_pct=N                                  rules.restart_pct (R6's restart after a break)
   weekly_minutes=N                               runner.weekly_minutes (R6 starts from it)
   start=DATE, end=DATE                           plan.start / plan.end
   days=mon,wed,fri,sun                           keep only these days' availability windows
@@ -61,7 +64,8 @@ NAME_FIX = "use 1-40 letters, digits, '.', '_' or '-', starting with a letter or
 SYNTAX_FIX = ('write it as "NAME: key=value; key=value", '
               'e.g. "half-first: race=2027-03-14 half B; race=2027-04-11 marathon A"')
 KEYS = ("race", "sessions_per_week", "strength", "strength_min", "strength_max", "level", "weekly_minutes",
-        "start", "end", "days", "availability")
+        "start", "end", "days", "availability", "strength_level", "strength_before_key_hours", "restart_pct")
+RULE_KEYS = ("strength_before_key_hours", "restart_pct")  # rule parameters a scenario may set (R13, R6)
 ALIASES = {"sessions": "sessions_per_week", "races": "race"}
 DISTANCE_NAMES = {"5k": "5K", "10k": "10K", "half": "Half marathon", "marathon": "Marathon"}
 VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
@@ -128,7 +132,7 @@ def parse_scenario(text: str, base: Profile) -> Scenario:
             low, _, high = value.partition("-")
             table["strength_min"], table["strength_max"] = _number(low), _number(high or low)
             table[key] = True
-        elif key in ("sessions_per_week", "weekly_minutes", "strength_min", "strength_max"):
+        elif key in ("sessions_per_week", "weekly_minutes", "strength_min", "strength_max", *RULE_KEYS):
             table[key] = _number(value)
         elif key == "days":
             table[key] = [d.strip().lower() for d in value.split(",")]
@@ -183,8 +187,9 @@ def apply_overrides(base: Profile, name: str, table: dict[str, Any]) -> Profile:
     reader = _Reader(f"scenario {name!r}")
     for key in table:
         if key not in KEYS:
-            raise reader.fail(key, "unknown override", "use one of: race, sessions, strength, level, "
-                              "weekly_minutes, start, end, days, mon … sun (see `runcal whatif --help`)")
+            raise reader.fail(key, "unknown override", "use one of: race, sessions, strength, level, strength_level, "
+                              "weekly_minutes, strength_before_key_hours, restart_pct, start, end, days, mon … sun "
+                              "(see `runcal whatif --help`)")
     level = reader.choice(table, "runner.level", LEVELS, base.level)
     rules = base.rules
     if level != base.level:  # R4/R5 defaults follow the level where the profile kept the old default
@@ -197,7 +202,9 @@ def apply_overrides(base: Profile, name: str, table: dict[str, Any]) -> Profile:
     if low > high:
         raise reader.fail("rules.strength_min", f"{low} is above strength_max {high} (R1)",
                           "make strength_min ≤ strength_max, e.g. strength=1-2")
-    rules = replace(rules, strength_min=low, strength_max=high)
+    rules = replace(rules, strength_min=low, strength_max=high,
+                    **{k: reader.integer(table, f"rules.{k}", *RULE_BOUNDS[k][:2], getattr(rules, k), RULE_BOUNDS[k][2])
+                       for k in RULE_KEYS})
     races = reader.races(_named(table["race"])) if "race" in table else base.races
     start = reader.date(table, "plan.start", base.start)
     if "end" in table:
@@ -220,6 +227,7 @@ def apply_overrides(base: Profile, name: str, table: dict[str, Any]) -> Profile:
     return replace(
         base,
         level=level,
+        strength_level=reader.choice(table, "runner.strength_level", LEVELS, base.strength_level),
         sessions_per_week=reader.integer(table, "runner.sessions_per_week", 2, 14, base.sessions_per_week),
         weekly_minutes=reader.integer(table, "runner.weekly_minutes", 20, 1500, base.weekly_minutes, "R6"),
         start=start,

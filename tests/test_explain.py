@@ -1,6 +1,6 @@
 """Issue 6: when no plan exists, say which rules collide and the smallest change that helps.
 
-One infeasible profile per hard rule family (R1, R2, R3, R4, R5, R8, R10, busy time). For each:
+One infeasible profile per hard rule family (R1, R2, R3, R4, R5, R8, R10, R12, R13, busy time). For each:
 the error names the rule, `minimal_conflict` holds a group of it, and the first relaxation the
 message suggests, written into the profile's TOML, gives a plan the independent checker accepts.
 Then the reported conflict is checked to be minimal, and the CLI's "no plan" path.
@@ -107,7 +107,8 @@ CASES: dict[str, Case] = {
         recovery_hours = 48
         strength_max = 1
         """), "R4", ("R4",), "lower rules.recovery_hours to 24"),
-    # Five sessions, one two-hour window a day (one session a day), three rest days: 4 days left.
+    # Five sessions (three runs, two strength from week 1), one two-hour window a day (one session
+    # a day), three rest days: 4 days left.
     "R5": Case(profile_text(base(5), """
         [availability]
         mon = ["18:00-20:00"]
@@ -120,6 +121,7 @@ CASES: dict[str, Case] = {
 
         [rules]
         rest_days_min = 3
+        strength_intro_weeks = 0
         """), "R5", ("R5",), "lower rules.rest_days_min to 2"),
     # An A race on Monday 18 January with a one-week taper: the seven strength-free days before
     # it are the whole taper week, which R1 (maintenance) needs one strength session in.
@@ -156,6 +158,34 @@ CASES: dict[str, Case] = {
         strength_min = 2
         strength_intro_weeks = 0
         """), "R10", ("R10",), "raise rules.max_consecutive_days to 3"),
+    # Advanced (a quality run beside the long run): only Saturday and Sunday have windows a quality
+    # run fits (Thursday's and Friday's 45 minutes hold an easy run or strength), so the long and
+    # the quality run fall on consecutive days. R4 is met (Saturday morning to Sunday evening is
+    # over 24 h); R12 says no.
+    "R12": Case(profile_text(base(4, level="advanced").replace("weekly_minutes = 120", "weekly_minutes = 150"), """
+        [availability]
+        thu = ["18:00-18:45"]
+        fri = ["18:00-18:45"]
+        sat = ["06:00-08:30"]
+        sun = ["18:00-21:00"]
+
+        [durations]
+        strength = 30
+        quality = 50
+        easy_max = 45
+        """), "R12", ("R12",), "lower sessions_per_week to 3"),
+    # A 65-minute strength session fits only Saturday evening (Wednesday's hour holds the easy run)
+    # and the long run only Sunday morning: strength would end 12-14 h before the long run (R13).
+    "R13": Case(profile_text(base(3).replace("weekly_minutes = 120", "weekly_minutes = 100\nlong_run_minutes = 70"), """
+        [availability]
+        wed = ["07:00-08:00"]
+        sat = ["18:00-19:05"]
+        sun = ["07:00-10:00"]
+
+        [durations]
+        strength = 65
+        easy_max = 60
+        """), "R13", ("R13",), "lower rules.strength_before_key_hours to 12"),
     # The busy calendar takes every window of week 2: runs may be left out there, but R1's one
     # strength session may not.
     "busy": Case(profile_text(base(4), """
