@@ -152,6 +152,8 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
 
     for line in fitness_notes(loaded):  # where the paces come from; a goal the recent race does not back
         click.echo(f"Note: {line}")
+    for line in report.race_time_notes(loaded):  # a start time the clocks skip on race day
+        click.echo(f"Note: {line}")
     if result.dropped:
         click.echo(report.dropped_lines(result))
     click.echo(report.status_line(result))

@@ -616,13 +616,18 @@ def _race_events(plan: PlanFile) -> Found:
     for race in plan.profile.races:
         if plan.injured(race.date):
             continue  # R9: an injury pause cancels the race too
+        if any(m.kind is Kind.RACE and m.day == race.date for m in plan.missed):
+            continue  # the runner did not start: `runcal replan --missed` recorded it (X-RUNCAL-MISSED)
         same_day = [s for s in plan.sessions if s.kind is Kind.RACE and s.day == race.date]
-        if any(s.local_start.time().replace(second=0, microsecond=0) == race.start for s in same_day):
+        # A start time the clocks skip is read as the planner reads it (domain.wall_clock: 02:30 → 03:30).
+        due = race.starts(ZoneInfo(plan.profile.timezone)).time()
+        if any(s.local_start.time().replace(second=0, microsecond=0) == due for s in same_day):
             continue
         seen = f"; the race event that day starts at {same_day[0].local_start:%H:%M}" if same_day \
             else "; there is no race event that day"
+        shifted = f" ({race.start:%H:%M} does not exist that day)" if due != race.start else ""
         found.append((dt.datetime.combine(race.date, race.start),
-                      f"{race.name} is due {race.date} {race.start:%H:%M}{seen}"))
+                      f"{race.name} is due {race.date} {due:%H:%M}{shifted}{seen}"))
     return found
 
 

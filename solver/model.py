@@ -220,10 +220,7 @@ def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[
     blocked = tuple(Busy(timeline.minutes(b.start), timeline.minutes(b.end), b.summary) for b in busy)
     races = []
     for race in profile.races:
-        start = timeline.local(race.date, race.start.hour * 60 + race.start.minute)
-        if start is None:  # a race at a non-existent local time: keep the wall clock, shift with the zone
-            start = dt.datetime.combine(race.date, race.start, timeline.zone)
-        begin = timeline.minutes(start)
+        begin = timeline.minutes(race.starts(timeline.zone))  # a start inside a DST gap: domain.wall_clock
         races.append(FixedSession(Kind.RACE, begin, begin + race_minutes(race, profile.level), race.name, race))
     return Instance(profile, weeks, timeline, tuple(races) + tuple(fixed), blocked)
 

@@ -18,7 +18,7 @@ import icalendar
 from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
-from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
+from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
 from .errors import CalendarError, InputError, NoPlanError
 from . import textprop
 from .ics import planned_start, session_event, session_uid
@@ -27,7 +27,7 @@ from .model import (Busy, FixedSession, History, Instance, Option, Variables, bu
 from .periodization import Ran, week_targets
 from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
-from .replan_diff import ReplanResult, Slot, why_dropped, why_moved, why_resized
+from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
 from .check import read_plan
 from .solve import extract, solver_for
@@ -46,6 +46,7 @@ class PlanEvent:
     end: dt.datetime
     week: int
     user_moved: bool
+    missed: bool = False  # named missed in this re-plan (or in a missed stretch)
 
     @property
     def uid(self) -> str:
@@ -58,7 +59,7 @@ class PlanEvent:
     @property
     def minutes(self) -> int:
         """Real elapsed minutes (a session across a clock change is not its wall-clock length)."""
-        return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() // 60)
+        return elapsed_minutes(self.start, self.end)
 
 
 
@@ -120,12 +121,17 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
                       missed_ranges, injured, source)
     state.missed_before = _missed_before(cal, inst)
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
-    targets = _targets_from_actual(profile, weeks, state, settled, free)
+    shaken = lambda d: injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
+    rerun = {w.index for w in weeks if any(shaken(d) for d in w.days)} | {e.week for e in state.missed} \
+        | _missed_after_their_week(cal, inst)
+    targets = _targets_from_actual(profile, weeks, state, settled, free, rerun)
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
     inst = build_instance(profile, targets, busy)
-    inst = replace(inst, fixed=tuple(f for f in inst.fixed if not (f.race and injured(f.race.date))))
+    not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(cal, inst)
+    inst = replace(inst, fixed=tuple(f for f in inst.fixed
+                                     if not (f.race and (injured(f.race.date) or f.race.date in not_started))))
     injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
@@ -202,6 +208,35 @@ def _missed_before(cal: icalendar.Calendar, inst: Instance) -> Counter:
     return found
 
 
+def _missed_after_their_week(cal: icalendar.Calendar, inst: Instance) -> set[int]:
+    """Weeks holding a session an earlier re-plan cancelled as missed, reported once the week was
+    over (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept, counts too): that
+    re-plan re-derived the weeks after it, and so does this one, so both agree."""
+    found = set()
+    for c in cal.walk("VEVENT"):
+        reported = (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()
+        if str(c.get("STATUS", "")).upper() != "CANCELLED" or not reported or c.get("DTSTART") is None:
+            continue
+        start = c.decoded("DTSTART")
+        if not isinstance(start, dt.datetime):
+            continue
+        week = (_aware(start, inst).date() - inst.weeks[0].monday).days // 7 + 1
+        last_day = inst.weeks[0].monday + dt.timedelta(days=7 * week - 1)
+        try:
+            if dt.date.fromisoformat(reported) > last_day:
+                found.add(week)
+        except ValueError:
+            found.add(week)
+    return found
+
+
+def _missed_race_days(cal: icalendar.Calendar, inst: Instance) -> set[dt.date]:
+    """Days of races an earlier re-plan recorded as not started (CANCELLED, X-RUNCAL-MISSED)."""
+    return {_aware(c.decoded("DTSTART"), inst).date() for c in cal.walk("VEVENT")
+            if str(c.get("STATUS", "")).upper() == "CANCELLED" and textprop.get(c, "X-RUNCAL-KIND") == Kind.RACE.value
+            and (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()}
+
+
 def _aware(value: dt.datetime, inst: Instance) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise ValueError("all-day sessions are not runcal sessions")
@@ -216,6 +251,7 @@ class _State:
     races: list[PlanEvent]
     first_open_day: int
     injured: list[PlanEvent] = field(default_factory=list)  # R9: cancelled until the injury is cleared
+    missed_races: list[PlanEvent] = field(default_factory=list)  # races the runner did not start (R8)
     missed_before: Counter = field(default_factory=Counter)  # week -> strength missed in an earlier re-plan
 
 
@@ -235,8 +271,15 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
         elif injured(e.start.date()) and e.start >= midnight:
             state.injured.append(e)
         elif e.kind is Kind.RACE:
-            state.races.append(e)
+            named = any(s.matches(e) for s in missed) or (in_range and not any(s.matches(e) for s in done))
+            if named and e.start.date() > today:
+                raise InputError(source, next((s.text for s in missed if s.matches(e)), "--missed-from/--to"),
+                                 f"names {e.label}, which is still ahead: a race you will not run is not missed",
+                                 "take it out of the profile's [[race]] tables and plan again, or mark it missed "
+                                 "once its day has come")
+            (state.missed_races if named else state.races).append(e)
         elif any(s.matches(e) for s in missed) or (in_range and not any(s.matches(e) for s in done)):
+            e.missed = True
             state.missed.append(e)
         elif e.start < midnight or e.user_moved or any(s.matches(e) for s in done):
             state.done.append(e)
@@ -246,10 +289,17 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
 
 
 def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state: _State,
-                         settled: Callable[[dt.date], bool], free: dict[int, frozenset[int]]) -> tuple[WeekTarget, ...]:
-    """R6 from the volume actually run: weeks whose every day is past, missed or injured keep only
-    what was done, and the weeks after them are re-derived from that."""
-    over = {w.index for w in weeks if all(settled(d) for d in w.days)}
+                         settled: Callable[[dt.date], bool], free: dict[int, frozenset[int]],
+                         disturbed: set[int]) -> tuple[WeekTarget, ...]:
+    """R6 from the volume actually run: disturbed weeks (a miss, a missed stretch, an injury) whose
+    every day is past, missed or injured keep only what was done, and the weeks after them are
+    re-derived from that. A week that went as the file planned it is not re-derived: its
+    sessions were already placed under R6/R8/R11 from the same targets (the model holds the
+    weeks after it to what was run), and re-deriving the build from it — a planned week may hold
+    less than its target when busy time left a session out, and periodization reads a week that
+    ran 20 % less as a cutback — changed a plan nothing had happened to (issue 15: a re-plan with
+    nothing missed resized and dropped sessions)."""
+    over = {w.index for w in weeks if all(settled(d) for d in w.days)} & disturbed
     runs: dict[int, list[tuple[Kind, int]]] = {i: [] for i in over}
     for e in state.done:
         if e.week in over and e.kind in RUN_KINDS:
@@ -373,6 +423,7 @@ def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float
     (else the solver's status name for the level that found nothing) and each level's value; a
     status "feasible" at any level (time limit) makes the whole "feasible"."""
     model, v = build_model(inst)
+    _missed_move_later(inst, model, v, originals)
     by_slot = {(o.day, o.kind, o.start, o.end): lit for o, lit in v.x.items()}
     keeps = [by_slot.get(_slot(inst, e)) for e in originals]
     changes = sum(1 - k for k in keeps if k is not None) + sum(1 for k in keeps if k is None)
@@ -393,6 +444,24 @@ def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float
             _hint(model, v, solver)
     chosen = [o for o, lit in v.x.items() if solver.boolean_value(lit)]
     return chosen, "optimal" if proven else "feasible", values
+
+
+def _missed_move_later(inst: Instance, model: cp_model.CpModel, v: Variables, originals: list[PlanEvent]) -> None:
+    """README: a missed session may move only to a later day of its own week. One missed ahead of
+    time (its day not yet past) must not come back on its own day or an earlier one: from today to
+    its day, the week holds no more sessions of its kind than the others planned there. (Weeks
+    are solved as they were planned, so it never leaves its week.)"""
+    missed = [e for e in originals if e.missed]
+    for e in missed:
+        day = _slot(inst, e)[0]
+        days = range(max(inst.history.first_open_day, (e.week - 1) * 7), day + 1)
+        if not days:
+            continue
+        kept = sum(1 for o in originals if o.kind is e.kind and o.week == e.week and o not in missed
+                   and _slot(inst, o)[0] in days)
+        lits = [v.x[o] for d in days for o in v.options(d, [e.kind])]
+        if len(lits) > kept:
+            model.add(sum(lits) <= kept)
 
 
 def _hint(model: cp_model.CpModel, v: Variables, solver: cp_model.CpSolver) -> None:
@@ -465,7 +534,13 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
                               e in state.injured)
             result.dropped.append((e.label, why))
             _cancel(e.component, stamp, why.stored, missed=today if e in state.missed else None)
-    every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured)
+    for e in state.missed_races:
+        name = next((r.name for r in inst.profile.races if r.date == e.start.date()), "the race")
+        why = Reason(f"you did not start {name}; the plan goes on from what you ran", "R8")
+        result.dropped.append((e.label, why))
+        _cancel(e.component, stamp, why.stored, missed=today)
+    every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured) \
+        + len(state.missed_races)
     result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
     result.data = cal.to_ical()
     return result

@@ -46,6 +46,14 @@ def _table(weeks: list[tuple[int, dt.date, str]], sessions: list[tuple[dt.date, 
     return "\n".join(lines)
 
 
+def race_time_notes(profile) -> list[str]:
+    """A race start time inside a spring-forward gap, and when the race is then (domain.wall_clock)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(profile.timezone)
+    return [note for race in profile.races if (note := race.start_note(zone))]
+
+
 def dropped_lines(plan: Plan) -> str:
     return "\n".join(f"Note: {d}" for d in plan.dropped)
 
