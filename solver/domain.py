@@ -82,7 +82,7 @@ def wall_clock(day: dt.date, time: dt.time, zone: dt.tzinfo) -> dt.datetime:
     time inside a spring-forward gap is the time the clocks show as long after the change as the
     time is after the gap's start (02:30 on a day the clocks go from 02:00 to 03:00 is 03:30); a
     time that happens twice (fall back) is the first."""
-    moment = dt.datetime.combine(day, time, zone)  # fold 0: the offset before the change
+    moment = dt.datetime.combine(day, time.replace(fold=0), zone)  # fold 0: the offset before the change
     return moment.astimezone(dt.timezone.utc).astimezone(zone)
 
 

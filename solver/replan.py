@@ -21,7 +21,7 @@ from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
 from .errors import CalendarError, InputError, NoPlanError
 from . import textprop
-from .ics import planned_start, session_event, session_uid
+from .ics import ical_moment, planned_start, session_event, session_uid
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, free_days,
                     place_planned_sessions, planned_instance)
 from .periodization import Ran, week_targets
@@ -549,7 +549,7 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
 def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
     """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
     _bump(component, stamp)
-    changes = [("DTSTART", s.start), ("DTEND", s.end),
+    changes = [("DTSTART", ical_moment(s.start)), ("DTEND", ical_moment(s.end)),
                ("X-RUNCAL-PLANNED-START", planned_start(s.start))]
     if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
         changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]
