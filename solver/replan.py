@@ -107,7 +107,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # The weeks as `runcal plan` shaped them with the same calendars (busy time that takes whole
     # days lowers those weeks' run counts), then re-derived below from what was run.
     weeks = planned_instance(profile, busy).weeks
-    free = free_days(build_instance(profile, weeks, busy))
+    # The free days planned_instance shaped them with: those of the unshaped weeks. (Taken from the
+    # shaped weeks they differ when shaping takes a crowded week's runs away, and the "same" targets
+    # re-derived below resized a plan nothing had happened to.)
+    free = free_days(build_instance(profile, week_targets(profile), busy))
     if weeks[0].monday.isoformat() != _text(cal, "X-RUNCAL-PLAN-START", source):
         raise InputError(source, "X-RUNCAL-PLAN-START", "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")
@@ -120,11 +123,13 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
                       missed_ranges, injured, source)
     state.missed_before = _missed_before(cal, inst)
-    settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
-    shaken = lambda d: injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
-    rerun = {w.index for w in weeks if any(shaken(d) for d in w.days)} | {e.week for e in state.missed} \
-        | _missed_after_their_week(cal, inst)
-    targets = _targets_from_actual(profile, weeks, state, settled, free, rerun)
+    earlier = _recorded_ranges(cal, source)  # stretches missed at earlier re-plans: still free, still missed
+    stretches = [(a, b, today) for a, b in missed_ranges] + earlier
+    stretches += [(p.start, p.until or plan_end, p.start) for p in pauses]  # an injury is known from its day
+    settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b, _ in stretches)  # noqa: E731
+    reports = [({e.week}, today) for e in state.missed] + _earlier_misses(cal, inst, today)
+    reports += [({w.index for w in weeks if any(a <= d <= b for d in w.days)}, when) for a, b, when in stretches]
+    targets = _targets_from_actual(profile, weeks, state, settled, free, _rerun_weeks(weeks, reports, stretches))
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
@@ -136,7 +141,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
-    inst = _instance_with_history(inst, state, missed_ranges, injury_days)
+    inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days)
     inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
     chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
     placed = list(extract(inst, chosen))
@@ -146,6 +151,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp, busy, today)
     if injury:
         _record_injury(cal, injury, stamp, result)
+    if missed_ranges:
+        for a, b in missed_ranges:
+            textprop.add(cal, "x-runcal-missed-range", f"{a}/{b}/{today}")
+        result.data = cal.to_ical()
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
@@ -208,26 +217,44 @@ def _missed_before(cal: icalendar.Calendar, inst: Instance) -> Counter:
     return found
 
 
-def _missed_after_their_week(cal: icalendar.Calendar, inst: Instance) -> set[int]:
-    """Weeks holding a session an earlier re-plan cancelled as missed, reported once the week was
-    over (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept, counts too): that
-    re-plan re-derived the weeks after it, and so does this one, so both agree."""
-    found = set()
+def _earlier_misses(cal: icalendar.Calendar, inst: Instance, today: dt.date) -> list[tuple[set[int], dt.date]]:
+    """(week, day reported) of each session an earlier re-plan cancelled as missed
+    (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept: read as reported today)."""
+    found = []
     for c in cal.walk("VEVENT"):
         reported = (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()
-        if str(c.get("STATUS", "")).upper() != "CANCELLED" or not reported or c.get("DTSTART") is None:
+        if str(c.get("STATUS", "")).upper() != "CANCELLED" or not reported or c.get("DTSTART") is None \
+                or not isinstance(c.decoded("DTSTART"), dt.datetime):
             continue
-        start = c.decoded("DTSTART")
-        if not isinstance(start, dt.datetime):
-            continue
-        week = (_aware(start, inst).date() - inst.weeks[0].monday).days // 7 + 1
-        last_day = inst.weeks[0].monday + dt.timedelta(days=7 * week - 1)
+        week = (_aware(c.decoded("DTSTART"), inst).date() - inst.weeks[0].monday).days // 7 + 1
         try:
-            if dt.date.fromisoformat(reported) > last_day:
-                found.add(week)
+            found.append(({week}, dt.date.fromisoformat(reported)))
         except ValueError:
-            found.add(week)
+            found.append(({week}, today))
     return found
+
+
+def _recorded_ranges(cal: icalendar.Calendar, source: str) -> list[tuple[dt.date, dt.date, dt.date]]:
+    """X-RUNCAL-MISSED-RANGE values FROM/TO/REPORTED: the stretches earlier re-plans marked missed."""
+    found = []
+    for value in textprop.get_all(cal, "X-RUNCAL-MISSED-RANGE"):
+        try:
+            a, b, reported = (dt.date.fromisoformat(part) for part in value.split("/"))
+        except ValueError:
+            raise CalendarError(source, "X-RUNCAL-MISSED-RANGE", f"{value!r} is not FROM/TO/REPORTED dates", FIX) from None
+        found.append((a, b, reported))
+    return found
+
+
+def _rerun_weeks(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt.date]],
+                 stretches: list[tuple[dt.date, dt.date, dt.date]]) -> set[int]:
+    """The weeks re-derived from what was run: those a disturbance touched (a miss, a missed
+    stretch, an injury) and that were over on the day it was reported — every day past, or in a
+    stretch or an injury known by then. Read from what the file records, this is the same set at
+    every later re-plan, so a re-plan with nothing new re-derives nothing new."""
+    def over(week: WeekTarget, when: dt.date) -> bool:
+        return all(d < when or any(known <= when and a <= d <= b for a, b, known in stretches) for d in week.days)
+    return {w.index for w in weeks for touched, when in reports if w.index in touched and over(w, when)}
 
 
 def _missed_race_days(cal: icalendar.Calendar, inst: Instance) -> set[dt.date]:
@@ -262,6 +289,15 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
         if not any(selector.matches(e) for e in events):
             raise InputError(source, selector.text, "no session of the plan matches it",
                              "name a session by its date (YYYY-MM-DD), date and kind (YYYY-MM-DD:strength) or UID")
+    for a, b in ranges:
+        if b < a:
+            raise InputError("--to", "", f"{b} is before --missed-from {a}", "give the stretch's last day on or after its first")
+    for e in events:  # one session cannot be both: which one the runner meant is theirs to say
+        said_missed = [s.text for s in missed if s.matches(e)]
+        said_done = [s.text for s in done if s.matches(e)]
+        if said_missed and said_done:
+            raise InputError(source, f"--missed {said_missed[0]} --done {said_done[0]}",
+                             f"both name {e.label}: it cannot be missed and done", "drop one of the two")
     midnight = dt.datetime.combine(today, dt.time(0), inst.timeline.zone)
     state = _State([], [], [], [], max(0, (today - inst.weeks[0].monday).days))
     for e in events:
@@ -291,9 +327,9 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
 def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state: _State,
                          settled: Callable[[dt.date], bool], free: dict[int, frozenset[int]],
                          disturbed: set[int]) -> tuple[WeekTarget, ...]:
-    """R6 from the volume actually run: disturbed weeks (a miss, a missed stretch, an injury) whose
-    every day is past, missed or injured keep only what was done, and the weeks after them are
-    re-derived from that. A week that went as the file planned it is not re-derived: its
+    """R6 from the volume actually run: disturbed weeks (`_rerun_weeks`) keep only what was done,
+    and the weeks after them are re-derived from that. A week that went as the file planned it is
+    not re-derived: its
     sessions were already placed under R6/R8/R11 from the same targets (the model holds the
     weeks after it to what was run), and re-deriving the build from it — a planned week may hold
     less than its target when busy time left a session out, and periodization reads a week that

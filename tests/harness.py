@@ -234,14 +234,15 @@ class Action:
     ranges: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     injury: Injury | None = None
     targets: list[str] = field(default_factory=list)  # UIDs of the sessions named missed
+    after: str = ""  # the re-plan this one re-plans, in words
 
     def __str__(self) -> str:
-        parts = [f"{self.what}: --today {self.today}"]
+        parts = [f"({self.after}) then" if self.after else "", f"{self.what}: --today {self.today}"]
         parts += [f"--missed {m}" for m in self.missed] + [f"--done {d}" for d in self.done]
         parts += [f"--missed-from {a} --to {b}" for a, b in self.ranges]
         if self.injury:
             parts.append(f"injury --from {self.injury.start} --until {self.injury.until} rehab={bool(self.injury.rehab)}")
-        return " ".join(parts)
+        return " ".join(p for p in parts if p)
 
 
 def _sessions(data: bytes) -> list[icalendar.Event]:
@@ -318,7 +319,7 @@ def _replan(action: Action, data: bytes, profile, busy, truth, out: Outcome, tim
         out.fail(f"{command}/no plan", f"{action}: {str(exc)[:160]}")
         return
     except InputError as exc:
-        if action.what == "race miss" and "race" in str(exc).lower():
+        if action.what in ("race miss", "stretch") and "still ahead" in str(exc):
             out.events.append("race miss refused")
             return  # a clear error about the race is an acceptable answer
         out.fail(f"{command}/input error", f"{action}: {exc}")
@@ -341,7 +342,7 @@ def _replan(action: Action, data: bytes, profile, busy, truth, out: Outcome, tim
         later = action.today + dt.timedelta(days=rnd.randint(2, 12))
         if action.injury and action.injury.until:
             later = max(later, action.injury.until + dt.timedelta(days=1))
-        _replan(Action("nothing", later), result.data, profile, busy, truth, out, time_limit, rnd, depth + 1)
+        _replan(Action("nothing", later, after=str(action)), result.data, profile, busy, truth, out, time_limit, rnd, depth + 1)
 
 
 def _by_uid(data: bytes) -> dict[str, icalendar.Event]:

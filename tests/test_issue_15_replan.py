@@ -181,3 +181,44 @@ def test_a_replan_of_a_replan_with_nothing_new_missed_changes_nothing():
     again = replan(first.data, "plan.ics", target.start.date() + dt.timedelta(days=21), stamp=LATER)
     assert (again.moved, again.resized, again.dropped) == ([], [], []), again.diff()
     _checked(again.data, RUN_WALK)
+
+
+# -- a missed stretch, re-planned again ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [RUN_WALK, profile_text(BASE_PROFILE.replace("end = 2027-01-31", "end = 2027-02-28"),
+                                                         EVERY_DAY)], ids=["run-walk", "every-day"])
+def test_a_missed_stretch_is_remembered_by_later_replans(text):
+    """The stretch is recorded (X-RUNCAL-MISSED-RANGE: FROM/TO/REPORTED): a later re-plan keeps its
+    days free and re-derives the same weeks from what was run, so with nothing new it changes nothing.
+    Without the record the second re-plan no longer knew which days were missed."""
+    plan, data = plan_checked(text, "p.toml")
+    first_day = plan.weeks[2].monday + dt.timedelta(days=2)
+    stretch = (first_day, first_day + dt.timedelta(days=8))
+    first = replan(data, "plan.ics", first_day + dt.timedelta(days=1), missed_ranges=[stretch], stamp=LATER)
+    _checked(first.data, text)
+    cal = icalendar.Calendar.from_ical(first.data)
+    assert str(cal["X-RUNCAL-MISSED-RANGE"]) == f"{stretch[0]}/{stretch[1]}/{first_day + dt.timedelta(days=1)}"
+    for later in (5, 12):
+        again = replan(first.data, "plan.ics", first_day + dt.timedelta(days=later), stamp=LATER)
+        assert (again.moved, again.resized, again.dropped, again.added) == ([], [], [], []), again.diff()
+        inside = [e for e in _events(again.data).values() if str(e.get("STATUS")) == "CONFIRMED"
+                  and str(e.get("X-RUNCAL-KIND")) not in ("", "note")
+                  and stretch[0] <= e.decoded("DTSTART").date() <= stretch[1]]
+        assert not inside
+        _checked(again.data, text)
+
+
+# -- what the runner says must make sense ------------------------------------------------------
+
+@pytest.mark.parametrize("args, words", [
+    (["--missed-from", "2027-01-20", "--to", "2027-01-18"], "--to: 2027-01-18 is before --missed-from 2027-01-20"),
+    (["--missed", "2027-01-20", "--done", "2027-01-20:easy"], "it cannot be missed and done"),
+])
+def test_contradictions_are_one_line_exit_2_and_nothing_written(tmp_path, args, words):
+    _, data = plan_checked(profile_text(BASE_PROFILE, EVERY_DAY), "p.toml")
+    path = tmp_path / "plan.ics"
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["replan", str(path), "--today", "2027-01-21", *args])
+    assert result.exit_code == 2, result.output
+    assert words in result.output and result.output.count("\n") == 1, result.output
+    assert path.read_bytes() == data
