@@ -340,7 +340,8 @@ def rewrite_options(func):
         click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
         stamp_option,
         click.option("--time-limit", default=60.0, show_default=True,
-                     help="Solver budget per objective level, in CP-SAT's deterministic seconds."),
+                     help="Solver budget for the whole re-plan (every objective level), in CP-SAT's "
+                          "deterministic seconds; when it runs out, the best re-plan found is written (feasible)."),
         busy_options,
         click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                      help="Also write the change as an HTML page: the new plan with moved sessions (from → to), "

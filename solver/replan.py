@@ -130,6 +130,13 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     reports = [({e.week}, today) for e in state.missed] + _earlier_misses(cal, inst, today)
     reports += [({w.index for w in weeks if any(a <= d <= b for d in w.days)}, when) for a, b, when in stretches]
     targets = _targets_from_actual(profile, weeks, state, settled, free, _rerun_weeks(weeks, reports, stretches))
+    # What was done is done: a week partly run before a late-reported miss lowered its cap (the
+    # checker judges it by what was known when it began) keeps at least what it ran.
+    ran_so_far = Counter()
+    for e in state.done:
+        if e.kind in RUN_KINDS:
+            ran_so_far[e.week] += e.minutes
+    targets = tuple(replace(w, volume_cap=max(w.volume_cap, ran_so_far[w.index])) for w in targets)
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
@@ -396,25 +403,49 @@ def _slot(inst: Instance, e: PlanEvent) -> tuple[int, Kind, int, int]:
     return ((e.start.date() - inst.weeks[0].monday).days, e.kind, tl.minutes(e.start), tl.minutes(e.end))
 
 
+@dataclass
+class _Budget:
+    """--time-limit for the whole re-plan, in CP-SAT's deterministic seconds: every solve of every
+    level and phase draws on it (it was each level's own, and a re-plan runs up to eleven solves).
+    The last phase always gets a tenth of it, so that a re-plan is never left without an answer
+    by the phases before it."""
+
+    total: float
+    spent: float = 0.0
+
+    @property
+    def left(self) -> float:
+        return self.total - self.spent
+
+    def limit(self, floor: bool) -> float:
+        return max(self.left, self.total / 10 if floor else 0.0)
+
+
 def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -> tuple[list[Option], str]:
     """The lexicographic optimum. Weeks from `undisturbed` on can keep every session as planned; a
     re-plan that changes nothing there is found first, with those weeks held to their original
     slots, and accepted when its first three levels equal those of the weeks before alone (a
     relaxation: fewer weeks, fewer constraints, fewer events to change), which makes it optimal:
     the later weeks then change nothing in any optimum, so the preference level is the one
-    solved. Otherwise the whole horizon is solved."""
+    solved. Otherwise the whole horizon is solved. One budget for all of it (_Budget); when it
+    runs out, the best re-plan found so far is the answer ("feasible")."""
     originals = state.future + state.missed
+    budget = _Budget(time_limit)
     if undisturbed <= len(inst.weeks):
         slots = frozenset(_slot(inst, e) for e in originals if e.week >= undisturbed)
         frozen = replace(inst, keep_only=(7 * (undisturbed - 1), slots))
-        chosen, status, values = _lexicographic(frozen, originals, time_limit)
+        chosen, status, values = _lexicographic(frozen, originals, budget)
         head = [e for e in originals if e.week < undisturbed]
         if status in ("optimal", "feasible"):  # the bound counts only if the relaxation is proven optimal
+            if budget.left <= 0:
+                return chosen, "feasible"  # a valid re-plan, not proven the fewest changes
             _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
-                                                    time_limit, levels=3)
+                                                    budget, levels=3)
             if bound_status == "optimal" and values[:3] == bound:
                 return chosen, status
-    chosen, status, _ = _lexicographic(inst, originals, time_limit)
+            if budget.left <= 0:
+                return chosen, "feasible"
+    chosen, status, _ = _lexicographic(inst, originals, budget)
     if status in ("", "INFEASIBLE"):
         raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
                           "availability.")
@@ -452,12 +483,16 @@ def _clashing_weeks(inst: Instance, events: list[PlanEvent]) -> set[int]:
     return weeks
 
 
-def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float,
+def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: "float | _Budget",
                    levels: int = 4) -> tuple[list[Option], str, list[int]]:
     """Fewest changed sessions, then fewest dropped, then least time shift, then preferences: each
     level solved to optimality and then held. Returns the chosen options, "optimal"/"feasible"
-    (else the solver's status name for the level that found nothing) and each level's value; a
-    status "feasible" at any level (time limit) makes the whole "feasible"."""
+    (else the solver's status name for the first level, when it found nothing) and each level's
+    value; a level stopped by the budget (time_limit: seconds, or the re-plan's _Budget) makes the
+    whole "feasible", and a later level that finds nothing in what is left keeps the level
+    before's answer (it was thrown away, and a re-plan whose first levels were proven optimal
+    ended in "no re-plan found within the time limit")."""
+    budget = time_limit if isinstance(time_limit, _Budget) else _Budget(time_limit)
     model, v = build_model(inst)
     _missed_move_later(inst, model, v, originals)
     by_slot = {(o.day, o.kind, o.start, o.end): lit for o, lit in v.x.items()}
@@ -466,19 +501,27 @@ def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float
     drops = sum(coef * expr for expr, coef in place_planned_sessions(inst, model, v))
     costs = inst.extra_costs
     shift = cp_model.LinearExpr.weighted_sum(list(v.x.values()), [costs(o)[1] for o in v.x])
-    solver = solver_for(time_limit, 1)
-    proven, values = True, []
+    proven, values, chosen = True, [], []
     for i, expr in enumerate([changes, drops, shift, v.objective][:levels]):
+        limit = budget.limit(floor=not values)
+        if limit <= 0:
+            proven = False
+            break
+        solver = solver_for(limit, 1)
         model.minimize(expr)
         status = solver.solve(model)
+        budget.spent += solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return [], solver.status_name(status), values
+            if not values:
+                return [], solver.status_name(status), values
+            proven = False
+            break
         proven = proven and status == cp_model.OPTIMAL
         values.append(round(solver.objective_value))
+        chosen = [o for o, lit in v.x.items() if solver.boolean_value(lit)]
         if i + 1 < levels:  # hold this level's optimum while improving the next
             model.add(expr <= values[-1])
             _hint(model, v, solver)
-    chosen = [o for o, lit in v.x.items() if solver.boolean_value(lit)]
     return chosen, "optimal" if proven else "feasible", values
 
 

@@ -222,3 +222,20 @@ def test_contradictions_are_one_line_exit_2_and_nothing_written(tmp_path, args, 
     assert result.exit_code == 2, result.output
     assert words in result.output and result.output.count("\n") == 1, result.output
     assert path.read_bytes() == data
+
+
+# -- a late miss in the week before a week already mostly run --------------------------------------
+
+def test_a_week_already_run_keeps_what_it_ran_when_a_late_miss_lowers_its_cap():
+    """The long run of week 2 reported missed on week 3's last day: week 3 is re-derived from week 2's
+    smaller volume, but it is already run (the checker judges it by what was known when it began).
+    Its cap came out below what it ran, and the re-plan had no plan at all."""
+    text = profile_text(BASE_PROFILE.replace("end = 2027-01-31", "end = 2027-02-28"), EVERY_DAY, """
+[rules]
+cutback_every = 0
+""")
+    plan, data = plan_checked(text, "p.toml")
+    long_run = next(s for s in plan.sessions if s.week == 2 and s.kind is Kind.LONG)
+    result = replan(data, "plan.ics", plan.weeks[2].monday + dt.timedelta(days=6),
+                    missed=[f"{long_run.start.date()}:long"], stamp=LATER)
+    _checked(result.data, text)
