@@ -400,10 +400,10 @@ def r1_strength_per_week(plan: PlanFile) -> list[Violation]:
         low, high, notes = rules.strength_min, rules.strength_max, []
         if week in plan.race_weeks:
             low, notes = 0, [*notes, "race week"]
-        if plan.injured_week(week):
-            low, notes = 0, [*notes, "injury pause, R9"]
-        if week in plan.taper_weeks:
+        if week in plan.taper_weeks:  # maintenance: the minimum, or none in the race week itself
             high, notes = low, [*notes, "taper week: maintenance"]
+        if plan.injured_week(week):  # R9 lowers the floor only: what was done before the injury stays
+            low, notes = 0, [*notes, "injury pause, R9"]
         count = len(plan.in_week(week, [Kind.STRENGTH]))
         held = count + sum(1 for m in plan.missed if m.kind is Kind.STRENGTH and plan.week_of(m.day) == week)
         if not (low <= held and count <= high):
