@@ -744,7 +744,8 @@ def r11_long_run(plan: PlanFile) -> list[Violation]:
     than the longest long run of the three plan weeks before it (weeks before the plan hold the
     profile's long_run_minutes; after three weeks without one, restart_pct % of the last long run
     before them); in a week of three runs or more it is at most long_share_max % of the week's
-    running. Earlier weeks as known when the week began (missed sessions reported later count).
+    running. Earlier weeks as known when the week began, the share as known when the long run
+    began (missed sessions reported later count).
     """
     rules, found = plan.profile.rules, []
     for week in plan.weeks:
@@ -761,12 +762,14 @@ def r11_long_run(plan: PlanFile) -> list[Violation]:
             reference = rules.restart_pct * earlier // 100
             note = f"restart_pct of the last long run, after three weeks without one"
         allowed = max(reference + rules.long_ramp_min * 60, reference * (100 + rules.long_ramp_pct) // 100)
-        runs = plan.runs_of(week)
-        total = sum(r.seconds for r in runs)
         for s in longs:
             if s.seconds > allowed:
                 found.append((s.key, f"{s} runs {_min(s.seconds)}, more than {_min(allowed)}: {note} is "
                                      f"{_min(reference)} (+{rules.long_ramp_min} min or +{rules.long_ramp_pct} %)"))
+            # The share as known when the long run began: a run missed later in the week cannot
+            # make a long run already run too long.
+            runs = plan.runs_of(week, s.day)
+            total = sum(r.seconds for r in runs)
             if len(runs) >= 3 and 100 * s.seconds > rules.long_share_max * total:
                 found.append((s.key, f"{s} runs {_min(s.seconds)}, more than {rules.long_share_max} % of the week's "
                                      f"{_min(total)} of running (long_share_max)"))

@@ -32,10 +32,6 @@ WEEKS = int(os.environ.get("RUNCAL_HARNESS_WEEKS", "6"))
 
 # (failure class, detail pattern) -> the strict-xfail test that reproduces it.
 KNOWN = {
-    (r"(replan|injury|replan of replan)/check R11", r"long_share_max"):
-        "test_issue_15_open.py::test_a_long_run_already_run_is_not_judged_by_a_later_miss",
-    (r"(injury|replan of replan)/check R1", r"allowed 0 \(injury pause, R9, taper week"):
-        "test_issue_15_open.py::test_an_injury_in_a_taper_week_keeps_the_strength_already_done",
     (r"(plan|replan|injury|replan of replan|no plan/suggested fix's plan: )/?check durations", r"run/walk|0–\d+ min"):
         "test_issue_15_open.py::test_run_walk_sessions_stay_within_easy_max",
     (r"(replan|replan of replan)/no plan", r"late miss"):

@@ -35,9 +35,6 @@ def _clean(data: bytes, text: str) -> None:
     assert not violations, "\n".join(map(str, violations))
 
 
-@pytest.mark.xfail(strict=True, reason="check.r1_strength_per_week: an injury week's minimum is 0 and a taper "
-                                       "week's maximum is then set to that minimum, so the strength already done "
-                                       "before the injury breaks R1 (high should stay strength_min)")
 def test_an_injury_in_a_taper_week_keeps_the_strength_already_done():
     text = TEN_K.replace('long_run_day = "sun"', 'long_run_day = "mon"')
     plan, data = plan_checked(text, "p.toml")
@@ -54,9 +51,6 @@ MONDAY_LONG = profile_text(BASE_PROFILE.replace('long_run_day = "sun"', 'long_ru
                            .replace("sessions_per_week = 4", "sessions_per_week = 5"), EVERY_DAY)
 
 
-@pytest.mark.xfail(strict=True, reason="check.r11_long_run's share (and model R11): a long run already run is "
-                                       "judged against the week's running after a later miss; the past cannot "
-                                       "change — judge the share by what was known when the long run began")
 def test_a_long_run_already_run_is_not_judged_by_a_later_miss():
     profile = parse_profile(MONDAY_LONG, "p.toml")
     plan, data = plan_checked(MONDAY_LONG, "p.toml")
