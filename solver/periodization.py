@@ -516,7 +516,11 @@ class _Builder:
                 return runs, 0
         runs = _empty()
         for n in range(want, 0, -1):
-            each, extra = divmod(volume, n)
+            # No session longer than easy_max (or the longest window): minutes the sessions cannot
+            # take are left out, as split() leaves them out of continuous weeks.
+            each, extra = divmod(min(volume, n * self.d.easy_max), n)
+            if each == self.d.easy_max:
+                extra = 0
             if each >= s.run_walk_min:
                 # Whole minutes, some a minute longer: equal sessions rounded down could never
                 # grow under R6's 10 % while they are this short.

@@ -137,6 +137,11 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         if e.kind in RUN_KINDS:
             ran_so_far[e.week] += e.minutes
     targets = tuple(replace(w, volume_cap=max(w.volume_cap, ran_so_far[w.index])) for w in targets)
+    # The week today falls in began before today's reports: it answers to what was known then (the
+    # model's R6, R8 and R11 read the weeks before it so, as the checker does), not to a build
+    # re-derived from a miss it could not have known about; its planned cap stays its ceiling.
+    targets = tuple(replace(w, volume_cap=max(w.volume_cap, p.volume_cap)) if w.monday < today <= w.days[-1]
+                    else w for w, p in zip(targets, weeks))
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
@@ -148,7 +153,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
-    inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days)
+    inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days,
+                                  _missed_runs(cal, inst, state, today))
     inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
     chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
     placed = list(extract(inst, chosen))
@@ -239,6 +245,30 @@ def _earlier_misses(cal: icalendar.Calendar, inst: Instance, today: dt.date) -> 
         except ValueError:
             found.append(({week}, today))
     return found
+
+
+def _missed_runs(cal: icalendar.Calendar, inst: Instance, state: "_State",
+                 today: dt.date) -> dict[int, tuple[tuple[Kind, int, int], ...]]:
+    """Week -> (kind, minutes, day reported) of each run missed: named in this re-plan (reported
+    today) or cancelled by an earlier one (X-RUNCAL-MISSED:<date>; TRUE, from files before the
+    date was kept, is known from the start, as the checker reads it)."""
+    first = inst.weeks[0].monday
+    found: dict[int, list[tuple[Kind, int, int]]] = defaultdict(list)
+    for e in state.missed:
+        if e.kind in RUN_KINDS:
+            found[e.week].append((e.kind, e.minutes, (today - first).days))
+    for c in cal.walk("VEVENT"):
+        if str(c.get("STATUS", "")).upper() != "CANCELLED" or textprop.get(c, "X-RUNCAL-KIND") not in \
+                {k.value for k in RUN_KINDS}:
+            continue
+        try:
+            reported = dt.date.fromisoformat((textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip())
+            start, end = _aware(c.decoded("DTSTART"), inst), _aware(c.decoded("DTEND"), inst)
+        except (KeyError, ValueError):
+            continue  # not a missed run with its date: nothing later to hold it to
+        found[(start.date() - first).days // 7 + 1].append(
+            (Kind(textprop.get(c, "X-RUNCAL-KIND")), elapsed_minutes(start, end), (reported - first).days))
+    return {w: tuple(r) for w, r in found.items()}
 
 
 def _recorded_ranges(cal: icalendar.Calendar, source: str) -> list[tuple[dt.date, dt.date, dt.date]]:
@@ -372,7 +402,8 @@ def _with_rehab(week: WeekTarget, rehab: Rehab, days: list[dt.date]) -> WeekTarg
 
 
 def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.date, dt.date]],
-                           injury_days: frozenset[int] = frozenset()) -> Instance:
+                           injury_days: frozenset[int] = frozenset(),
+                           missed_runs: dict[int, tuple[tuple[Kind, int, int], ...]] | None = None) -> Instance:
     tl = inst.timeline
     done_counts: Counter[tuple[int, Kind]] = Counter((e.week, e.kind) for e in state.done)
     minutes: Counter[int] = Counter()
@@ -389,9 +420,12 @@ def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.
                          tl.minutes(dt.datetime.combine(b + dt.timedelta(days=1), dt.time(0), tl.zone)),
                          f"missed {a}–{b}") for a, b in ranges)
     blocked += tuple(Busy(tl.minutes(e.start), tl.minutes(e.end), f"missed {e.label}") for e in state.missed)
+    first = inst.weeks[0].monday
+    long_days = {e.week: (e.start.date() - first).days for e in state.done if e.kind is Kind.LONG}
     history = History(first_open_day=state.first_open_day, done=dict(done_counts), done_minutes=dict(minutes),
                       done_runs={w: tuple(r) for w, r in done_runs.items()},
-                      missed_strength=dict(missed_strength), replanning=True, injury_days=injury_days)
+                      missed_strength=dict(missed_strength), replanning=True, injury_days=injury_days,
+                      missed_runs=missed_runs or {}, done_long_day=long_days)
     return replace(inst, fixed=inst.fixed + fixed, busy=inst.busy + blocked, history=history)
 
 

@@ -32,10 +32,6 @@ WEEKS = int(os.environ.get("RUNCAL_HARNESS_WEEKS", "6"))
 
 # (failure class, detail pattern) -> the strict-xfail test that reproduces it.
 KNOWN = {
-    (r"(plan|replan|injury|replan of replan|no plan/suggested fix's plan: )/?check durations", r"run/walk|0–\d+ min"):
-        "test_issue_15_open.py::test_run_walk_sessions_stay_within_easy_max",
-    (r"(replan|replan of replan)/no plan", r"late miss"):
-        "test_issue_15_open.py::test_a_late_miss_before_a_taper_week_still_replans",
     (r"no plan/refused but a plan exists", r""):
         "test_issue_15_open.py::test_a_profile_with_a_plan_of_fewer_runs_is_not_refused",
 }

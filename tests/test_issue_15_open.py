@@ -102,17 +102,10 @@ sun = ["06:00-21:00"]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="periodization._run_walk_week: run/walk sessions share the week's volume "
-                                       "without easy_max (73 and 80 min for easy_max 70); the checker's "
-                                       "'durations' clause rejects them")
 def test_run_walk_sessions_stay_within_easy_max():
     plan_checked(RUN_WALK_ONE_RUN, "p.toml")  # durations: easy run … lasts 73 min; durations allow 0–70 min
 
 
-@pytest.mark.xfail(strict=True, reason="model._taper_runs and _taper_volumes (on History.done_runs/done_minutes): "
-                                       "a taper week is held to the runs and the peak really run, while the checker "
-                                       "counts misses reported after the week began as held (PlanFile.volume(week, "
-                                       "known)); a taper week partly run before a late-reported miss has no plan")
 def test_a_late_miss_before_a_taper_week_still_replans():
     plan, data = plan_checked(TEN_K, "p.toml")
     first, second = [w for w in plan.weeks if w.period == "taper"]
@@ -156,9 +149,6 @@ sun = ["19:00-22:00"]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="model._taper_volumes: the first taper week, already run at 95 % of the "
-                                       "planned peak, is held to 95 % of the peak less the run reported missed "
-                                       "after it; replan.py lifts the week's R6 cap to what it ran, R8 still binds")
 def test_a_late_miss_in_the_peak_week_still_replans_the_taper():
     plan, data = plan_checked(TAPER_95, "p.toml")
     easy = next(s for s in plan.sessions if s.week == 1 and s.kind is Kind.EASY)
