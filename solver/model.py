@@ -602,13 +602,24 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
             v.hard(model, volume <= allowance, "R6", i)
             volumes.append(volume)
             continue
+        # One of R6's three allowances holds (ramps.allowed_volume on known volumes).
         within = model.new_bool_var(f"r6_within_ramp(week={i})")
         v.hard(model, 100 * volume <= (100 + rules.ramp_pct) * volumes[-1], "R6", i, within)
+        ways = [within]
         if len(volumes) >= 2:
-            v.hard(model, 10 * volumes[-1] <= 8 * volumes[-2], "R6", i, ~within)
-            v.hard(model, volume <= volumes[-2], "R6", i, ~within)
-        else:
-            model.add(within == 1)
+            back = model.new_bool_var(f"r6_back_after_cutback(week={i})")
+            v.hard(model, 10 * volumes[-1] <= 8 * volumes[-2], "R6", i, back)
+            v.hard(model, volume <= volumes[-2], "R6", i, back)
+            ways.append(back)
+            # After a week without running, restart_pct of the last week that had running: the
+            # latest week not surely empty (if it ran nothing after all, the bound is 0: sound).
+            last = next((x for x in reversed(volumes[:-1]) if not (isinstance(x, int) and x == 0)), None)
+            if last is not None:
+                restart = model.new_bool_var(f"r6_restart(week={i})")
+                v.hard(model, volumes[-1] == 0, "R6", i, restart)
+                v.hard(model, 100 * volume <= rules.restart_pct * last, "R6", i, restart)
+                ways.append(restart)
+        model.add_bool_or(ways)
         volumes.append(volume)
     if rules.cutback_every:
         _cutback_windows(inst, model, v, volumes, rules.cutback_every)

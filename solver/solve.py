@@ -28,7 +28,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
               workers: int = 1) -> Plan:
     """Plan the profile. One worker by default: CP-SAT is then deterministic, so the same inputs
     give the same plan (and a byte-identical .ics)."""
-    precheck(profile, week_targets(profile))
+    precheck(profile, week_targets(profile), busy)
     inst = planned_instance(profile, busy)
     weeks = inst.weeks
     new_solver = lambda small: solver_for(time_limit, workers, small)  # noqa: E731

@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -216,7 +217,7 @@ def _suggested(profile, message: str) -> list[tuple[str, object]]:
         if advice in fix:
             found.append((r.advice, r.apply(profile)))
     if "set rules.taper_weeks to " in fix:
-        weeks = int(fix.split("set rules.taper_weeks to ", 1)[1].split(".")[0])
+        weeks = int(re.search(r"set rules\.taper_weeks to (\d+)", fix)[1])
         pcts = {1: (60,), 2: (80, 60), 3: (85, 70, 60)}[weeks]
         found.append((f"taper_weeks {weeks}", replace(profile, rules=replace(profile.rules, taper_weeks=weeks,
                                                                              taper_pct=pcts))))
