@@ -41,6 +41,7 @@ class Kind(str, Enum):
 
 
 RUN_KINDS = (Kind.LONG, Kind.QUALITY, Kind.EASY)
+R3_GAP_MINUTES = 8 * 60  # R3: at least 8 h between a run and a strength session
 STRENGTH_KINDS = (Kind.STRENGTH, Kind.REHAB)
 
 

@@ -19,13 +19,12 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
-from .domain import RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
+from .domain import R3_GAP_MINUTES, RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
 from .periodization import current_long_run, plan_start, race_minutes, shape, week_targets
 from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed
 from .timeline import Timeline
 
 GRID_MINUTES = 15
-R3_GAP_MINUTES = 8 * 60
 PREFER_GAP_MINUTES = 48 * 60
 TIME_COST_CAP_HOURS = 6
 # Leaving a planned session out costs more than every preference of a week together.

@@ -32,7 +32,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .domain import WEEKDAYS, Durations, Kind, Profile, Race, WeekTarget
+from .domain import R3_GAP_MINUTES, WEEKDAYS, Durations, Kind, Profile, Race, WeekTarget
 from .errors import ProfileError
 from .prescriptions import load_step
 from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed, long_reference
@@ -337,7 +337,7 @@ class _Builder:
         period = self._period(i, seg)
         strength = self._strength(i, period, races)
         n_runs = max(0, self.p.sessions_per_week - strength - len(races))
-        n_runs = min(n_runs, self._run_capacity(i))
+        n_runs = min(n_runs, self._run_capacity(i), max(1, self._session_capacity(i) - strength - len(races)))
         volume_cap, long_want, quality = self._caps(i, seg, role, races, period)
         quality = min(quality, self._hard_capacity(i) - 1)
         volume_cap = min(volume_cap, allowed_volume(self.volumes, self.rules))
@@ -473,6 +473,21 @@ class _Builder:
         days = self._days(i)
         crowded = i + 1 in self.free_days
         return max(1, min(len(days) - crowded, 7 - self.rules.rest_days_min))
+
+    def _session_capacity(self, i: int) -> int:
+        """Sessions the week can hold: R5 leaves 7 - rest_days_min training days, and a day holds a
+        run and a strength session only if its windows keep them R3's 8 h apart. R2's
+        sessions_per_week is an upper bound: runs the week has no room for are not planned."""
+        first = WEEKDAYS.index(self.p.week_start)
+        d, room = self.d, []
+        for k in self._days(i):
+            windows = self.p.availability.get(WEEKDAYS[(first + k) % 7], ())
+            two = any(a.start + short + R3_GAP_MINUTES + other <= b.end
+                      for a in windows for b in windows for short, other in ((d.easy_min, d.strength),
+                                                                             (d.strength, d.easy_min))
+                      if a.start + short <= a.end)
+            room.append(2 if two else 1)
+        return sum(sorted(room, reverse=True)[:7 - self.rules.rest_days_min])
 
     def _hard_capacity(self, i: int) -> int:
         """Hard runs (long, quality) the week can hold apart (R12): days of it, no two next to each

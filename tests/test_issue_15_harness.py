@@ -32,8 +32,6 @@ WEEKS = int(os.environ.get("RUNCAL_HARNESS_WEEKS", "6"))
 
 # (failure class, detail pattern) -> the strict-xfail test that reproduces it.
 KNOWN = {
-    (r"no plan/refused but a plan exists", r""):
-        "test_issue_15_open.py::test_a_profile_with_a_plan_of_fewer_runs_is_not_refused",
 }
 
 

@@ -1,7 +1,7 @@
-"""Issue 15: holes the random-profile harness found whose fix belongs to the periodization, the model,
-the explanations or the checker's rule functions — each as the smallest reproduction found, a
-strict xfail (it turns into a failure, to be un-marked, the day it is fixed). The harness's own
-test (test_issue_15_harness.py) lists these classes in KNOWN; remove the entry with the mark.
+"""Issue 15: holes the random-profile harness found in the periodization, the model, the
+explanations and the checker's rule functions — each as the smallest reproduction found, first
+a strict xfail, now fixed and kept as a regression test. A new hole of this kind gets its strict
+xfail here and its class in test_issue_15_harness.py's KNOWN until it is fixed.
 """
 
 from __future__ import annotations
@@ -185,9 +185,6 @@ sun = ["07:00-08:00"]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="periodization: R2 is an upper bound, but run and strength counts do not "
-                                       "see that R5's rest days with one-session days leave 4 sessions a week; the "
-                                       "profile is refused although a plan with one session fewer keeps every rule")
 def test_a_profile_with_a_plan_of_fewer_runs_is_not_refused():
     profile = parse_profile(FIVE_IN_FOUR_DAYS, "p.toml")
     fewer = make_plan(dataclasses.replace(profile, sessions_per_week=4), time_limit=30)
@@ -232,9 +229,6 @@ sun = ["07:00-18:00"]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="model.r6_build_slowly: with the weeks' volumes variables (a re-plan), the "
-                                       "restart after a week without running (restart_pct) is missing, so a re-plan "
-                                       "with nothing missed drops every run after the zero weeks")
 def test_a_replan_with_nothing_missed_keeps_the_runs_after_a_week_without_running():
     plan, data = plan_checked(TWO_A_RACES, "p.toml")
     result = replan(data, "plan.ics", dt.date(2027, 3, 26), stamp=LATER)
