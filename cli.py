@@ -154,6 +154,8 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
         click.echo(f"Note: {line}")
     for line in report.race_time_notes(loaded):  # a start time the clocks skip on race day
         click.echo(f"Note: {line}")
+    for line in report.room_notes(loaded):  # fewer sessions than asked: R2 is an upper bound
+        click.echo(f"Note: {line}")
     if result.dropped:
         click.echo(report.dropped_lines(result))
     click.echo(report.status_line(result))

@@ -189,6 +189,25 @@ def week_targets(profile: Profile, ran: dict[int, Ran] | None = None,
     return _Builder(profile, mondays, races, ran or {}, free_days or {}).build()
 
 
+def session_room(profile: Profile, days: frozenset[int] | None = None, durations: Durations | None = None) -> int:
+    """Sessions a week can hold (`days`: the week's days with a window, 0 = its first; default all
+    the profile's): R5 leaves 7 - rest_days_min training days, and a day holds a run and a
+    strength session only if its windows keep them R3's 8 h apart. R2's sessions_per_week is an
+    upper bound: runs a week has no room for are not planned."""
+    d = durations or runnable_durations(profile)
+    first = WEEKDAYS.index(profile.week_start)
+    if days is None:
+        days = frozenset(k for k in range(7) if profile.availability.get(WEEKDAYS[(first + k) % 7]))
+    room = []
+    for k in days:
+        windows = profile.availability.get(WEEKDAYS[(first + k) % 7], ())
+        two = any(a.start + short + R3_GAP_MINUTES + other <= b.end
+                  for a in windows for b in windows for short, other in ((d.easy_min, d.strength), (d.strength, d.easy_min))
+                  if a.start + short <= a.end)
+        room.append(2 if two else 1)
+    return sum(sorted(room, reverse=True)[:7 - profile.rules.rest_days_min])
+
+
 def runnable_durations(profile: Profile) -> Durations:
     """The profile's run lengths, none longer than its longest availability window: a run the
     runner has no window for could never be placed."""
@@ -475,19 +494,7 @@ class _Builder:
         return max(1, min(len(days) - crowded, 7 - self.rules.rest_days_min))
 
     def _session_capacity(self, i: int) -> int:
-        """Sessions the week can hold: R5 leaves 7 - rest_days_min training days, and a day holds a
-        run and a strength session only if its windows keep them R3's 8 h apart. R2's
-        sessions_per_week is an upper bound: runs the week has no room for are not planned."""
-        first = WEEKDAYS.index(self.p.week_start)
-        d, room = self.d, []
-        for k in self._days(i):
-            windows = self.p.availability.get(WEEKDAYS[(first + k) % 7], ())
-            two = any(a.start + short + R3_GAP_MINUTES + other <= b.end
-                      for a in windows for b in windows for short, other in ((d.easy_min, d.strength),
-                                                                             (d.strength, d.easy_min))
-                      if a.start + short <= a.end)
-            room.append(2 if two else 1)
-        return sum(sorted(room, reverse=True)[:7 - self.rules.rest_days_min])
+        return session_room(self.p, self._days(i), self.d)
 
     def _hard_capacity(self, i: int) -> int:
         """Hard runs (long, quality) the week can hold apart (R12): days of it, no two next to each
