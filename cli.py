@@ -152,6 +152,10 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
 
     for line in fitness_notes(loaded):  # where the paces come from; a goal the recent race does not back
         click.echo(f"Note: {line}")
+    for line in report.race_time_notes(loaded):  # a start time the clocks skip on race day
+        click.echo(f"Note: {line}")
+    for line in report.room_notes(loaded):  # fewer sessions than asked: R2 is an upper bound
+        click.echo(f"Note: {line}")
     if result.dropped:
         click.echo(report.dropped_lines(result))
     click.echo(report.readiness_lines(result))
@@ -339,7 +343,8 @@ def rewrite_options(func):
         click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
         stamp_option,
         click.option("--time-limit", default=60.0, show_default=True,
-                     help="Solver budget per objective level, in CP-SAT's deterministic seconds."),
+                     help="Solver budget for the whole re-plan (every objective level), in CP-SAT's "
+                          "deterministic seconds; when it runs out, the best re-plan found is written (feasible)."),
         busy_options,
         click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                      help="Also write the change as an HTML page: the new plan with moved sessions (from → to), "

@@ -111,6 +111,7 @@ def _occurrences(name: str, data: bytes, zone: ZoneInfo, first: dt.date, last: d
     cal = _parse(name, data)
     try:
         cal = x_wr_timezone.to_standard(cal)
+        cal = _pin_floating(cal, zone, x_wr_timezone)
         begin = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(0), zone)
         end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(0), zone)
         found = recurring_ical_events.of(cal, skip_bad_series=True).between(begin, end)
@@ -122,6 +123,20 @@ def _occurrences(name: str, data: bytes, zone: ZoneInfo, first: dt.date, last: d
         if busy is not None:
             result.append(busy)
     return result
+
+
+def _pin_floating(cal: icalendar.Calendar, zone: ZoneInfo, x_wr_timezone) -> icalendar.Calendar:
+    """Floating times (and times under a TZID no VTIMEZONE defines, which icalendar reads as
+    floating) made the runner's wall clock before the expansion, as `_aware` reads them. Left
+    floating, recurring-ical-events compares an RRULE's UTC UNTIL with the wall-clock times as if
+    they were UTC: east of Greenwich the series lost its last occurrence (issue 15). A calendar
+    with X-WR-TIMEZONE has none left (to_standard put them in that zone)."""
+
+    class FloatingWalker(x_wr_timezone.CalendarWalker):
+        def walk_value_datetime(self, moment: dt.datetime) -> dt.datetime:
+            return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+    return FloatingWalker().walk(cal)
 
 
 def _busy(event: icalendar.Event, name: str, zone: ZoneInfo, all_day: str) -> BusyEvent | None:

@@ -400,10 +400,10 @@ def r1_strength_per_week(plan: PlanFile) -> list[Violation]:
         low, high, notes = rules.strength_min, rules.strength_max, []
         if week in plan.race_weeks:
             low, notes = 0, [*notes, "race week"]
-        if plan.injured_week(week):
-            low, notes = 0, [*notes, "injury pause, R9"]
-        if week in plan.taper_weeks:
+        if week in plan.taper_weeks:  # maintenance: the minimum, or none in the race week itself
             high, notes = low, [*notes, "taper week: maintenance"]
+        if plan.injured_week(week):  # R9 lowers the floor only: what was done before the injury stays
+            low, notes = 0, [*notes, "injury pause, R9"]
         count = len(plan.in_week(week, [Kind.STRENGTH]))
         held = count + sum(1 for m in plan.missed if m.kind is Kind.STRENGTH and plan.week_of(m.day) == week)
         if not (low <= held and count <= high):
@@ -616,13 +616,18 @@ def _race_events(plan: PlanFile) -> Found:
     for race in plan.profile.races:
         if plan.injured(race.date):
             continue  # R9: an injury pause cancels the race too
+        if any(m.kind is Kind.RACE and m.day == race.date for m in plan.missed):
+            continue  # the runner did not start: `runcal replan --missed` recorded it (X-RUNCAL-MISSED)
         same_day = [s for s in plan.sessions if s.kind is Kind.RACE and s.day == race.date]
-        if any(s.local_start.time().replace(second=0, microsecond=0) == race.start for s in same_day):
+        # A start time the clocks skip is read as the planner reads it (domain.wall_clock: 02:30 → 03:30).
+        due = race.starts(ZoneInfo(plan.profile.timezone)).time()
+        if any(s.local_start.time().replace(second=0, microsecond=0) == due for s in same_day):
             continue
         seen = f"; the race event that day starts at {same_day[0].local_start:%H:%M}" if same_day \
             else "; there is no race event that day"
+        shifted = f" ({race.start:%H:%M} does not exist that day)" if due != race.start else ""
         found.append((dt.datetime.combine(race.date, race.start),
-                      f"{race.name} is due {race.date} {race.start:%H:%M}{seen}"))
+                      f"{race.name} is due {race.date} {due:%H:%M}{shifted}{seen}"))
     return found
 
 
@@ -739,7 +744,8 @@ def r11_long_run(plan: PlanFile) -> list[Violation]:
     than the longest long run of the three plan weeks before it (weeks before the plan hold the
     profile's long_run_minutes; after three weeks without one, restart_pct % of the last long run
     before them); in a week of three runs or more it is at most long_share_max % of the week's
-    running. Earlier weeks as known when the week began (missed sessions reported later count).
+    running. Earlier weeks as known when the week began, the share as known when the long run
+    began (missed sessions reported later count).
     """
     rules, found = plan.profile.rules, []
     for week in plan.weeks:
@@ -756,12 +762,14 @@ def r11_long_run(plan: PlanFile) -> list[Violation]:
             reference = rules.restart_pct * earlier // 100
             note = f"restart_pct of the last long run, after three weeks without one"
         allowed = max(reference + rules.long_ramp_min * 60, reference * (100 + rules.long_ramp_pct) // 100)
-        runs = plan.runs_of(week)
-        total = sum(r.seconds for r in runs)
         for s in longs:
             if s.seconds > allowed:
                 found.append((s.key, f"{s} runs {_min(s.seconds)}, more than {_min(allowed)}: {note} is "
                                      f"{_min(reference)} (+{rules.long_ramp_min} min or +{rules.long_ramp_pct} %)"))
+            # The share as known when the long run began: a run missed later in the week cannot
+            # make a long run already run too long.
+            runs = plan.runs_of(week, s.day)
+            total = sum(r.seconds for r in runs)
             if len(runs) >= 3 and 100 * s.seconds > rules.long_share_max * total:
                 found.append((s.key, f"{s} runs {_min(s.seconds)}, more than {rules.long_share_max} % of the week's "
                                      f"{_min(total)} of running (long_share_max)"))

@@ -41,6 +41,7 @@ class Kind(str, Enum):
 
 
 RUN_KINDS = (Kind.LONG, Kind.QUALITY, Kind.EASY)
+R3_GAP_MINUTES = 8 * 60  # R3: at least 8 h between a run and a strength session
 STRENGTH_KINDS = (Kind.STRENGTH, Kind.REHAB)
 
 
@@ -63,6 +64,27 @@ class Race:
     priority: str  # "A" or "B"
     start: dt.time = dt.time(9, 0)
     goal_time: int | None = None  # the runner's goal finish time in seconds, if they gave one
+
+    def starts(self, zone: dt.tzinfo) -> dt.datetime:
+        """The moment the race starts: its start time on its date, in the runner's zone (see wall_clock)."""
+        return wall_clock(self.date, self.start, zone)
+
+    def start_note(self, zone: dt.tzinfo) -> str | None:
+        """Words for a start time the clocks skip on race day (None when it exists)."""
+        moment = self.starts(zone)
+        if moment.time() == self.start:
+            return None
+        return (f"{self.name}: {self.start:%H:%M} does not exist on {self.date} (the clocks go forward); "
+                f"the race is at {moment:%H:%M}")
+
+
+def wall_clock(day: dt.date, time: dt.time, zone: dt.tzinfo) -> dt.datetime:
+    """The moment a wall-clock time names, one reading for planner and checker alike (issue 15): a
+    time inside a spring-forward gap is the time the clocks show as long after the change as the
+    time is after the gap's start (02:30 on a day the clocks go from 02:00 to 03:00 is 03:30); a
+    time that happens twice (fall back) is the first."""
+    moment = dt.datetime.combine(day, time.replace(fold=0), zone)  # fold 0: the offset before the change
+    return moment.astimezone(dt.timezone.utc).astimezone(zone)
 
 
 @dataclass(frozen=True)
@@ -208,7 +230,13 @@ class Session:
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        """Real elapsed minutes. Aware datetimes of one zone subtract as wall-clock times in
+        Python, so a run across the clock change would count 180 min for 240 (issue 15)."""
+        return elapsed_minutes(self.start, self.end)
+
+
+def elapsed_minutes(start: dt.datetime, end: dt.datetime) -> int:
+    return int((end.astimezone(dt.timezone.utc) - start.astimezone(dt.timezone.utc)).total_seconds() // 60)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from .busy import BusyEvent
 from .domain import WEEKDAYS, Profile, Window, WeekTarget
 from .errors import NoPlanError
+from .profile import TAPER_PCT_DEFAULTS
 from .model import build_model, planned_instance
 from .periodization import week_targets
 
@@ -33,18 +34,36 @@ class Relaxation:
     apply: Callable[[Profile], Profile]
 
 
-def precheck(profile: Profile, weeks: tuple[WeekTarget, ...]) -> None:
-    """Cheap checks before solving, each with its own message."""
+def precheck(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[BusyEvent, ...] = ()) -> None:
+    """Cheap checks before solving, each with its own message. A fix is offered only once the
+    profile with it plans (as suggestions() checks every other fix); when none alone does, the
+    message goes on with why the shorter taper still has no plan."""
     taper = profile.rules.taper_weeks
     for race in profile.a_races:
         week = next(w for w in weeks if w.monday <= race.date < w.monday + dt.timedelta(days=7))
-        if week.index <= taper:
-            raise NoPlanError(
-                f"No plan: R8 needs {taper} taper week(s) before {race.name} on {race.date}, but the race is in "
-                f"plan week {week.index}. Fix: start the plan earlier (plan.start) or set rules.taper_weeks to "
-                f"{max(1, week.index - 1)}." if week.index > 1 else
-                f"No plan: {race.name} on {race.date} falls in the plan's first week; R6 and R8 need weeks to build "
-                "and taper. Fix: start the plan earlier (plan.start).", ("R8",))
+        if week.index > taper:
+            continue
+        if week.index == 1:
+            raise NoPlanError(f"No plan: {race.name} on {race.date} falls in the plan's first week; R6 and R8 need "
+                              "weeks to build and taper. Fix: start the plan earlier (plan.start).", ("R8",))
+        problem = (f"No plan: R8 needs {taper} taper week(s) before {race.name} on {race.date}, but the race is in "
+                   f"plan week {week.index}.")
+        earlier = profile.start - dt.timedelta(weeks=taper - week.index + 1)
+        shorter = week.index - 1
+        pct = TAPER_PCT_DEFAULTS[shorter]
+        # taper_pct follows taper_weeks when it is the default; a profile's own list must change too
+        custom = profile.rules.taper_pct != TAPER_PCT_DEFAULTS[taper]
+        fixes = [(f"start the plan on {earlier} or earlier (plan.start)",
+                  dataclasses.replace(profile, start=earlier)),
+                 (f"set rules.taper_weeks to {shorter}" + (f" and rules.taper_pct to {list(pct)}" if custom else ""),
+                  dataclasses.replace(profile, rules=dataclasses.replace(profile.rules, taper_weeks=shorter,
+                                                                         taper_pct=pct)))]
+        good = [advice for advice, fixed in fixes if _feasible(fixed, busy)]
+        if good:
+            raise NoPlanError(f"{problem} Fix: {', or '.join(good)}.", ("R8",))
+        rest = explain(fixes[1][1], busy)
+        raise NoPlanError(f"{problem} With a {shorter}-week taper there is still no plan: "
+                          f"{str(rest).removeprefix('No plan: ')}", tuple(dict.fromkeys(("R8", *rest.rules))))
 
 
 def minimal_conflict(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> list[Group]:
@@ -219,7 +238,7 @@ def _with_window(day: str, window: Window) -> Callable[[Profile], Profile]:
 
 def _feasible(profile: Profile, busy: tuple[BusyEvent, ...]) -> bool:
     try:
-        precheck(profile, week_targets(profile))
+        precheck(profile, week_targets(profile), busy)
     except NoPlanError:
         return False
     model, _ = build_model(planned_instance(profile, busy))

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from .domain import Kind, Plan, Session
+from .domain import Kind, Plan, Session, wall_clock
 from .profile import profile_digest, profile_json
 from . import textprop
 
@@ -67,8 +67,8 @@ def session_event(s: Session, plan_key: str, stamp: dt.datetime, sequence: int =
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
     event.add("sequence", sequence)
-    event.add("dtstart", s.start)
-    event.add("dtend", s.end)
+    event.add("dtstart", ical_moment(s.start))
+    event.add("dtend", ical_moment(s.end))
     event.add("summary", s.title)
     event.add("description", s.details)
     event.add("categories", [CATEGORY[s.kind]])
@@ -84,6 +84,16 @@ def session_event(s: Session, plan_key: str, stamp: dt.datetime, sequence: int =
         # X- values are RFC 5545 TEXT (X-RUNCAL-STEPS holds JSON): escaped in one place, textprop.
         textprop.add(event, f"x-runcal-{prop.lower()}", str(value))
     return event
+
+
+def ical_moment(moment: dt.datetime) -> dt.datetime:
+    """DTSTART/DTEND as written: the local time with its TZID, unless that wall-clock time names
+    another moment. RFC 5545 §3.3.5 reads a local time that happens twice (the hour the clocks go
+    back) as the first one, so a run ending in the second 01:30 would read 60 minutes short; that
+    end is written in UTC, which names it exactly (issue 15)."""
+    if wall_clock(moment.date(), moment.time(), moment.tzinfo).astimezone(UTC) == moment.astimezone(UTC):
+        return moment
+    return moment.astimezone(UTC)
 
 
 def planned_start(start: dt.datetime) -> str:

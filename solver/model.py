@@ -19,13 +19,12 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
-from .domain import RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
+from .domain import R3_GAP_MINUTES, RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
 from .periodization import current_long_run, plan_start, race_minutes, shape, week_targets
 from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed
 from .timeline import Timeline
 
 GRID_MINUTES = 15
-R3_GAP_MINUTES = 8 * 60
 PREFER_GAP_MINUTES = 48 * 60
 TIME_COST_CAP_HOURS = 6
 # Leaving a planned session out costs more than every preference of a week together.
@@ -121,12 +120,22 @@ class History:
     done_minutes: dict[int, int] = field(default_factory=dict)  # week -> running minutes done
     done_runs: dict[int, tuple[tuple[Kind, int], ...]] = field(default_factory=dict)  # week -> (kind, minutes) run
     missed_strength: dict[int, int] = field(default_factory=dict)  # week -> strength sessions missed
+    # week -> (kind, minutes, day reported) of each run missed: R6, R8 and R11 judge a week by what
+    # was known when it began (the checker's reading), so a miss reported later still counts.
+    missed_runs: dict[int, tuple[tuple[Kind, int, int], ...]] = field(default_factory=dict)
+    done_long_day: dict[int, int] = field(default_factory=dict)  # week -> day of the long run done
     injury_days: frozenset[int] = frozenset()  # R9: days from an injury until cleared: rehab only
     replanning: bool = False  # every week may leave planned sessions out (the fewest possible)
 
     def done_long(self, week: int) -> int:
         """Minutes of the long run done in the week (0: none)."""
         return max((m for k, m in self.done_runs.get(week, ()) if k is Kind.LONG), default=0)
+
+    def known_runs(self, week: int, as_of: int) -> tuple[tuple[Kind, int], ...]:
+        """The week's runs as known on day `as_of`: those done, and those missed but reported only
+        on or after that day (docs/ics-format.md: a week is judged by what was known when it began)."""
+        late = tuple((k, m) for k, m, reported in self.missed_runs.get(week, ()) if reported >= as_of)
+        return self.done_runs.get(week, ()) + late
 
 
 @dataclass
@@ -220,10 +229,7 @@ def build_instance(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[
     blocked = tuple(Busy(timeline.minutes(b.start), timeline.minutes(b.end), b.summary) for b in busy)
     races = []
     for race in profile.races:
-        start = timeline.local(race.date, race.start.hour * 60 + race.start.minute)
-        if start is None:  # a race at a non-existent local time: keep the wall clock, shift with the zone
-            start = dt.datetime.combine(race.date, race.start, timeline.zone)
-        begin = timeline.minutes(start)
+        begin = timeline.minutes(race.starts(timeline.zone))  # a start inside a DST gap: domain.wall_clock
         races.append(FixedSession(Kind.RACE, begin, begin + race_minutes(race, profile.level), race.name, race))
     return Instance(profile, weeks, timeline, tuple(races) + tuple(fixed), blocked)
 
@@ -590,21 +596,48 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         v.hard(model, volume <= week.volume_cap, "R6", i)
         if all(isinstance(x, int) for x in volumes):  # the weeks before are over: a known allowance
             # A re-plan late in a week may find more already run than the allowance: then no more.
-            allowance = max(allowed_volume(volumes, rules), inst.history.done_minutes.get(i, 0))
+            allowance = max(allowed_volume(_known_volumes(inst, week, volumes), rules),
+                            inst.history.done_minutes.get(i, 0))
             v.hard(model, volume <= allowance, "R6", i)
             volumes.append(volume)
             continue
+        # One of R6's three allowances holds (ramps.allowed_volume on known volumes).
         within = model.new_bool_var(f"r6_within_ramp(week={i})")
         v.hard(model, 100 * volume <= (100 + rules.ramp_pct) * volumes[-1], "R6", i, within)
+        ways = [within]
         if len(volumes) >= 2:
-            v.hard(model, 10 * volumes[-1] <= 8 * volumes[-2], "R6", i, ~within)
-            v.hard(model, volume <= volumes[-2], "R6", i, ~within)
-        else:
-            model.add(within == 1)
+            back = model.new_bool_var(f"r6_back_after_cutback(week={i})")
+            v.hard(model, 10 * volumes[-1] <= 8 * volumes[-2], "R6", i, back)
+            v.hard(model, volume <= volumes[-2], "R6", i, back)
+            ways.append(back)
+            # After a week without running, restart_pct of the last week that had running: the
+            # latest week not surely empty (if it ran nothing after all, the bound is 0: sound).
+            last = next((x for x in reversed(volumes[:-1]) if not (isinstance(x, int) and x == 0)), None)
+            if last is not None:
+                restart = model.new_bool_var(f"r6_restart(week={i})")
+                v.hard(model, volumes[-1] == 0, "R6", i, restart)
+                v.hard(model, 100 * volume <= rules.restart_pct * last, "R6", i, restart)
+                ways.append(restart)
+        model.add_bool_or(ways)
         volumes.append(volume)
     if rules.cutback_every:
         _cutback_windows(inst, model, v, volumes, rules.cutback_every)
     return []
+
+
+def _first_day(inst: Instance, week: WeekTarget) -> int:
+    return (week.monday - inst.epoch).days
+
+
+def _known_volumes(inst: Instance, week: WeekTarget, volumes: list[int]) -> list[int]:
+    """R6's volumes before `week` as known when it began: a run of a week already over that was
+    reported missed on or after the week's first day still counts (only the week a re-plan falls
+    in can differ from what was done)."""
+    if not inst.history.missed_runs:
+        return volumes
+    as_of = _first_day(inst, week)
+    return volumes[:1] + [sum(m for _, m in inst.history.known_runs(w.index, as_of)) if _in_past(inst, w)
+                          else volumes[w.index] for w in inst.weeks[:week.index - 1]]
 
 
 def fixed_volumes_hold(inst: Instance) -> bool:
@@ -657,10 +690,15 @@ def _taper_runs(inst: Instance, model: cp_model.CpModel, v: Variables) -> None:
     for before, week in zip(inst.weeks, inst.weeks[1:]):
         if (week.period != "taper" and not week.races) or _in_past(inst, week):
             continue
-        v.hard(model, _run_count(inst, v, week) <= _run_count(inst, v, before), "R8", week.index)
+        as_of = _first_day(inst, week)
+        reference = _run_count(inst, v, before)
+        if _in_past(inst, before):  # over: as known when this week began; what was done here is done
+            reference = max(len(inst.history.known_runs(before.index, as_of)),
+                            len(inst.history.done_runs.get(week.index, ())))
+        v.hard(model, _run_count(inst, v, week) <= reference, "R8", week.index)
         if not week.races:
             continue
-        done = [m for k, m in inst.history.done_runs.get(before.index, ()) if k is Kind.EASY]
+        done = [m for k, m in inst.history.known_runs(before.index, as_of) if k is Kind.EASY]
         for length in sorted({m for k in RUN_KINDS for m in week.runs[k]}):
             if max(done, default=0) >= length:
                 continue
@@ -703,6 +741,7 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
         if not any(race.priority == "A" for race in week.races):
             continue
         build = inst.weeks[segment:max(segment, r - rules.taper_weeks)]
+        top = None
         if build:  # else back-to-back races: the previous race's peak stands
             # A week that is over counts what was run in it, not what it was planned to hold.
             top = max(build, key=lambda w: inst.history.done_minutes.get(w.index, 0) if _in_past(inst, w)
@@ -711,10 +750,24 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
         for k in range(rules.taper_weeks):
             t = r - rules.taper_weeks + k
             if t >= segment and not _in_past(inst, inst.weeks[t]):
-                v.hard(model, 100 * week_volume(inst, v, inst.weeks[t]) <= rules.taper_pct[k] * peak, "R8", t + 1)
+                v.hard(model, 100 * week_volume(inst, v, inst.weeks[t])
+                       <= _taper_allowance(inst, inst.weeks[t], rules.taper_pct[k], peak, top), "R8", t + 1)
         if not _in_past(inst, week):
-            v.hard(model, 100 * week_volume(inst, v, week) <= rules.taper_pct[-1] * peak, "R8", r + 1)
+            v.hard(model, 100 * week_volume(inst, v, week) <= _taper_allowance(inst, week, rules.taper_pct[-1], peak, top),
+                   "R8", r + 1)
         segment = r + 1
+
+
+def _taper_allowance(inst: Instance, week: WeekTarget, pct: int, peak: cp_model.LinearExprT,
+                     top: WeekTarget | None) -> cp_model.LinearExprT:
+    """100 × the minutes R8 lets a taper or race week hold: pct of the peak as known when the week
+    began (a peak week already over counts the runs reported missed since), and never less than
+    what was already run in it (what was run is run; nothing more is added)."""
+    if top is not None and _in_past(inst, top):
+        peak = max(peak, sum(m for _, m in inst.history.known_runs(top.index, _first_day(inst, week))))
+    if isinstance(peak, int):
+        return max(pct * peak, 100 * inst.history.done_minutes.get(week.index, 0))
+    return pct * peak
 
 
 def r9_injury(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms:
@@ -764,19 +817,50 @@ def r11_long_run(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
         target = week.runs[Kind.LONG][0] if week.runs[Kind.LONG] else 0
         if target and not _in_past(inst, week) and not inst.history.done_long(week.index):
             placed = _long_placed(inst, v, week)
-            window = [c for w in longs[-PRE_PLAN_WEEKS:] for c in w]
+            known = _known_longs(inst, week, longs)
+            window = [c for w in known[-PRE_PLAN_WEEKS:] for c in w]
             if any(_sure(lit) and long_allowed(m, rules) >= target for m, lit in window):
                 pass  # a long run already run (or planned for sure) is reference enough
             elif not window:  # three weeks without a long run: R11's restart, from the last one before
-                last = _last_possible([c for w in longs[:-PRE_PLAN_WEEKS] for c in w])
+                last = _last_possible([c for w in known[:-PRE_PLAN_WEEKS] for c in w])
                 restart = long_allowed(rules.restart_pct * last // 100, rules)
                 v.hard(model, placed * target <= restart, "R11", week.index)
             else:
                 enough = [lit for m, lit in window if long_allowed(m, rules) >= target]
                 v.hard(model, placed <= sum(enough), "R11", week.index)
             _long_share(inst, model, v, week, placed, target)
+        elif inst.history.done_long(week.index) and not _in_past(inst, week) and _flexible(inst, week):
+            _done_long_share(inst, model, v, week)
         longs.append(here)
     return []
+
+
+def _known_longs(inst: Instance, week: WeekTarget, longs: list[list[tuple[int, cp_model.LinearExprT]]]
+                 ) -> list[list[tuple[int, cp_model.LinearExprT]]]:
+    """R11's long runs before `week` as known when it began: a long run of a week already over
+    that was reported missed on or after the week's first day still counts."""
+    if not inst.history.missed_runs:
+        return longs
+    as_of, known = _first_day(inst, week), list(longs)
+    for j, w in enumerate(inst.weeks[:week.index - 1]):
+        if _in_past(inst, w):
+            m = max((m for k, m in inst.history.known_runs(w.index, as_of) if k is Kind.LONG), default=0)
+            known[PRE_PLAN_WEEKS + j] = [(m, 1)] if m else []
+    return known
+
+
+def _done_long_share(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget) -> None:
+    """R11's share for a long run already run: the week's other runs are not left out so far that
+    it becomes more than long_share_max % of the week, as known when it was run (a run missed
+    later still counts)."""
+    h, share = inst.history, inst.profile.rules.long_share_max
+    long_run, day = h.done_long(week.index), h.done_long_day.get(week.index, _first_day(inst, week))
+    late = [m for _, m, reported in h.missed_runs.get(week.index, ()) if reported >= day]
+    runs = sum(v.x[o] for d in _week_days(inst, week) for o in v.options(d, RUN_KINDS))
+    runs += len(h.done_runs.get(week.index, ())) + len(late)
+    three = model.new_bool_var(f"r11_three_runs(week={week.index})")
+    model.add(runs <= 2 + 7 * three)
+    v.hard(model, 100 * long_run <= share * (week_volume(inst, v, week) + sum(late)), "R11", week.index, three)
 
 
 def _sure(lit: cp_model.LinearExprT) -> bool:

@@ -32,7 +32,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .domain import WEEKDAYS, Durations, Kind, Profile, Race, WeekTarget
+from .domain import R3_GAP_MINUTES, WEEKDAYS, Durations, Kind, Profile, Race, WeekTarget
 from .errors import ProfileError
 from .prescriptions import load_step
 from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed, long_reference
@@ -189,6 +189,25 @@ def week_targets(profile: Profile, ran: dict[int, Ran] | None = None,
     return _Builder(profile, mondays, races, ran or {}, free_days or {}).build()
 
 
+def session_room(profile: Profile, days: frozenset[int] | None = None, durations: Durations | None = None) -> int:
+    """Sessions a week can hold (`days`: the week's days with a window, 0 = its first; default all
+    the profile's): R5 leaves 7 - rest_days_min training days, and a day holds a run and a
+    strength session only if its windows keep them R3's 8 h apart. R2's sessions_per_week is an
+    upper bound: runs a week has no room for are not planned."""
+    d = durations or runnable_durations(profile)
+    first = WEEKDAYS.index(profile.week_start)
+    if days is None:
+        days = frozenset(k for k in range(7) if profile.availability.get(WEEKDAYS[(first + k) % 7]))
+    room = []
+    for k in days:
+        windows = profile.availability.get(WEEKDAYS[(first + k) % 7], ())
+        two = any(a.start + short + R3_GAP_MINUTES + other <= b.end
+                  for a in windows for b in windows for short, other in ((d.easy_min, d.strength), (d.strength, d.easy_min))
+                  if a.start + short <= a.end)
+        room.append(2 if two else 1)
+    return sum(sorted(room, reverse=True)[:7 - profile.rules.rest_days_min])
+
+
 def runnable_durations(profile: Profile) -> Durations:
     """The profile's run lengths, none longer than its longest availability window: a run the
     runner has no window for could never be placed."""
@@ -341,7 +360,8 @@ class _Builder:
         # stay as many as in the weeks after, so the volume does not fall when strength comes in.
         ordinary = min(strength if races else self._regular_strength(), self.p.sessions_per_week)
         n_runs = max(0, self.p.sessions_per_week - max(strength, ordinary) - len(races))
-        n_runs = min(n_runs, self._run_capacity(i))
+        # Runs the week's days have no room for are not planned (R5's training days, R3's 8 h).
+        n_runs = min(n_runs, self._run_capacity(i), max(1, self._session_capacity(i) - strength - len(races)))
         volume_cap, long_want, quality = self._caps(i, seg, role, races, period)
         quality = min(quality, self._hard_capacity(i) - 1)
         volume_cap = min(volume_cap, allowed_volume(self.volumes, self.rules))
@@ -487,6 +507,9 @@ class _Builder:
         crowded = i + 1 in self.free_days
         return max(1, min(len(days) - crowded, 7 - self.rules.rest_days_min))
 
+    def _session_capacity(self, i: int) -> int:
+        return session_room(self.p, self._days(i), self.d)
+
     def _hard_capacity(self, i: int) -> int:
         """Hard runs (long, quality) the week can hold apart (R12): days of it, no two next to each
         other, and not its first day when the week before ends on the runner's long-run day."""
@@ -529,7 +552,11 @@ class _Builder:
                 return runs, 0
         runs = _empty()
         for n in range(want, 0, -1):
-            each, extra = divmod(volume, n)
+            # No session longer than easy_max (or the longest window): minutes the sessions cannot
+            # take are left out, as split() leaves them out of continuous weeks.
+            each, extra = divmod(min(volume, n * self.d.easy_max), n)
+            if each == self.d.easy_max:
+                extra = 0
             if each >= s.run_walk_min:
                 # Whole minutes, some a minute longer: equal sessions rounded down could never
                 # grow under R6's 10 % while they are this short.

@@ -18,10 +18,10 @@ import icalendar
 from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
-from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
+from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
 from .errors import CalendarError, InputError, NoPlanError
 from . import textprop
-from .ics import planned_start, session_event, session_uid
+from .ics import ical_moment, planned_start, session_event, session_uid
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, free_days,
                     place_planned_sessions, planned_instance)
 from .offers import offers_for
@@ -29,7 +29,7 @@ from .periodization import Ran, week_targets
 from .readiness import WeekLoad, assess_loads
 from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
-from .replan_diff import ReplanResult, Slot, why_dropped, why_moved, why_resized
+from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
 from .check import read_plan
 from .solve import extract, readiness_words, solver_for
@@ -48,6 +48,7 @@ class PlanEvent:
     end: dt.datetime
     week: int
     user_moved: bool
+    missed: bool = False  # named missed in this re-plan (or in a missed stretch)
 
     @property
     def uid(self) -> str:
@@ -60,7 +61,7 @@ class PlanEvent:
     @property
     def minutes(self) -> int:
         """Real elapsed minutes (a session across a clock change is not its wall-clock length)."""
-        return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() // 60)
+        return elapsed_minutes(self.start, self.end)
 
 
 
@@ -108,7 +109,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # The weeks as `runcal plan` shaped them with the same calendars (busy time that takes whole
     # days lowers those weeks' run counts), then re-derived below from what was run.
     weeks = planned_instance(profile, busy).weeks
-    free = free_days(build_instance(profile, weeks, busy))
+    # The free days planned_instance shaped them with: those of the unshaped weeks. (Taken from the
+    # shaped weeks they differ when shaping takes a crowded week's runs away, and the "same" targets
+    # re-derived below resized a plan nothing had happened to.)
+    free = free_days(build_instance(profile, week_targets(profile), busy))
     if weeks[0].monday.isoformat() != _text(cal, "X-RUNCAL-PLAN-START", source):
         raise InputError(source, "X-RUNCAL-PLAN-START", "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")
@@ -121,19 +125,39 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
                       missed_ranges, injured, source)
     state.missed_before = _missed_before(cal, inst)
-    settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b in missed_ranges)  # noqa: E731
-    ran = _ran(weeks, state, settled)
+    earlier = _recorded_ranges(cal, source)  # stretches missed at earlier re-plans: still free, still missed
+    stretches = [(a, b, today) for a, b in missed_ranges] + earlier
+    stretches += [(p.start, p.until or plan_end, p.start) for p in pauses]  # an injury is known from its day
+    settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b, _ in stretches)  # noqa: E731
+    reports = [({e.week}, today) for e in state.missed] + _earlier_misses(cal, inst, today)
+    reports += [({w.index for w in weeks if any(a <= d <= b for d in w.days)}, when) for a, b, when in stretches]
+    ran = _ran(weeks, state, settled, _rerun_weeks(weeks, reports, stretches))
     targets = week_targets(profile, ran, free)
+    # What was done is done: a week partly run before a late-reported miss lowered its cap (the
+    # checker judges it by what was known when it began) keeps at least what it ran.
+    ran_so_far = Counter()
+    for e in state.done:
+        if e.kind in RUN_KINDS:
+            ran_so_far[e.week] += e.minutes
+    targets = tuple(replace(w, volume_cap=max(w.volume_cap, ran_so_far[w.index])) for w in targets)
+    # The week today falls in began before today's reports: it answers to what was known then (the
+    # model's R6, R8 and R11 read the weeks before it so, as the checker does), not to a build
+    # re-derived from a miss it could not have known about; its planned cap stays its ceiling.
+    targets = tuple(replace(w, volume_cap=max(w.volume_cap, p.volume_cap)) if w.monday < today <= w.days[-1]
+                    else w for w, p in zip(targets, weeks))
     if injury and injury.rehab:
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
     inst = build_instance(profile, targets, busy)
-    inst = replace(inst, fixed=tuple(f for f in inst.fixed if not (f.race and injured(f.race.date))))
+    not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(cal, inst)
+    inst = replace(inst, fixed=tuple(f for f in inst.fixed
+                                     if not (f.race and (injured(f.race.date) or f.race.date in not_started))))
     injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
-    inst = _instance_with_history(inst, state, missed_ranges, injury_days)
+    inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days,
+                                  _missed_runs(cal, inst, state, today))
     inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
     chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
     placed = list(extract(inst, chosen))
@@ -143,6 +167,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     result = _rewrite(cal, inst, state, placed, list(missed_ranges), stamp, busy, today)
     if injury:
         _record_injury(cal, injury, stamp, result)
+    if missed_ranges:
+        for a, b in missed_ranges:
+            textprop.add(cal, "x-runcal-missed-range", f"{a}/{b}/{today}")
+        result.data = cal.to_ical()
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
@@ -150,7 +178,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
         result.data = cal.to_ical()
     new_plan = read_plan(result.data, profile, source)
-    result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, ran, free), set(ran))
+    # An offer changes the profile (more sessions, a later race): the weeks already over stay as
+    # they were run, disturbed or not — the variant would re-derive an undisturbed one from itself.
+    past = _ran(weeks, state, settled, {w.index for w in weeks})
+    result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, past, free), set(past))
     if _say_readiness(cal, result.readiness, stamp):
         result.data = cal.to_ical()
     result.table = file_week_table(new_plan)
@@ -242,6 +273,77 @@ def _missed_before(cal: icalendar.Calendar, inst: Instance) -> Counter:
     return found
 
 
+def _earlier_misses(cal: icalendar.Calendar, inst: Instance, today: dt.date) -> list[tuple[set[int], dt.date]]:
+    """(week, day reported) of each session an earlier re-plan cancelled as missed
+    (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept: read as reported today)."""
+    found = []
+    for c in cal.walk("VEVENT"):
+        reported = (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()
+        if str(c.get("STATUS", "")).upper() != "CANCELLED" or not reported or c.get("DTSTART") is None \
+                or not isinstance(c.decoded("DTSTART"), dt.datetime):
+            continue
+        week = (_aware(c.decoded("DTSTART"), inst).date() - inst.weeks[0].monday).days // 7 + 1
+        try:
+            found.append(({week}, dt.date.fromisoformat(reported)))
+        except ValueError:
+            found.append(({week}, today))
+    return found
+
+
+def _missed_runs(cal: icalendar.Calendar, inst: Instance, state: "_State",
+                 today: dt.date) -> dict[int, tuple[tuple[Kind, int, int], ...]]:
+    """Week -> (kind, minutes, day reported) of each run missed: named in this re-plan (reported
+    today) or cancelled by an earlier one (X-RUNCAL-MISSED:<date>; TRUE, from files before the
+    date was kept, is known from the start, as the checker reads it)."""
+    first = inst.weeks[0].monday
+    found: dict[int, list[tuple[Kind, int, int]]] = defaultdict(list)
+    for e in state.missed:
+        if e.kind in RUN_KINDS:
+            found[e.week].append((e.kind, e.minutes, (today - first).days))
+    for c in cal.walk("VEVENT"):
+        if str(c.get("STATUS", "")).upper() != "CANCELLED" or textprop.get(c, "X-RUNCAL-KIND") not in \
+                {k.value for k in RUN_KINDS}:
+            continue
+        try:
+            reported = dt.date.fromisoformat((textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip())
+            start, end = _aware(c.decoded("DTSTART"), inst), _aware(c.decoded("DTEND"), inst)
+        except (KeyError, ValueError):
+            continue  # not a missed run with its date: nothing later to hold it to
+        found[(start.date() - first).days // 7 + 1].append(
+            (Kind(textprop.get(c, "X-RUNCAL-KIND")), elapsed_minutes(start, end), (reported - first).days))
+    return {w: tuple(r) for w, r in found.items()}
+
+
+def _recorded_ranges(cal: icalendar.Calendar, source: str) -> list[tuple[dt.date, dt.date, dt.date]]:
+    """X-RUNCAL-MISSED-RANGE values FROM/TO/REPORTED: the stretches earlier re-plans marked missed."""
+    found = []
+    for value in textprop.get_all(cal, "X-RUNCAL-MISSED-RANGE"):
+        try:
+            a, b, reported = (dt.date.fromisoformat(part) for part in value.split("/"))
+        except ValueError:
+            raise CalendarError(source, "X-RUNCAL-MISSED-RANGE", f"{value!r} is not FROM/TO/REPORTED dates", FIX) from None
+        found.append((a, b, reported))
+    return found
+
+
+def _rerun_weeks(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt.date]],
+                 stretches: list[tuple[dt.date, dt.date, dt.date]]) -> set[int]:
+    """The weeks re-derived from what was run: those a disturbance touched (a miss, a missed
+    stretch, an injury) and that were over on the day it was reported — every day past, or in a
+    stretch or an injury known by then. Read from what the file records, this is the same set at
+    every later re-plan, so a re-plan with nothing new re-derives nothing new."""
+    def over(week: WeekTarget, when: dt.date) -> bool:
+        return all(d < when or any(known <= when and a <= d <= b for a, b, known in stretches) for d in week.days)
+    return {w.index for w in weeks for touched, when in reports if w.index in touched and over(w, when)}
+
+
+def _missed_race_days(cal: icalendar.Calendar, inst: Instance) -> set[dt.date]:
+    """Days of races an earlier re-plan recorded as not started (CANCELLED, X-RUNCAL-MISSED)."""
+    return {_aware(c.decoded("DTSTART"), inst).date() for c in cal.walk("VEVENT")
+            if str(c.get("STATUS", "")).upper() == "CANCELLED" and textprop.get(c, "X-RUNCAL-KIND") == Kind.RACE.value
+            and (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()}
+
+
 def _aware(value: dt.datetime, inst: Instance) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise ValueError("all-day sessions are not runcal sessions")
@@ -256,6 +358,7 @@ class _State:
     races: list[PlanEvent]
     first_open_day: int
     injured: list[PlanEvent] = field(default_factory=list)  # R9: cancelled until the injury is cleared
+    missed_races: list[PlanEvent] = field(default_factory=list)  # races the runner did not start (R8)
     missed_before: Counter = field(default_factory=Counter)  # week -> strength missed in an earlier re-plan
 
 
@@ -266,6 +369,15 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
         if not any(selector.matches(e) for e in events):
             raise InputError(source, selector.text, "no session of the plan matches it",
                              "name a session by its date (YYYY-MM-DD), date and kind (YYYY-MM-DD:strength) or UID")
+    for a, b in ranges:
+        if b < a:
+            raise InputError("--to", "", f"{b} is before --missed-from {a}", "give the stretch's last day on or after its first")
+    for e in events:  # one session cannot be both: which one the runner meant is theirs to say
+        said_missed = [s.text for s in missed if s.matches(e)]
+        said_done = [s.text for s in done if s.matches(e)]
+        if said_missed and said_done:
+            raise InputError(source, f"--missed {said_missed[0]} --done {said_done[0]}",
+                             f"both name {e.label}: it cannot be missed and done", "drop one of the two")
     midnight = dt.datetime.combine(today, dt.time(0), inst.timeline.zone)
     state = _State([], [], [], [], max(0, (today - inst.weeks[0].monday).days))
     for e in events:
@@ -275,8 +387,15 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
         elif injured(e.start.date()) and e.start >= midnight:
             state.injured.append(e)
         elif e.kind is Kind.RACE:
-            state.races.append(e)
+            named = any(s.matches(e) for s in missed) or (in_range and not any(s.matches(e) for s in done))
+            if named and e.start.date() > today:
+                raise InputError(source, next((s.text for s in missed if s.matches(e)), "--missed-from/--to"),
+                                 f"names {e.label}, which is still ahead: a race you will not run is not missed",
+                                 "take it out of the profile's [[race]] tables and plan again, or mark it missed "
+                                 "once its day has come")
+            (state.missed_races if named else state.races).append(e)
         elif any(s.matches(e) for s in missed) or (in_range and not any(s.matches(e) for s in done)):
+            e.missed = True
             state.missed.append(e)
         elif e.start < midnight or e.user_moved or any(s.matches(e) for s in done):
             state.done.append(e)
@@ -285,10 +404,16 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
     return state
 
 
-def _ran(weeks: tuple[WeekTarget, ...], state: _State, settled: Callable[[dt.date], bool]) -> dict[int, Ran]:
-    """What the weeks that are over really held: those whose every day is past, missed or injured
-    keep only what was done, and the weeks after them are re-derived from it (R6, R8, R11)."""
-    over = {w.index for w in weeks if all(settled(d) for d in w.days)}
+def _ran(weeks: tuple[WeekTarget, ...], state: _State, settled: Callable[[dt.date], bool],
+         disturbed: set[int]) -> dict[int, Ran]:
+    """What the disturbed weeks that are over (`_rerun_weeks`) really held: they keep only what was
+    done, and the weeks after them are re-derived from it (R6, R8, R11). A week that went as the
+    file planned it is not re-derived: its sessions were already placed under R6/R8/R11 from the
+    same targets (the model holds the weeks after it to what was run), and re-deriving the build
+    from it — a planned week may hold less than its target when busy time left a session out, and
+    periodization reads a week that ran 20 % less as a cutback — changed a plan nothing had
+    happened to (issue 15: a re-plan with nothing missed resized and dropped sessions)."""
+    over = {w.index for w in weeks if all(settled(d) for d in w.days)} & disturbed
     runs: dict[int, list[tuple[Kind, int]]] = {i: [] for i in over}
     for e in state.done:
         if e.week in over and e.kind in RUN_KINDS:
@@ -317,7 +442,8 @@ def _with_rehab(week: WeekTarget, rehab: Rehab, days: list[dt.date]) -> WeekTarg
 
 
 def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.date, dt.date]],
-                           injury_days: frozenset[int] = frozenset()) -> Instance:
+                           injury_days: frozenset[int] = frozenset(),
+                           missed_runs: dict[int, tuple[tuple[Kind, int, int], ...]] | None = None) -> Instance:
     tl = inst.timeline
     done_counts: Counter[tuple[int, Kind]] = Counter((e.week, e.kind) for e in state.done)
     minutes: Counter[int] = Counter()
@@ -334,9 +460,12 @@ def _instance_with_history(inst: Instance, state: _State, ranges: list[tuple[dt.
                          tl.minutes(dt.datetime.combine(b + dt.timedelta(days=1), dt.time(0), tl.zone)),
                          f"missed {a}–{b}") for a, b in ranges)
     blocked += tuple(Busy(tl.minutes(e.start), tl.minutes(e.end), f"missed {e.label}") for e in state.missed)
+    first = inst.weeks[0].monday
+    long_days = {e.week: (e.start.date() - first).days for e in state.done if e.kind is Kind.LONG}
     history = History(first_open_day=state.first_open_day, done=dict(done_counts), done_minutes=dict(minutes),
                       done_runs={w: tuple(r) for w, r in done_runs.items()},
-                      missed_strength=dict(missed_strength), replanning=True, injury_days=injury_days)
+                      missed_strength=dict(missed_strength), replanning=True, injury_days=injury_days,
+                      missed_runs=missed_runs or {}, done_long_day=long_days)
     return replace(inst, fixed=inst.fixed + fixed, busy=inst.busy + blocked, history=history)
 
 
@@ -348,25 +477,49 @@ def _slot(inst: Instance, e: PlanEvent) -> tuple[int, Kind, int, int]:
     return ((e.start.date() - inst.weeks[0].monday).days, e.kind, tl.minutes(e.start), tl.minutes(e.end))
 
 
+@dataclass
+class _Budget:
+    """--time-limit for the whole re-plan, in CP-SAT's deterministic seconds: every solve of every
+    level and phase draws on it (it was each level's own, and a re-plan runs up to eleven solves).
+    The last phase always gets a tenth of it, so that a re-plan is never left without an answer
+    by the phases before it."""
+
+    total: float
+    spent: float = 0.0
+
+    @property
+    def left(self) -> float:
+        return self.total - self.spent
+
+    def limit(self, floor: bool) -> float:
+        return max(self.left, self.total / 10 if floor else 0.0)
+
+
 def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -> tuple[list[Option], str]:
     """The lexicographic optimum. Weeks from `undisturbed` on can keep every session as planned; a
     re-plan that changes nothing there is found first, with those weeks held to their original
     slots, and accepted when its first three levels equal those of the weeks before alone (a
     relaxation: fewer weeks, fewer constraints, fewer events to change), which makes it optimal:
     the later weeks then change nothing in any optimum, so the preference level is the one
-    solved. Otherwise the whole horizon is solved."""
+    solved. Otherwise the whole horizon is solved. One budget for all of it (_Budget); when it
+    runs out, the best re-plan found so far is the answer ("feasible")."""
     originals = state.future + state.missed
+    budget = _Budget(time_limit)
     if undisturbed <= len(inst.weeks):
         slots = frozenset(_slot(inst, e) for e in originals if e.week >= undisturbed)
         frozen = replace(inst, keep_only=(7 * (undisturbed - 1), slots))
-        chosen, status, values = _lexicographic(frozen, originals, time_limit)
+        chosen, status, values = _lexicographic(frozen, originals, budget)
         head = [e for e in originals if e.week < undisturbed]
         if status in ("optimal", "feasible"):  # the bound counts only if the relaxation is proven optimal
+            if budget.left <= 0:
+                return chosen, "feasible"  # a valid re-plan, not proven the fewest changes
             _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
-                                                    time_limit, levels=3)
+                                                    budget, levels=3)
             if bound_status == "optimal" and values[:3] == bound:
                 return chosen, status
-    chosen, status, _ = _lexicographic(inst, originals, time_limit)
+            if budget.left <= 0:
+                return chosen, "feasible"
+    chosen, status, _ = _lexicographic(inst, originals, budget)
     if status in ("", "INFEASIBLE"):
         raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
                           "availability.")
@@ -404,33 +557,64 @@ def _clashing_weeks(inst: Instance, events: list[PlanEvent]) -> set[int]:
     return weeks
 
 
-def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float,
+def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: "float | _Budget",
                    levels: int = 4) -> tuple[list[Option], str, list[int]]:
     """Fewest changed sessions, then fewest dropped, then least time shift, then preferences: each
     level solved to optimality and then held. Returns the chosen options, "optimal"/"feasible"
-    (else the solver's status name for the level that found nothing) and each level's value; a
-    status "feasible" at any level (time limit) makes the whole "feasible"."""
+    (else the solver's status name for the first level, when it found nothing) and each level's
+    value; a level stopped by the budget (time_limit: seconds, or the re-plan's _Budget) makes the
+    whole "feasible", and a later level that finds nothing in what is left keeps the level
+    before's answer (it was thrown away, and a re-plan whose first levels were proven optimal
+    ended in "no re-plan found within the time limit")."""
+    budget = time_limit if isinstance(time_limit, _Budget) else _Budget(time_limit)
     model, v = build_model(inst)
+    _missed_move_later(inst, model, v, originals)
     by_slot = {(o.day, o.kind, o.start, o.end): lit for o, lit in v.x.items()}
     keeps = [by_slot.get(_slot(inst, e)) for e in originals]
     changes = sum(1 - k for k in keeps if k is not None) + sum(1 for k in keeps if k is None)
     drops = sum(coef * expr for expr, coef in place_planned_sessions(inst, model, v))
     costs = inst.extra_costs
     shift = cp_model.LinearExpr.weighted_sum(list(v.x.values()), [costs(o)[1] for o in v.x])
-    solver = solver_for(time_limit, 1)
-    proven, values = True, []
+    proven, values, chosen = True, [], []
     for i, expr in enumerate([changes, drops, shift, v.objective][:levels]):
+        limit = budget.limit(floor=not values)
+        if limit <= 0:
+            proven = False
+            break
+        solver = solver_for(limit, 1)
         model.minimize(expr)
         status = solver.solve(model)
+        budget.spent += solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return [], solver.status_name(status), values
+            if not values:
+                return [], solver.status_name(status), values
+            proven = False
+            break
         proven = proven and status == cp_model.OPTIMAL
         values.append(round(solver.objective_value))
+        chosen = [o for o, lit in v.x.items() if solver.boolean_value(lit)]
         if i + 1 < levels:  # hold this level's optimum while improving the next
             model.add(expr <= values[-1])
             _hint(model, v, solver)
-    chosen = [o for o, lit in v.x.items() if solver.boolean_value(lit)]
     return chosen, "optimal" if proven else "feasible", values
+
+
+def _missed_move_later(inst: Instance, model: cp_model.CpModel, v: Variables, originals: list[PlanEvent]) -> None:
+    """README: a missed session may move only to a later day of its own week. One missed ahead of
+    time (its day not yet past) must not come back on its own day or an earlier one: from today to
+    its day, the week holds no more sessions of its kind than the others planned there. (Weeks
+    are solved as they were planned, so it never leaves its week.)"""
+    missed = [e for e in originals if e.missed]
+    for e in missed:
+        day = _slot(inst, e)[0]
+        days = range(max(inst.history.first_open_day, (e.week - 1) * 7), day + 1)
+        if not days:
+            continue
+        kept = sum(1 for o in originals if o.kind is e.kind and o.week == e.week and o not in missed
+                   and _slot(inst, o)[0] in days)
+        lits = [v.x[o] for d in days for o in v.options(d, [e.kind])]
+        if len(lits) > kept:
+            model.add(sum(lits) <= kept)
 
 
 def _hint(model: cp_model.CpModel, v: Variables, solver: cp_model.CpSolver) -> None:
@@ -503,7 +687,13 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
                               e in state.injured)
             result.dropped.append((e.label, why))
             _cancel(e.component, stamp, why.stored, missed=today if e in state.missed else None)
-    every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured)
+    for e in state.missed_races:
+        name = next((r.name for r in inst.profile.races if r.date == e.start.date()), "the race")
+        why = Reason(f"you did not start {name}; the plan goes on from what you ran", "R8")
+        result.dropped.append((e.label, why))
+        _cancel(e.component, stamp, why.stored, missed=today)
+    every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured) \
+        + len(state.missed_races)
     result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
     result.data = cal.to_ical()
     return result
@@ -512,7 +702,7 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
 def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
     """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
     _bump(component, stamp)
-    changes = [("DTSTART", s.start), ("DTEND", s.end),
+    changes = [("DTSTART", ical_moment(s.start)), ("DTEND", ical_moment(s.end)),
                ("X-RUNCAL-PLANNED-START", planned_start(s.start))]
     if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
         changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]

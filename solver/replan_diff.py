@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .busy import BusyEvent
-from .domain import Kind
+from .domain import Kind, elapsed_minutes
 
 R3_GAP = dt.timedelta(hours=8)
 
@@ -41,7 +41,7 @@ class Slot:
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        return elapsed_minutes(self.start, self.end)  # real elapsed time, also across a clock change
 
     @property
     def label(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from .domain import Kind, Plan
+from .domain import Kind, Plan, Profile
 
 LETTER = {Kind.EASY: "E", Kind.LONG: "L", Kind.QUALITY: "Q", Kind.RACE: "R", Kind.STRENGTH: "S", Kind.REHAB: "P"}
 LEGEND = "E easy run · L long run · Q quality run · R race · S strength · P physio rehab · - rest day"
@@ -51,6 +51,26 @@ def _table(weeks: list[tuple[int, dt.date, str]], sessions: list[tuple[dt.date, 
 def readiness_lines(plan: Plan) -> str:
     """Each race, ready or not, with the numbers (solver/readiness.py) and, when not, the offers."""
     return "\n".join(f"Readiness: {r.line()}" for r in plan.readiness)
+def race_time_notes(profile) -> list[str]:
+    """A race start time inside a spring-forward gap, and when the race is then (domain.wall_clock)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(profile.timezone)
+    return [note for race in profile.races if (note := race.start_note(zone))]
+
+
+def room_notes(profile: Profile) -> list[str]:
+    """When the runner's week cannot hold the sessions they asked for: how many it holds and why."""
+    from .periodization import session_room
+
+    room = session_room(profile)
+    if room >= profile.sessions_per_week:
+        return []
+    rest = profile.rules.rest_days_min
+    return [f"your availability holds at most {room} sessions a week, not the {profile.sessions_per_week} of "
+            f"sessions_per_week: R5 keeps {rest} rest day{'s' * (rest != 1)} and a day holds a run and a strength "
+            f"session only when its windows keep them 8 h apart (R3); the plan has at most {room} (R2 is an upper "
+            f"bound). Fix: give a day a second window 8 h from its first, or lower sessions_per_week to {room}"]
 
 
 def dropped_lines(plan: Plan) -> str:

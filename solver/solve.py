@@ -32,7 +32,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     give the same plan (and a byte-identical .ics). Each race's readiness is assessed and written
     into its event; with `offers`, a race out of reach also gets the changes that would make it
     ready, each planned first (solver/offers.py)."""
-    precheck(profile, week_targets(profile))
+    precheck(profile, week_targets(profile), busy)
     inst = planned_instance(profile, busy)
     weeks = inst.weeks
     new_solver = lambda small: solver_for(time_limit, workers, small)  # noqa: E731

@@ -74,22 +74,23 @@ CASES: dict[str, Case] = {
         strength_max = 2
         recovery_hours = 24
         """), "R1", ("R1",), "lower rules.strength_min to 1"),
-    # Four sessions on three one-hour evening windows: a day holds one session (R3's 8 h), so the
-    # three runs and the strength session cannot all be placed. (Two wide days would not do: the
-    # periodization plans no more runs than the days can take, R2 being an upper bound.)
-    "R2": Case(profile_text(base(4), """
+    # Four sessions on three days whose two windows are 8 h apart only for a run of at most 35
+    # minutes (06:00-06:35, then strength 14:35-15:20, or the other way): the periodization sees
+    # room for a run and strength on such a day (R2 is an upper bound: it plans no more runs than
+    # the days can take), but this runner's runs are 50-70 minutes, so the three runs and the
+    # strength session cannot all be placed.
+    "R2": Case(profile_text(base(4).replace("weekly_minutes = 120", "weekly_minutes = 150"), """
         [availability]
-        mon = ["18:00-19:00"]
-        wed = ["18:00-19:00"]
-        fri = ["18:00-19:00"]
+        mon = ["06:00-08:00", "14:35-15:20"]
+        wed = ["06:00-08:00", "14:35-15:20"]
+        fri = ["06:00-08:00", "14:35-15:20"]
         """), "runs", ("R2", "sessions_per_week"), "lower sessions_per_week to 3"),
-    # Four sessions on three days: one day must hold a run and strength, but its two windows
-    # are less than 8 h apart (run ends ≥ 07:20, strength starts ≤ 14:15, and the other way).
-    "R3": Case(profile_text(base(4), """
+    # The same on Tuesday, Thursday and Saturday: R3 is the rule the days cannot keep.
+    "R3": Case(profile_text(base(4).replace("weekly_minutes = 120", "weekly_minutes = 150"), """
         [availability]
-        tue = ["07:00-09:00", "13:00-15:00"]
-        thu = ["07:00-09:00", "13:00-15:00"]
-        sat = ["07:00-09:00", "13:00-15:00"]
+        tue = ["06:00-08:00", "14:35-15:20"]
+        thu = ["06:00-08:00", "14:35-15:20"]
+        sat = ["06:00-08:00", "14:35-15:20"]
         """), "R3", ("R3",), "lower sessions_per_week to 3"),
     # Long and quality runs (advanced, 3 runs) must go on Fri/Sat/Sun in one-hour morning windows
     # (Tuesday's 20 minutes fit only strength): never 48 h apart, always 24 h.
@@ -107,12 +108,13 @@ CASES: dict[str, Case] = {
         recovery_hours = 48
         strength_max = 1
         """), "R4", ("R4",), "lower rules.recovery_hours to 24"),
-    # Five sessions (three runs, two strength from week 1), one two-hour window a day (one session
-    # a day), three rest days: 4 days left.
-    "R5": Case(profile_text(base(5), """
+    # Five sessions, three rest days: four training days, of which only Tuesday has two windows,
+    # 8 h apart for a run of at most 35 minutes; the runs are 50-85 minutes, so the four days hold
+    # four sessions (R5 is the lever: a fifth day).
+    "R5": Case(profile_text(base(5).replace("weekly_minutes = 120", "weekly_minutes = 220"), """
         [availability]
         mon = ["18:00-20:00"]
-        tue = ["18:00-20:00"]
+        tue = ["06:00-08:00", "14:35-15:20"]
         wed = ["18:00-20:00"]
         thu = ["18:00-20:00"]
         fri = ["18:00-20:00"]
@@ -311,6 +313,51 @@ def test_r2_family_message_quotes_sessions_per_week():
     assert "you asked for 4 sessions a week (sessions_per_week; R2: strength replaces runs), 3 of them runs" in message, message
 
 
+# Days that hold fewer sessions than sessions_per_week asks (R2 is an upper bound): the plan has as
+# many as they hold and says so. Each was a "no plan" before (issue 15's harness: refused, though a
+# plan with fewer sessions keeps every rule).
+ROOM = {
+    # Three one-hour evening windows: a day holds one session (R3's 8 h): 3, not 4.
+    "one session a day": (profile_text(base(4), """
+        [availability]
+        mon = ["18:00-19:00"]
+        wed = ["18:00-19:00"]
+        fri = ["18:00-19:00"]
+        """), 3),
+    # A two-hour window every day, three rest days (R5): 4 training days, one session each: 4, not 5.
+    "rest days": (profile_text(base(5), """
+        [availability]
+        mon = ["18:00-20:00"]
+        tue = ["18:00-20:00"]
+        wed = ["18:00-20:00"]
+        thu = ["18:00-20:00"]
+        fri = ["18:00-20:00"]
+        sat = ["18:00-20:00"]
+        sun = ["18:00-20:00"]
+
+        [rules]
+        rest_days_min = 3
+        """), 4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROOM))
+def test_days_with_room_for_fewer_sessions_plan_as_many_and_say_so(name, tmp_path):
+    text, room = ROOM[name]
+    plan, _ = plan_checked(text)
+    per_week = {w.index: sum(1 for s in plan.sessions if s.week == w.index) for w in plan.weeks}
+    assert max(per_week.values()) == room, per_week
+    assert any(s.kind.is_strength for s in plan.sessions) and any(s.kind.is_run for s in plan.sessions)
+    profile = tmp_path / "room.toml"
+    profile.write_text(text)
+    result = CliRunner().invoke(main, ["plan", str(profile), "-o", str(tmp_path / "plan.ics"), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.output.splitlines() if "sessions a week, not the" in line)
+    assert note.startswith(f"Note: your availability holds at most {room} sessions a week, not the "
+                           f"{parse_profile(text, 'room.toml').sessions_per_week} of sessions_per_week"), note
+    assert f"lower sessions_per_week to {room}" in note
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_minimal_conflict_holds_the_rule(family):
     core = conflict(family)
@@ -382,15 +429,19 @@ distance = "10k"
 """
 
 
-@pytest.mark.parametrize("date, words", [
-    ("2027-01-16", "R8 needs 2 taper week(s) before Winter 10k on 2027-01-16, but the race is in plan week 2"),
-    ("2027-01-07", "Winter 10k on 2027-01-07 falls in the plan's first week; R6 and R8"),
+@pytest.mark.parametrize("date, words, fix", [
+    ("2027-01-16", "R8 needs 2 taper week(s) before Winter 10k on 2027-01-16, but the race is in plan week 2",
+     "Fix: start the plan on 2026-12-28 or earlier (plan.start), or set rules.taper_weeks to 1."),
+    ("2027-01-07", "Winter 10k on 2027-01-07 falls in the plan's first week; R6 and R8",
+     "Fix: start the plan earlier (plan.start)."),
 ])
-def test_a_race_inside_the_taper_fails_fast_with_r8(date, words, monkeypatch):
+def test_a_race_inside_the_taper_fails_fast_with_r8(date, words, fix, monkeypatch):
+    # The precheck answers before the plan's own model and conflict search; the fixes it offers
+    # are each planned first (explain._feasible), so only those models are built.
     text = profile_text(BASE_PROFILE, RACE.format(date=date), EVERY_DAY)
 
     def no_solver(*args, **kwargs):
-        raise AssertionError("the precheck should stop before any model is built")
+        raise AssertionError("the precheck should stop before the plan is solved or explained")
 
     monkeypatch.setattr(solver.decompose, "build_model", no_solver)
     monkeypatch.setattr(solver.solve, "explain", no_solver)
@@ -399,7 +450,7 @@ def test_a_race_inside_the_taper_fails_fast_with_r8(date, words, monkeypatch):
     message = str(caught.value)
     assert message.startswith("No plan: ") and words in message, message
     assert caught.value.rules == ("R8",)
-    assert "Fix: start the plan earlier (plan.start)" in message
+    assert message.endswith(fix), message
 
 
 def test_precheck_fix_taper_weeks_gives_a_checked_plan():

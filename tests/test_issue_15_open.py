@@ -1,0 +1,277 @@
+"""Issue 15: holes the random-profile harness found in the periodization, the model, the
+explanations and the checker's rule functions — each as the smallest reproduction found, first
+a strict xfail, now fixed and kept as a regression test. A new hole of this kind gets its strict
+xfail here and its class in test_issue_15_harness.py's KNOWN until it is fixed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from conftest import BASE_PROFILE, EVERY_DAY, STAMP, plan_checked, profile_text
+
+from solver.check import check_calendar
+from solver.domain import Kind
+from solver.errors import NoPlanError
+from solver.ics import plan_to_ical
+from solver.profile import parse_profile
+from solver.replan import Injury, replan
+from solver.solve import make_plan
+
+LATER = STAMP + dt.timedelta(days=30)
+
+TEN_K = profile_text(BASE_PROFILE.replace("end = 2027-01-31", "end = 2027-02-21"), EVERY_DAY, """
+[[race]]
+name = "Winter 10K"
+date = 2027-02-14
+distance = "10k"
+""")
+
+
+def _clean(data: bytes, text: str) -> None:
+    violations = check_calendar(data, parse_profile(text, "p.toml"), "replanned.ics")
+    assert not violations, "\n".join(map(str, violations))
+
+
+def test_an_injury_in_a_taper_week_keeps_the_strength_already_done():
+    text = TEN_K.replace('long_run_day = "sun"', 'long_run_day = "mon"')
+    plan, data = plan_checked(text, "p.toml")
+    taper = [w for w in plan.weeks if w.period == "taper"][-1]
+    lift = next(s for s in plan.sessions if s.week == taper.index and s.kind is Kind.STRENGTH)
+    hurt = lift.start.date() + dt.timedelta(days=1)
+    result = replan(data, "plan.ics", hurt, injury=Injury(hurt, hurt + dt.timedelta(days=2)), stamp=LATER)
+    _clean(result.data, text)  # R1: week 5 holds 1 strength session; allowed 0 (injury pause, R9, taper week)
+
+
+# Six sessions a week (four runs, two strength: five hold only three runs since the intro weeks
+# keep the later weeks' run count), the long run on Monday: a later run of the week missed leaves the long run,
+# already run, more than long_share_max % of what the week ran.
+MONDAY_LONG = profile_text(BASE_PROFILE.replace('long_run_day = "sun"', 'long_run_day = "mon"')
+                           .replace("sessions_per_week = 4", "sessions_per_week = 6"), EVERY_DAY)
+
+
+def test_a_long_run_already_run_is_not_judged_by_a_later_miss():
+    profile = parse_profile(MONDAY_LONG, "p.toml")
+    plan, data = plan_checked(MONDAY_LONG, "p.toml")
+    share = profile.rules.long_share_max
+    for week in plan.weeks:
+        runs = [s for s in plan.sessions if s.week == week.index and s.kind in (Kind.EASY, Kind.QUALITY, Kind.LONG)]
+        longs = [s for s in runs if s.kind is Kind.LONG]
+        later = [s for s in runs if longs and s.start > longs[0].start and s.kind is not Kind.LONG]
+        for s in later:
+            rest = sum(r.minutes for r in runs) - s.minutes
+            if len(runs) - 1 >= 3 and 100 * longs[0].minutes > share * rest:
+                break
+        else:
+            continue
+        break
+    else:
+        pytest.fail("the profile no longer holds such a week: find another reproduction")
+    result = replan(data, "plan.ics", s.start.date() + dt.timedelta(days=8),  # reported a week later
+                    missed=[f"{s.start.date()}:{s.kind.value}"], stamp=LATER)
+    _clean(result.data, MONDAY_LONG)  # R11: long run … more than 40 % of the week's … of running
+
+
+# A run/walk beginner with one run a week (three sessions, two of them strength): the run/walk
+# session takes the whole week's volume, past easy_max.
+RUN_WALK_ONE_RUN = """
+[runner]
+name = "One run"
+timezone = "Pacific/Auckland"
+level = "beginner"
+sessions_per_week = 3
+weekly_minutes = 61
+run_walk = true
+
+[plan]
+start = 2027-09-27
+end = 2027-10-24
+
+[rules]
+strength_min = 2
+
+[durations]
+easy_max = 70
+
+[availability]
+mon = ["06:00-21:00"]
+wed = ["06:00-21:00"]
+fri = ["06:00-21:00"]
+sun = ["06:00-21:00"]
+"""
+
+
+def test_run_walk_sessions_stay_within_easy_max():
+    plan_checked(RUN_WALK_ONE_RUN, "p.toml")  # durations: easy run … lasts 73 min; durations allow 0–70 min
+
+
+def test_a_late_miss_before_a_taper_week_still_replans():
+    plan, data = plan_checked(TEN_K, "p.toml")
+    first, second = [w for w in plan.weeks if w.period == "taper"]
+    missed = [s for s in plan.sessions if s.week == first.index and s.kind.is_run]
+    done = [s for s in plan.sessions if s.week == second.index and s.kind.is_run]
+    today = done[0].start.date() + dt.timedelta(days=1)  # the taper's first run of week 5 is done
+    result = replan(data, "plan.ics", today, missed=[f"{s.start.date()}:{s.kind.value}" for s in missed], stamp=LATER)
+    _clean(result.data, TEN_K)  # was: "No plan exists after the missed sessions"
+
+
+TAPER_95 = """
+[runner]
+name = "Taper at 95"
+timezone = "Australia/Sydney"
+level = "intermediate"
+sessions_per_week = 5
+weekly_minutes = 248
+long_run_day = "thu"
+long_run_minutes = 145
+
+[plan]
+start = 2027-07-06
+end = 2027-08-08
+
+[[race]]
+name = "Race 1"
+date = 2027-08-07
+distance = "marathon"
+
+[rules]
+taper_pct = [95, 54]
+
+[availability]
+mon = ["19:00-22:00"]
+tue = ["19:00-24:00"]
+wed = ["19:00-24:00"]
+thu = ["06:00-09:00"]
+fri = ["19:00-22:00"]
+sat = ["19:00-24:00"]
+sun = ["19:00-22:00"]
+"""
+
+
+def test_a_late_miss_in_the_peak_week_still_replans_the_taper():
+    plan, data = plan_checked(TAPER_95, "p.toml")
+    easy = next(s for s in plan.sessions if s.week == 1 and s.kind is Kind.EASY)
+    result = replan(data, "plan.ics", easy.start.date() + dt.timedelta(days=10), missed=[f"{easy.start.date()}:easy"],
+                    stamp=LATER)
+    _clean(result.data, TAPER_95)  # was: "No plan exists after the missed sessions" (R8, week 2)
+
+
+# Five sessions a week, three rest days, one short window a day: a day holds one session, so the week
+# holds at most four; the periodization asks for three runs and two strength sessions.
+FIVE_IN_FOUR_DAYS = """
+[runner]
+name = "Five a week"
+timezone = "Europe/London"
+level = "intermediate"
+sessions_per_week = 5
+weekly_minutes = 100
+
+[plan]
+start = 2027-01-04
+end = 2027-01-31
+
+[rules]
+rest_days_min = 3
+
+[availability]
+mon = ["07:00-08:00"]
+tue = ["07:00-08:00"]
+wed = ["07:00-08:00"]
+thu = ["07:00-08:00"]
+fri = ["07:00-08:00"]
+sat = ["07:00-08:00"]
+sun = ["07:00-08:00"]
+"""
+
+
+def test_a_profile_with_a_plan_of_fewer_runs_is_not_refused():
+    profile = parse_profile(FIVE_IN_FOUR_DAYS, "p.toml")
+    fewer = make_plan(dataclasses.replace(profile, sessions_per_week=4), time_limit=30)
+    # The proof that the profile has a plan: the four-a-week plan keeps every rule of the five-a-week one.
+    assert check_calendar(plan_to_ical(dataclasses.replace(fewer, profile=profile), STAMP), profile) == []
+    plan_checked(FIVE_IN_FOUR_DAYS, "p.toml")  # was: No plan … R1, R3, R5 … the week holds 3 runs and 2 strength
+
+
+# Two A races two weeks apart: the week between them (race 2's taper) and both race weeks hold no
+# running; the first weeks after restart under R6's restart_pct.
+TWO_A_RACES = """
+[runner]
+name = "Two A races"
+timezone = "America/New_York"
+level = "advanced"
+sessions_per_week = 2
+weekly_minutes = 321
+long_run_day = "tue"
+long_run_minutes = 149
+
+[plan]
+start = 2027-03-15
+end = 2027-05-30
+
+[[race]]
+name = "Race 1"
+date = 2027-04-29
+distance = "5k"
+
+[[race]]
+name = "Race 2"
+date = 2027-05-13
+distance = "5k"
+
+[durations]
+long_max = 96
+
+[availability]
+wed = ["07:00-18:00"]
+sat = ["07:00-18:00"]
+sun = ["07:00-18:00"]
+"""
+
+
+def test_a_replan_with_nothing_missed_keeps_the_runs_after_a_week_without_running():
+    plan, data = plan_checked(TWO_A_RACES, "p.toml")
+    result = replan(data, "plan.ics", dt.date(2027, 3, 26), stamp=LATER)
+    _clean(result.data, TWO_A_RACES)
+    assert (result.moved, result.resized, result.dropped) == ([], [], []), result.diff()
+
+
+EARLY_RACE = """
+[rules]
+strength_min = STRENGTH
+taper_weeks = 3
+
+[[race]]
+name = "Early 5K"
+date = 2027-01-24
+distance = "5k"
+"""
+
+
+def test_the_taper_advice_of_a_race_too_early_is_a_fix_that_plans():
+    # R8: a race in week 3 with a 3-week taper. With every day free the shorter taper plans, and the
+    # advice says so; the profile with the advice applied plans and passes the checker.
+    text = profile_text(BASE_PROFILE.replace("end = 2027-01-31", "end = 2027-01-24"), EVERY_DAY,
+                        EARLY_RACE.replace("STRENGTH", "1"))
+    with pytest.raises(NoPlanError) as caught:
+        make_plan(parse_profile(text, "p.toml"), time_limit=20)
+    assert "set rules.taper_weeks to 2." in str(caught.value)
+    plan_checked(text.replace("taper_weeks = 3", "taper_weeks = 2"), "p.toml")
+
+
+def test_the_taper_advice_is_not_given_when_the_shorter_taper_still_has_no_plan():
+    # Only Sunday mornings and two strength sessions a week: a shorter taper alone is no fix (it was
+    # suggested); the message says why the shorter taper still has no plan (R1 on one day a week).
+    text = profile_text(BASE_PROFILE.replace("end = 2027-01-31", "end = 2027-01-24"),
+                        '[availability]\nsun = ["07:00-12:00"]\n', EARLY_RACE.replace("STRENGTH", "2"))
+    profile = parse_profile(text, "p.toml")
+    with pytest.raises(NoPlanError) as caught:
+        make_plan(profile, time_limit=20)
+    message = str(caught.value)
+    assert "R8 needs 3 taper week(s)" in message and "set rules.taper_weeks" not in message
+    assert "With a 2-week taper there is still no plan" in message and "R1 needs 2 strength sessions" in message
+    assert caught.value.rules[:2] == ("R8", "R1")
+    fixed = dataclasses.replace(profile, rules=dataclasses.replace(profile.rules, taper_weeks=2, taper_pct=(80, 60)))
+    with pytest.raises(NoPlanError):
+        make_plan(fixed, time_limit=20)
