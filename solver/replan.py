@@ -505,21 +505,28 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -
     runs out, the best re-plan found so far is the answer ("feasible")."""
     originals = state.future + state.missed
     budget = _Budget(time_limit)
+    held = None  # the held-weeks re-plan: valid, but not proven the fewest changes
     if undisturbed <= len(inst.weeks):
         slots = frozenset(_slot(inst, e) for e in originals if e.week >= undisturbed)
         frozen = replace(inst, keep_only=(7 * (undisturbed - 1), slots))
         chosen, status, values = _lexicographic(frozen, originals, budget)
         head = [e for e in originals if e.week < undisturbed]
         if status in ("optimal", "feasible"):  # the bound counts only if the relaxation is proven optimal
+            held = (chosen, values)
             if budget.left <= 0:
-                return chosen, "feasible"  # a valid re-plan, not proven the fewest changes
+                return chosen, "feasible"
             _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
                                                     budget, levels=3)
             if bound_status == "optimal" and values[:3] == bound:
                 return chosen, status
             if budget.left <= 0:
                 return chosen, "feasible"
-    chosen, status, _ = _lexicographic(inst, originals, budget)
+    chosen, status, values = _lexicographic(inst, originals, budget)
+    # The whole horizon, stopped by the budget, may do worse than the held weeks, or find nothing:
+    # the held weeks' re-plan is valid (a restriction of the same model), so it is the answer then.
+    if held is not None and (status not in ("optimal", "feasible")
+                             or (status == "feasible" and values > held[1][:len(values)])):
+        return held[0], "feasible"
     if status in ("", "INFEASIBLE"):
         raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
                           "availability.")

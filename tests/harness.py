@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import re
 import sys
@@ -35,6 +34,7 @@ import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 
@@ -48,9 +48,9 @@ from randomprofiles import CALENDAR_NAME, Case, case as make_case  # noqa: E402
 
 from solver import explain, report  # noqa: E402
 from solver.check import check_calendar, read_plan  # noqa: E402
-from solver.errors import InputError, NoPlanError, ProfileError, RuncalError  # noqa: E402
+from solver.errors import InputError, NoPlanError, ProfileError  # noqa: E402
 from solver.ics import plan_to_ical  # noqa: E402
-from solver.periodization import plan_start, week_targets  # noqa: E402
+from solver.periodization import plan_start  # noqa: E402
 from solver.profile import load_profile  # noqa: E402
 from solver.rehab import load_rehab  # noqa: E402
 from solver.replan import Injury, replan  # noqa: E402
@@ -135,9 +135,6 @@ def _run(case: Case, folder: Path, out: Outcome, time_limit: float, thorough: bo
 
 def _compare_busy(profile, busy, truth, out: Outcome) -> None:
     """Both readings, restricted to what overlaps the plan's days (read_busy's window)."""
-    zone = busy[0].start.tzinfo if busy else UTC
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(profile.timezone)
     lo = dt.datetime.combine(plan_start(profile), dt.time(0), zone)
     hi = dt.datetime.combine(profile.end + dt.timedelta(days=7), dt.time(0), zone)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from click.testing import CliRunner
-from conftest import EVERY_DAY, STAMP, plan_checked, profile_text
+from conftest import EVERY_DAY, plan_checked, profile_text
 
 from cli import main
 from solver import report

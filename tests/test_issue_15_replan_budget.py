@@ -81,3 +81,31 @@ def test_a_level_the_budget_stops_keeps_the_levels_before(marathon, solves):
     # The same changes as the fully solved re-plan: levels 1–3 were proven optimal in both.
     assert (len(result.moved) + len(result.resized), len(result.dropped)) == \
         (len(full.moved) + len(full.resized), len(full.dropped))
+
+
+def test_the_held_weeks_answer_stands_when_the_whole_horizon_runs_out(monkeypatch):
+    """Harness seed 223 (16 weeks, a long run missed ahead of time): the held-weeks re-plan was
+    found, its bound did not certify it, and the whole horizon found nothing in what the budget
+    left: "No re-plan found". The held-weeks re-plan is valid (the same model, restricted), so it
+    is the answer, "feasible". The solves are stubbed: this is the control flow of replan._solve."""
+    from conftest import BASE_PROFILE, EVERY_DAY, profile_text
+
+    import solver.replan as module
+    from solver.model import build_instance
+    from solver.periodization import week_targets
+    from solver.profile import parse_profile
+
+    profile = parse_profile(profile_text(BASE_PROFILE, EVERY_DAY))
+    inst = build_instance(profile, week_targets(profile))
+    state = module._State([], [], [], [], 0)
+    held = [object()]
+    answers = iter([(held, "optimal", [2, 0, 30, 5]), ([], "optimal", [1, 0, 10]), ([], "UNKNOWN", [])])
+    calls = []
+
+    def fake(inst, originals, budget, levels=4):
+        calls.append((inst.keep_only is not None, len(inst.weeks), levels))
+        return next(answers)
+
+    monkeypatch.setattr(module, "_lexicographic", fake)
+    assert module._solve(inst, state, 3, 20.0) == (held, "feasible")
+    assert calls == [(True, 4, 4), (False, 2, 3), (False, 4, 4)]
