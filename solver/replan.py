@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget
 from .errors import CalendarError, InputError, NoPlanError
-from . import textprop
+from . import icsread, textprop
 from .ics import planned_start, session_event, session_uid
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, free_days,
                     place_planned_sessions, planned_instance)
@@ -29,7 +29,8 @@ from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
 from .replan_diff import ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
-from .check import read_plan
+from .check import _parse as parse_plan_calendar, read_plan
+from .limits import DATE_MAX, DATE_MIN, SEQUENCE_MAX
 from .solve import extract, solver_for
 from .timeline import UTC
 
@@ -112,8 +113,11 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
                          "pass the profile the plan was made with, or plan again")
     inst = build_instance(profile, weeks)
     plan_end = weeks[-1].monday + dt.timedelta(days=6)
+    _within_plan(weeks[0].monday, plan_end, injury, missed_ranges)
     pauses = [injury] if injury else []
-    pauses += _recorded_injuries(cal, source)  # a re-plan keeps earlier injury pauses rest-only (R9)
+    # A re-plan keeps earlier injury pauses rest-only (R9); the same injury reported again (with
+    # its clearance, say) replaces its record.
+    pauses += [p for p in _recorded_injuries(cal, source) if not (injury and p.start == injury.start)]
     injured = lambda day: any(p.covers(day, plan_end) for p in pauses)  # noqa: E731
     events = _events(cal, inst, source)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
@@ -153,13 +157,53 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
 # --- reading the plan ----------------------------------------------------------------------------
 
 def _parse(data: bytes, source: str) -> icalendar.Calendar:
-    try:
-        cal = icalendar.Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as exc:
-        raise CalendarError(source, "", f"is not a valid iCalendar file ({exc})", FIX) from None
+    """The plan's calendar, read as the checker reads it (bounds, rules), with every event's UID,
+    SEQUENCE and times readable: the re-plan rewrites them."""
+    cal = parse_plan_calendar(data, source)
     if "X-RUNCAL-PLAN-START" not in cal or "X-RUNCAL-PROFILE" not in cal:
         raise CalendarError(source, "X-RUNCAL-PLAN-START", "is not a runcal plan (no X-RUNCAL-* properties)", FIX)
+    seen: dict[str, str] = {}
+    for event in cal.walk("VEVENT"):
+        name = icsread.label(event)
+        icsread.sequence(event, source, FIX)
+        uid = str(event.get("UID", "")).strip()
+        if not uid:
+            raise CalendarError(source, name, "has no UID, so a re-plan cannot update it in place", FIX)
+        if uid in seen:
+            raise CalendarError(source, name, f"has the same UID as {seen[uid]}, so a re-plan cannot tell them apart",
+                                "give each event its own UID, or plan again")
+        seen[uid] = name
+        for prop in ("DTSTART", "DTEND"):
+            _readable_time(event, prop, name, source)
     return cal
+
+
+def _readable_time(event, prop: str, name: str, source: str) -> None:
+    if prop not in event:
+        return
+    try:
+        when = event.decoded(prop)
+        day = when.date() if isinstance(when, dt.datetime) else when
+        ok = isinstance(day, dt.date) and DATE_MIN <= day <= DATE_MAX
+    except Exception:  # icalendar's assorted errors for a value it cannot decode
+        ok = False
+    if not ok:
+        raise CalendarError(source, f"{name} {prop}", f"is not a date-time from {DATE_MIN} to {DATE_MAX}", FIX)
+
+
+def _within_plan(first: dt.date, last: dt.date, injury: Injury | None,
+                 ranges: list[tuple[dt.date, dt.date]]) -> None:
+    """An injury or a missed stretch wholly outside the plan changes nothing: that is a mistake."""
+    if injury and injury.start > last:
+        raise InputError("--from", "", f"{injury.start} is after the plan's last day {last}",
+                         "give the day the injury happened")
+    if injury and injury.until and injury.until < first:
+        raise InputError("--until", "", f"{injury.until} is before the plan's first day {first}",
+                         "give the day you were cleared")
+    for a, b in ranges:
+        if b < first or a > last:
+            raise InputError("--missed-from", "", f"{a} to {b} covers no day of the plan ({first} to {last})",
+                             "give the days you missed")
 
 
 def _text(cal: icalendar.Calendar, name: str, source: str, json: bool = False) -> str:
@@ -226,6 +270,9 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
         if not any(selector.matches(e) for e in events):
             raise InputError(source, selector.text, "no session of the plan matches it",
                              "name a session by its date (YYYY-MM-DD), date and kind (YYYY-MM-DD:strength) or UID")
+    for e in events:
+        if any(s.matches(e) for s in missed) and any(s.matches(e) for s in done):
+            raise InputError(source, e.label, "is marked both --missed and --done", "name it in one of them")
     midnight = dt.datetime.combine(today, dt.time(0), inst.timeline.zone)
     state = _State([], [], [], [], max(0, (today - inst.weeks[0].monday).days))
     for e in events:
@@ -498,7 +545,7 @@ def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt
 
 
 def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:
-    sequence = int(component.get("SEQUENCE", 0)) + 1
+    sequence = min(icsread.sequence(component, "", FIX) + 1, SEQUENCE_MAX)  # read in _parse: a whole number
     for name, value in (("SEQUENCE", sequence), ("DTSTAMP", stamp), ("LAST-MODIFIED", stamp)):
         if name in component:
             del component[name]
@@ -533,8 +580,19 @@ def _rehab_words(s: Session, injury: Injury) -> Session:
 def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, result: ReplanResult) -> None:
     """An all-day reminder to get assessed, and the injury period for the checker (R9)."""
     key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
+    uid = session_uid(key, f"injury-{injury.start}")
+    # The same injury reported again (its clearance, say): its record and reminder are updated, not doubled.
+    others = [v for v in textprop.get_all(cal, "X-RUNCAL-INJURY") if v.partition("/")[0] != str(injury.start)]
+    if "X-RUNCAL-INJURY" in cal:
+        del cal["X-RUNCAL-INJURY"]
+    for value in others:
+        textprop.add(cal, "x-runcal-injury", value)
+    sequence = 0
+    for old in [e for e in cal.subcomponents if e.name == "VEVENT" and str(e.get("UID", "")) == uid]:
+        sequence = icsread.sequence(old, "", FIX) + 1
+        cal.subcomponents.remove(old)
     note = icalendar.Event()
-    note.add("uid", session_uid(key, f"injury-{injury.start}"))
+    note.add("uid", uid)
     note.add("dtstamp", stamp)
     note.add("dtstart", injury.start)
     note.add("dtend", injury.start + dt.timedelta(days=1))
@@ -544,6 +602,8 @@ def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, 
                             "runcal pauses your training until you are cleared and never invents a rehab programme. "
                             "runcal is a planning tool, not medical advice.")
     note.add("transp", "TRANSPARENT")
+    if sequence:
+        note.add("sequence", sequence)
     textprop.add(note, "x-runcal-kind", "note")
     cal.add_component(note)
     textprop.add(cal, "x-runcal-injury", f"{injury.start}/{injury.until or ''}")

@@ -15,13 +15,47 @@ from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import InputError, NoPlanError
 from .explain import explain, precheck
 from .busy import BusyEvent, is_caldav, read_busy
-from .decompose import solve_instance
+from .decompose import solve_instance, solve_model
 from .model import FixedSession, Instance, Option, planned_instance
 from .periodization import plan_start, week_targets
 
 SEED = 20261127
 DEFAULT_TIME_LIMIT = 60.0
 WALL_CLOCK_FACTOR = 10
+# When solving week by week has used the whole budget, the whole model gets this share of it once
+# more to find its best plan (reported "feasible" unless proven optimal): --time-limit bounds the
+# command, not each of the hundred-odd solves a hard profile takes (every day open 00:00-24:00).
+LAST_SHARE = 0.25
+
+
+class _OutOfTime(Exception):
+    """The plan's budget is spent (raised where decompose asks for another solver)."""
+
+
+class Budget:
+    """One plan's solver budget in CP-SAT's deterministic seconds, shared by every solve made for
+    it, so the same inputs stop at the same point on any machine."""
+
+    def __init__(self, seconds: float, workers: int = 1) -> None:
+        self.seconds, self.workers = seconds, workers
+        self._used: list[cp_model.CpSolver] = []
+
+    def spent(self) -> float:
+        total = 0.0
+        for solver in self._used:
+            try:
+                total += solver.response_proto.deterministic_time
+            except RuntimeError:  # made but not solved yet
+                pass
+        return total
+
+    def solver(self, small: bool = False) -> cp_model.CpSolver:
+        left = self.seconds - self.spent()
+        if left <= 0:
+            raise _OutOfTime
+        solver = solver_for(left, self.workers, small)
+        self._used.append(solver)
+        return solver
 
 
 def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: float = DEFAULT_TIME_LIMIT,
@@ -31,16 +65,16 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     precheck(profile, week_targets(profile))
     inst = planned_instance(profile, busy)
     weeks = inst.weeks
-    new_solver = lambda small: solver_for(time_limit, workers, small)  # noqa: E731
+    budget = Budget(time_limit, workers)
     # First with every planned session required: when that is feasible it is also the optimum of
     # the model that may leave sessions out (leaving one out costs more than any week's
     # preferences can gain), and it is a smaller model that solves week by week. Only if busy
     # time makes it infeasible is the model allowed to leave sessions out.
     strict = replace(inst, allow_drops=False) if inst.blocked_weeks else inst
-    outcome = solve_instance(strict, new_solver)
+    outcome = solve_within(strict, budget)
     if outcome.status == cp_model.INFEASIBLE and strict is not inst:
         first = outcome
-        outcome = solve_instance(inst, new_solver)
+        outcome = solve_within(inst, budget)
         outcome.add(first)
     else:
         inst = strict
@@ -60,6 +94,14 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
         solve_seconds=outcome.solve_seconds,
         build_seconds=outcome.build_seconds,
     )
+
+
+def solve_within(inst: Instance, budget: Budget):
+    """solve_instance within the budget; if it runs out, the whole model with the last share."""
+    try:
+        return solve_instance(inst, budget.solver)
+    except _OutOfTime:
+        return solve_model(inst, solver_for(budget.seconds * LAST_SHARE, budget.workers))
 
 
 def busy_sources(profile: Profile, plan_file: str | Path | None = None) -> tuple[list[str | Path], list[Path]]:
