@@ -29,6 +29,12 @@ class RuncalGroup(click.Group):
         except RuncalError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:  # a command's options: one line too, not click's usage block
+            from solver.errors import printable
+
+            command = f"{ctx.command_path} {exc.ctx.info_name}" if exc.ctx and exc.ctx is not ctx else ctx.command_path
+            click.echo(f"Error: {printable(exc.format_message(), None)} Fix: see {command} --help", err=True)
+            ctx.exit(exc.exit_code)
 
 
 def busy_options(func):
@@ -367,7 +373,8 @@ def rewrite_options(func):
         click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
         stamp_option,
         click.option("--time-limit", default=60.0, show_default=True,
-                     help="Solver budget per objective level, in CP-SAT's deterministic seconds."),
+                     help="Solver budget for the whole re-plan (every objective level), in CP-SAT's deterministic "
+                          "seconds; above 0, at most 86400."),
         busy_options,
         click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                      help="Also write the change as an HTML page: the new plan with moved sessions (from → to), "
@@ -427,9 +434,9 @@ def _rewrite_outputs(plan_file: Path, output: Path | None, html: Path | None, dr
     documented in-place rewrite), never another input; the page never a calendar."""
     from solver.files import check_outputs, output_target
 
-    check_outputs((None if dry_run else output or plan_file, "-o"), (html, "--html"), replaces=(plan_file,))
     if html is not None:
-        output_target(html, "--html")  # the page may replace no input, the plan least of all
+        output_target(html, "--html", suffix=".html")  # the page may replace no input, the plan least of all
+    check_outputs((None if dry_run else output or plan_file, "-o"), (html, "--html"), replaces=(plan_file,))
 
 
 @main.command()

@@ -182,11 +182,20 @@ class _CappedBody:
 
     def read(self, amt: int | None = None, decode_content: bool | None = None, **kwargs) -> bytes:
         if amt is not None and amt >= 0:
-            return self._count(self._raw.read(amt, decode_content=decode_content, **kwargs))
+            return self._count(self._part(amt, decode_content, **kwargs))
         chunks = []
-        while chunk := self._count(self._raw.read(65536, decode_content=decode_content)):
+        while chunk := self._count(self._part(65536, decode_content)):
             chunks.append(chunk)
         return b"".join(chunks)
+
+    def _part(self, amt: int, decode_content: bool | None, **kwargs) -> bytes:
+        try:
+            return self._raw.read(amt, decode_content=decode_content, **kwargs)
+        except OSError:
+            raise  # timeouts and resets: _talking names them
+        except Exception as exc:  # a garbled answer (a bad chunk header, bad compression): the library's own types
+            raise ServerAnswerError(self._who.url, "", f"the server's answer cannot be read ({type(exc).__name__})",
+                                    "check the URL and the server") from None
 
     def _count(self, chunk: bytes) -> bytes:
         self._read += len(chunk or b"")

@@ -24,7 +24,7 @@ from icalendar import Calendar
 
 from .busy import BusyEvent
 from .domain import PERIODS, WEEKDAYS, Kind, Profile, Race
-from .errors import CalendarError, ProfileError, printable
+from .errors import CalendarError, InputError, ProfileError, printable
 from .inputs import json_value, read_bytes as read_input
 from .limits import DATE_MAX, DATE_MIN, PLAN_EVENTS, check_date
 from .prescriptions import load_step, session_prescription
@@ -224,11 +224,7 @@ def check_calendar(data: bytes, profile: Profile | None = None, source: str = "<
 
 def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "<plan>") -> PlanFile:
     cal = _parse(data, source)
-    first, last = _date_prop(cal, "X-RUNCAL-PLAN-START", source), _date_prop(cal, "X-RUNCAL-PLAN-END", source)
-    if last < first:
-        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
-    if (last - first).days > (MAX_PLAN_WEEKS + 1) * 7:
-        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"the plan would be longer than {MAX_PLAN_WEEKS} weeks", FIX_FILE)
+    first, last = plan_dates(cal, source)
     profile = profile or _embedded_profile(cal, source)
     zone = ZoneInfo(profile.timezone)
     uids = tuple(_uid(event, source) for event in cal.walk("VEVENT"))
@@ -249,6 +245,22 @@ def _uid(event, source: str) -> tuple[str, str]:
     return (str(uid).strip() if uid is not None else ""), icsread.label(event)
 
 
+def plan_dates(cal: Calendar, source: str) -> tuple[dt.date, dt.date]:
+    """X-RUNCAL-PLAN-START and -END, each a date in the contract's range, at most 104 weeks apart."""
+    first, last = _date_prop(cal, "X-RUNCAL-PLAN-START", source), _date_prop(cal, "X-RUNCAL-PLAN-END", source)
+    if last < first:
+        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
+    if (last - first).days > (MAX_PLAN_WEEKS + 1) * 7:
+        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"the plan would be longer than {MAX_PLAN_WEEKS} weeks", FIX_FILE)
+    return first, last
+
+
+def recorded_injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date | None], ...]:
+    """X-RUNCAL-INJURY as (first day, day cleared or None: not yet)."""
+    return tuple((a, None if b == last and not v.partition("/")[2] else b)
+                 for (a, b), v in zip(_injuries(cal, last, source), textprop.get_all(cal, "X-RUNCAL-INJURY")))
+
+
 def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date], ...]:
     """X-RUNCAL-INJURY values "FROM/UNTIL" (UNTIL empty: not cleared yet, so to the plan's end)."""
     found = []
@@ -258,7 +270,7 @@ def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date,
             found.append((check_date(dt.date.fromisoformat(start), source, "X-RUNCAL-INJURY"),
                           check_date(dt.date.fromisoformat(until), source, "X-RUNCAL-INJURY") if until else last))
         except ValueError as exc:
-            why = exc.problem if isinstance(exc, CalendarError) else f"{value!r} is not FROM/UNTIL dates"
+            why = exc.problem if isinstance(exc, InputError) else f"{value!r} is not FROM/UNTIL dates"
             raise CalendarError(source, "X-RUNCAL-INJURY", why, "write it as 2027-02-01/2027-02-14") from None
     return tuple(found)
 
@@ -293,7 +305,7 @@ def _embedded_profile(cal: Calendar, source: str) -> Profile:
         raise CalendarError(source, "X-RUNCAL-PROFILE", "missing, and no profile was given",
                             "pass --profile with the runner's profile .toml")
     try:
-        return profile_from_json(raw, f"{source} X-RUNCAL-PROFILE")
+        return profile_from_json(raw, f"{source} X-RUNCAL-PROFILE", textprop.get(cal, "X-RUNCAL-PROFILE-HASH"))
     except ProfileError as exc:  # validated as a profile file is: the field is the profile's own
         field = f"X-RUNCAL-PROFILE {exc.field}".strip()
         raise CalendarError(source, field, exc.problem, "pass --profile with the runner's profile .toml (the "
@@ -360,7 +372,7 @@ def _end(event, start: dt.datetime, zone: ZoneInfo, source: str, name: str) -> d
     if end is not None:
         return end
     all_day = not isinstance(event["DTSTART"].dt, dt.datetime)
-    duration = getattr(event.get("DURATION"), "dt", None)
+    duration = icsread.time_value(event, "DURATION")
     if all_day:  # RFC 5545: an all-day event without an end covers its one day
         days = max(1, duration.days) if isinstance(duration, dt.timedelta) else 1
         local = start.astimezone(zone).date() + dt.timedelta(days=days)

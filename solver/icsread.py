@@ -51,6 +51,10 @@ def parse(data: bytes, source: str, fix: str, error: type[InputError] = Calendar
         if b"BEGIN:VCALENDAR" in data.upper():  # icalendar drops a calendar that never ends
             raise error(source, "", "is cut short (BEGIN:VCALENDAR without END:VCALENDAR)", fix)
         raise error(source, "", "holds no VCALENDAR", fix)
+    if strict:
+        for component in found[0].walk():
+            for name, problem in getattr(component, "errors", ()):
+                raise error(source, f"{label(component)} {name}", f"cannot be read ({printable(str(problem), 80)})", fix)
     if len(found) == 1:
         return found[0]
     if not merge:
@@ -129,15 +133,25 @@ def label(component) -> str:
     """How messages name an event: its summary and UID (a VTIMEZONE: its TZID), made printable."""
     if component.name == "VTIMEZONE":
         return printable(str(component.get("TZID", "(no TZID)")), 60)
+    if component.name in ("VCALENDAR", "STANDARD", "DAYLIGHT", "VALARM"):
+        return component.name
     summary = component.get("SUMMARY")
     uid = component.get("UID")
     words = [f"'{printable(str(summary), 60)}'" if summary is not None else "an event without SUMMARY"]
-    when = getattr(component.get("DTSTART"), "dt", None)
+    when = time_value(component, "DTSTART")
     if isinstance(when, dt.date):  # strftime without %z: no time zone rule is walked for it
-        words.append(f"{when:%Y-%m-%d %H:%M}" if isinstance(when, dt.datetime) else f"{when}")
+        words.append(f"{when.date().isoformat()} {when:%H:%M}" if isinstance(when, dt.datetime) else when.isoformat())
     if uid is not None:
         words.append(f"(UID {printable(str(uid), 80)})")
     return " ".join(words)
+
+
+def time_value(component, name: str):
+    """The property's date, date-time or duration (`.dt`), or None if absent or unreadable."""
+    try:
+        return component.get(name).dt if name in component else None
+    except (AttributeError, ValueError):  # icalendar's vBroken raises a ValueError for .dt
+        return None
 
 
 def broken_property(component, names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -189,10 +203,10 @@ def _freq(rule) -> str:
 def _steps(rule, component, until: dt.date, named, source: str, fix: str, error: type[InputError]) -> int:
     """How many steps dateutil takes from DTSTART to `until` (or the rule's UNTIL): periods times
     the days each may produce, never more than one a day."""
-    start = component.get("DTSTART")
-    if start is None or not hasattr(start, "dt"):
+    start = time_value(component, "DTSTART")
+    if not isinstance(start, dt.date):
         raise error(source, f"{label(named)} DTSTART", "missing or unreadable, so its RRULE has no start", fix)
-    first = start.dt.date() if isinstance(start.dt, dt.datetime) else start.dt
+    first = start.date() if isinstance(start, dt.datetime) else start
     stop = until
     for end in rule.get("UNTIL") or ():
         end = end.date() if isinstance(end, dt.datetime) else end

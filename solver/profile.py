@@ -135,14 +135,19 @@ def profile_json(profile: Profile) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=_json_default)
 
 
-def profile_from_json(text: str, source: str) -> Profile:
+def profile_from_json(text: str, source: str, digest: str | None = None) -> Profile:
     """Rebuild a Profile from `profile_json` output (a plan's X-RUNCAL-PROFILE), validated exactly
     as a profile file is: the JSON is turned back into the profile's TOML tables and read by the
     same reader, with the same bounds. `source` becomes the profile's source; errors name it
-    followed by X-RUNCAL-PROFILE."""
+    followed by X-RUNCAL-PROFILE. `digest` (X-RUNCAL-PROFILE-HASH, when the plan has one): runcal
+    wrote it beside the JSON, so a JSON it does not match was edited after runcal wrote it."""
     where = source if source.endswith("X-RUNCAL-PROFILE") else f"{source} X-RUNCAL-PROFILE"
     if len(text) > TEXT_VALUE:
         raise ProfileError(where, "", f"is longer than {TEXT_VALUE // 1024} KiB", "pass --profile")
+    if digest is not None and hashlib.sha256(text.encode()).hexdigest()[:16] != digest.strip():
+        raise ProfileError(where, "", "was changed after runcal wrote it (X-RUNCAL-PROFILE-HASH is not its hash), "
+                           "so the rules it holds are not the ones the plan was made with",
+                           "pass --profile with the runner's profile .toml")
     data = parse_json(text, where, "", ProfileError)
     return replace(_Reader(where).profile(_tables_from_json(data, where)), source=source)
 

@@ -29,9 +29,9 @@ from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
 from .replan_diff import ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
-from .check import _parse as parse_plan_calendar, read_plan
-from .limits import DATE_MAX, DATE_MIN, SEQUENCE_MAX
-from .solve import extract, solver_for
+from .check import _parse as parse_plan_calendar, plan_dates, read_plan, recorded_injuries
+from .limits import SEQUENCE_MAX, date_problem
+from .solve import Budget, extract, solver_for
 from .timeline import UTC
 
 FIX = "give a plan written by `runcal plan` (it carries X-RUNCAL-* properties)"
@@ -98,7 +98,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     calendars as they are now (`busy`): a session whose time now clashes with busy time moves
     (or, with no place left in its week, is dropped), the rest stays where it is if it can."""
     cal = _parse(data, source)
-    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source)
+    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source,
+                                 textprop.get(cal, "X-RUNCAL-PROFILE-HASH"))
     notes = []
     if profile is None:
         profile = embedded
@@ -136,7 +137,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
                      "them (your moves win); the rest is planned around them")
     inst = _instance_with_history(inst, state, missed_ranges, injury_days)
     inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
-    chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
+    chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), Budget(time_limit))
     placed = list(extract(inst, chosen))
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
     if injury and injury.rehab:
@@ -162,6 +163,7 @@ def _parse(data: bytes, source: str) -> icalendar.Calendar:
     cal = parse_plan_calendar(data, source)
     if "X-RUNCAL-PLAN-START" not in cal or "X-RUNCAL-PROFILE" not in cal:
         raise CalendarError(source, "X-RUNCAL-PLAN-START", "is not a runcal plan (no X-RUNCAL-* properties)", FIX)
+    plan_dates(cal, source)  # as the checker reads them: dates in range, at most 104 weeks
     seen: dict[str, str] = {}
     for event in cal.walk("VEVENT"):
         name = icsread.label(event)
@@ -184,11 +186,11 @@ def _readable_time(event, prop: str, name: str, source: str) -> None:
     try:
         when = event.decoded(prop)
         day = when.date() if isinstance(when, dt.datetime) else when
-        ok = isinstance(day, dt.date) and DATE_MIN <= day <= DATE_MAX
+        problem = date_problem(day) if isinstance(day, dt.date) else "is not a date or date-time"
     except Exception:  # icalendar's assorted errors for a value it cannot decode
-        ok = False
-    if not ok:
-        raise CalendarError(source, f"{name} {prop}", f"is not a date-time from {DATE_MIN} to {DATE_MAX}", FIX)
+        problem = "is not a date or date-time"
+    if problem:
+        raise CalendarError(source, f"{name} {prop}", problem, FIX)
 
 
 def _within_plan(first: dt.date, last: dt.date, injury: Injury | None,
@@ -307,14 +309,9 @@ def _targets_from_actual(profile: Profile, weeks: tuple[WeekTarget, ...], state:
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:
-    found = []
-    for value in textprop.get_all(cal, "X-RUNCAL-INJURY"):
-        start, _, until = value.partition("/")
-        try:
-            found.append(Injury(dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else None))
-        except ValueError:
-            raise CalendarError(source, "X-RUNCAL-INJURY", f"{value!r} is not FROM/UNTIL dates", FIX) from None
-    return found
+    """X-RUNCAL-INJURY, read (and checked) as the checker reads it."""
+    _, last = plan_dates(cal, source)
+    return [Injury(start, until) for start, until in recorded_injuries(cal, last, source)]
 
 
 def _with_rehab(week: WeekTarget, rehab: Rehab, days: list[dt.date]) -> WeekTarget:
@@ -357,7 +354,7 @@ def _slot(inst: Instance, e: PlanEvent) -> tuple[int, Kind, int, int]:
     return ((e.start.date() - inst.weeks[0].monday).days, e.kind, tl.minutes(e.start), tl.minutes(e.end))
 
 
-def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -> tuple[list[Option], str]:
+def _solve(inst: Instance, state: _State, undisturbed: int, budget: Budget) -> tuple[list[Option], str]:
     """The lexicographic optimum. Weeks from `undisturbed` on can keep every session as planned; a
     re-plan that changes nothing there is found first, with those weeks held to their original
     slots, and accepted when its first three levels equal those of the weeks before alone (a
@@ -368,14 +365,14 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -
     if undisturbed <= len(inst.weeks):
         slots = frozenset(_slot(inst, e) for e in originals if e.week >= undisturbed)
         frozen = replace(inst, keep_only=(7 * (undisturbed - 1), slots))
-        chosen, status, values = _lexicographic(frozen, originals, time_limit)
+        chosen, status, values = _lexicographic(frozen, originals, budget)
         head = [e for e in originals if e.week < undisturbed]
         if status in ("optimal", "feasible"):  # the bound counts only if the relaxation is proven optimal
             _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
-                                                    time_limit, levels=3)
+                                                    budget, levels=3)
             if bound_status == "optimal" and values[:3] == bound:
                 return chosen, status
-    chosen, status, _ = _lexicographic(inst, originals, time_limit)
+    chosen, status, _ = _lexicographic(inst, originals, budget)
     if status in ("", "INFEASIBLE"):
         raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
                           "availability.")
@@ -413,7 +410,7 @@ def _clashing_weeks(inst: Instance, events: list[PlanEvent]) -> set[int]:
     return weeks
 
 
-def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float,
+def _lexicographic(inst: Instance, originals: list[PlanEvent], budget: Budget,
                    levels: int = 4) -> tuple[list[Option], str, list[int]]:
     """Fewest changed sessions, then fewest dropped, then least time shift, then preferences: each
     level solved to optimality and then held. Returns the chosen options, "optimal"/"feasible"
@@ -426,11 +423,11 @@ def _lexicographic(inst: Instance, originals: list[PlanEvent], time_limit: float
     drops = sum(coef * expr for expr, coef in place_planned_sessions(inst, model, v))
     costs = inst.extra_costs
     shift = cp_model.LinearExpr.weighted_sum(list(v.x.values()), [costs(o)[1] for o in v.x])
-    solver = solver_for(time_limit, 1)
+    solver = solver_for(budget.seconds, 1)  # each level gets what is left of the re-plan's budget
     proven, values = True, []
     for i, expr in enumerate([changes, drops, shift, v.objective][:levels]):
         model.minimize(expr)
-        status = solver.solve(model)
+        status = budget.solve(solver, model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return [], solver.status_name(status), values
         proven = proven and status == cp_model.OPTIMAL
