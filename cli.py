@@ -299,11 +299,13 @@ def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | Non
     base = profiles.load_profile(profile)
     found = wi.scenarios_for(base, scenarios, scenarios_file)
     folder = output_folder(out_dir, "--out-dir") if out_dir is not None else None
-    check_outputs((html, "--html"), *((folder / f"{s.name}.ics", "--out-dir") for s in found
-                                      if folder is not None and folder.is_dir()))
+    outputs = lambda: check_outputs((html, "--html"), *((folder / f"{s.name}.ics", "--out-dir") for s in found  # noqa: E731
+                                                         if folder is not None and folder.is_dir()))
+    outputs()  # before solving; again after, when the busy calendars have been read too
     with progress_bar(len(found), "Planning scenarios", "scenario") as tick:
         outcomes = wi.run_scenarios(found, time_limit, jobs, busy, all_day,
                                     progress=lambda o: tick(o.scenario.name))
+    outputs()
     written = wi.write_calendars(outcomes, out_dir, stamp) if out_dir else {}
     rows = [wi.summarize(o, written.get(o.scenario.name)) for o in outcomes]
     click.echo(wi.format_json(rows) if fmt == "json" else wi.format_table(rows))

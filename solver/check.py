@@ -51,7 +51,7 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
+        return f"{self.rule}: {printable(self.message, None)}"  # names from the file, never raw escapes
 
 
 # -- the plan as the checker sees it -------------------------------------------------------

@@ -191,3 +191,11 @@ def test_a_google_zip_within_the_caps_is_read(tmp_path):
     busy = read_busy([tmp_path / "export.zip"], "Europe/London", dt.date(2027, 1, 4), dt.date(2027, 1, 31))
     assert len(busy) == 2
     assert check_file(tmp_path / "out.ics", load_profile(tmp_path / "p.toml"), busy) == []
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_serve_refuses_a_plan_that_is_not_a_regular_file(tmp_path, kind):
+    """runcal serve reads the plan before it listens: a FIFO would block it before the first request."""
+    folder, _ = workdir(tmp_path)
+    name = special(kind, tmp_path)
+    assert_refused(runcal("serve", name, "--port", "0", cwd=tmp_path), name, "not a regular file")
