@@ -64,6 +64,7 @@ DATE_MIN = dt.date(1970, 1, 1)
 DATE_MAX = dt.date(2199, 12, 31)
 
 SCENARIOS = 50  # whatif: each one is a whole plan
+REHAB_EXERCISES = 50  # each is a line of every rehab session's DESCRIPTION
 TIME_LIMIT_MAX = 86_400.0  # --time-limit: a day of deterministic time is no limit at all
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import InputError
 from .inputs import parse_toml, read_text
+from .limits import REHAB_EXERCISES
 from .profile import text_problem
 
 EXAMPLE = ('[programme] with prescribed_by = "…", sessions_per_week = 3 and minutes = 30, then one [[exercise]] '
@@ -78,6 +79,9 @@ def parse_rehab(text: str, source: str) -> Rehab:
     if not isinstance(items, list) or not items:
         raise reader.fail("[[exercise]]", "[[exercise]]", "no exercises",
                           "copy each exercise your physiotherapist gave you as an [[exercise]] table")
+    if len(items) > REHAB_EXERCISES:
+        raise reader.fail("[[exercise]]", ("[[exercise]]", REHAB_EXERCISES), f"{len(items)} exercises, more than the "
+                          f"{REHAB_EXERCISES} a programme may hold", "copy the programme your physiotherapist gave you")
     per_week = reader.number(programme, "sessions_per_week", "programme", 1, 7, None)
     exercises = []
     for i, item in enumerate(items):

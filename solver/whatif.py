@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -47,7 +46,7 @@ from .domain import LEVELS, WEEKDAYS, Kind, Plan, Profile, WeekTarget, Window
 from .errors import InputError, NoPlanError, ProfileError
 from .files import output_folder, write_atomic
 from .inputs import parse_toml, read_text
-from .limits import SCENARIOS
+from .limits import SCENARIOS, cores
 from .busy import BusyEvent
 from .ics import calendar_name, plan_to_ical
 from .periodization import week_targets
@@ -337,7 +336,7 @@ def run_scenarios(scenarios: list[Scenario], time_limit: float, jobs: int | None
     called with each outcome as it is done (in the order they finish)."""
     work = [(s, busy_for(s.profile, busy, all_day), time_limit) for s in scenarios]
     done = progress or (lambda outcome: None)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(scenarios)))
+    workers = max(1, min(jobs or cores(), len(scenarios)))  # cores(): the affinity mask, as --jobs is checked
     if workers == 1:
         outcomes = []
         for job in work:
