@@ -9,7 +9,6 @@ import datetime as dt
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -21,10 +20,19 @@ class RuncalGroup(click.Group):
     """Turns library errors into one readable line and their exit code — never a traceback."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from solver.inputs import command_scope
+
         try:
-            return super().invoke(ctx)
+            with command_scope():  # the files this command reads: none of them is an output (solver/files.py)
+                return super().invoke(ctx)
         except RuncalError as exc:
             click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except click.UsageError as exc:  # a command's options: one line too, not click's usage block
+            from solver.errors import printable
+
+            command = f"{ctx.command_path} {exc.ctx.info_name}" if exc.ctx and exc.ctx is not ctx else ctx.command_path
+            click.echo(f"Error: {printable(exc.format_message(), None)} Fix: see {command} --help", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -47,20 +55,25 @@ def stamp_option(func):
 
 
 def resolve_stamp(now: str | None) -> dt.datetime:
+    from solver.limits import check_date
+
     if now:
         try:
             value = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
         except ValueError:
             raise InputError("--now", "", f"{now!r} is not an ISO 8601 date-time",
                              "write it like 2026-11-27T08:00:00Z") from None
+        check_date(value.date(), "--now")
         return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except ValueError:
+            value = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
             raise InputError("SOURCE_DATE_EPOCH", "", f"{epoch!r} is not a number of seconds",
                              "unset it or give whole seconds since 1970") from None
+        check_date(value.date(), "SOURCE_DATE_EPOCH")
+        return value
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
@@ -70,17 +83,24 @@ def html_option(what: str):
                              "opens offline).")
 
 
-def write_page(path: Path, page: str, calendars: tuple[Path | None, ...], to_stderr: bool = False) -> None:
-    """Write an HTML page atomically, never over one of the calendars it was drawn from. The note
-    goes to stderr when stdout carries data (whatif --format json)."""
-    from solver.files import write_atomic
+def write_page(path: Path, page: str, calendars: tuple[Path | None, ...] = (), to_stderr: bool = False,
+               option: str = "--html") -> None:
+    """Write an HTML page atomically, never over one of the calendars it was drawn from (inputs of
+    the command, and the command's other outputs: solver/files.py). The note goes to stderr when
+    stdout carries data (whatif --format json)."""
+    from solver.files import check_outputs, write_atomic
 
-    for calendar in calendars:
-        if calendar is not None and path.resolve() == calendar.resolve():
-            raise InputError(str(path), "", "is the calendar the page is drawn from",
-                             "give the page its own name, e.g. plan.html")
-    write_atomic(path, page.encode("utf-8"))
+    check_outputs(*((c, "the calendar") for c in calendars if c is not None), (path, option), suffix=".html")
+    write_atomic(path, page.encode("utf-8"), option=option, suffix=".html")
     click.echo(f"Wrote {path} — open it in a browser (it needs no network).", err=to_stderr)
+
+
+def solver_flags(time_limit: float, workers: int = 1, workers_option: str = "--workers") -> None:
+    """Resource flags within their bounds (solver/limits.py), or one line and exit code 2."""
+    from solver.limits import check_time_limit, check_workers
+
+    check_time_limit(time_limit)
+    check_workers(workers, workers_option)
 
 
 def checker_inputs(plan_file: Path, profile: Path | None, busy: tuple[str, ...], all_day: str | None):
@@ -121,8 +141,11 @@ def main() -> None:
 @busy_options
 @stamp_option
 @click.option("--time-limit", default=60.0, show_default=True,
-              help="Solver budget in CP-SAT's deterministic seconds (machine-independent, so results are too).")
-@click.option("--workers", default=1, show_default=True, help="Solver threads (results stay deterministic).")
+              help="Solver budget for the whole plan, in CP-SAT's deterministic seconds (machine-independent, so "
+                   "results are too); above 0, at most 86400.")
+@click.option("--workers", default=1, show_default=True,
+              help="Solver threads, 1 to the number of cores. The same inputs and the same --workers give the same "
+                   "plan; another --workers may give a different plan of the same cost (and 1 is usually fastest).")
 @html_option("the plan")
 def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str | None, now: str | None,
          time_limit: float, workers: int, html: Path | None) -> None:
@@ -137,13 +160,13 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
         runcal plan my.toml --busy work.ics --busy family.ics -o plan.ics --html plan.html
     """
     from solver import ics, profile as profiles, report, solve
-    from solver.files import write_atomic
+    from solver.files import check_outputs, write_atomic
 
-    if html is not None and html.resolve() == output.resolve():
-        raise InputError(str(html), "", "is also the calendar's -o path", "give the page its own name, e.g. plan.html")
+    solver_flags(time_limit, workers)
     stamp = resolve_stamp(now)
     loaded = profiles.load_profile(profile)
     busy_events = solve.busy_for(loaded, busy, all_day)
+    check_outputs((output, "-o"), (html, "--html"))  # before solving: nothing is written if one is refused
     result = solve.make_plan(loaded, busy_events, time_limit=time_limit, workers=workers, offers=True)
     data = ics.plan_to_ical(result, stamp)
     write_atomic(output, data)
@@ -220,16 +243,18 @@ def show(plan_file: Path, output: Path | None, against: Path | None, profile: Pa
         runcal show replanned.ics --against plan.ics -o replan.html
     """
     from solver.check import read_bytes
+    from solver.files import check_outputs
     from solver.view.page import plan_page, replan_page
 
     target = output or plan_file.with_suffix(".html")
     loaded, busy_events, busy_known = checker_inputs(plan_file, profile, busy, all_day)
     data = read_bytes(plan_file)
+    check_outputs((target, "-o"), suffix=".html")
     if against is None:
         page = plan_page(data, str(plan_file), loaded, busy_events, busy_known)
     else:
         page = replan_page(data, read_bytes(against), str(plan_file), str(against), loaded, busy_events, busy_known)
-    write_page(target, page, (plan_file, against))
+    write_page(target, page, option="-o")
 
 
 @main.command()
@@ -247,9 +272,11 @@ def show(plan_file: Path, output: Path | None, against: Path | None, profile: Pa
               help="A side-by-side table, or the same numbers as JSON.")
 @busy_options
 @stamp_option
-@click.option("--time-limit", default=60.0, show_default=True, help="Seconds each scenario's solver may take.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Scenarios solved at once (default: one per core). Results do not depend on it.")
+@click.option("--time-limit", default=60.0, show_default=True,
+              help="Solver budget for each scenario's plan, in CP-SAT's deterministic seconds; above 0, at most 86400.")
+@click.option("--jobs", type=int, default=None,
+              help="Scenarios solved at once, 1 to the number of cores (default: one per core). Results do not "
+                   "depend on it.")
 @html_option("the comparison")
 def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | None, out_dir: Path | None,
            fmt: str, busy: tuple[str, ...], all_day: str | None, now: str | None, time_limit: float,
@@ -269,13 +296,20 @@ def whatif(profile: Path, scenarios: tuple[str, ...], scenarios_file: Path | Non
             -s "four-days: sessions=4; days=tue,thu,sat,sun" --out-dir whatif/ --html whatif.html
     """
     from solver import profile as profiles, whatif as wi
+    from solver.files import check_outputs, output_folder
 
+    solver_flags(time_limit, 1 if jobs is None else jobs, "--jobs")
     stamp = resolve_stamp(now)
     base = profiles.load_profile(profile)
     found = wi.scenarios_for(base, scenarios, scenarios_file)
+    folder = output_folder(out_dir, "--out-dir") if out_dir is not None else None
+    outputs = lambda: check_outputs((html, "--html"), *((folder / f"{s.name}.ics", "--out-dir") for s in found  # noqa: E731
+                                                         if folder is not None and folder.is_dir()))
+    outputs()  # before solving; again after, when the busy calendars have been read too
     with progress_bar(len(found), "Planning scenarios", "scenario") as tick:
         outcomes = wi.run_scenarios(found, time_limit, jobs, busy, all_day,
                                     progress=lambda o: tick(o.scenario.name))
+    outputs()
     written = wi.write_calendars(outcomes, out_dir, stamp) if out_dir else {}
     rows = [wi.summarize(o, written.get(o.scenario.name)) for o in outcomes]
     click.echo(wi.format_json(rows) if fmt == "json" else wi.format_table(rows))
@@ -324,8 +358,10 @@ def export(plan_file: Path, fit_dir: Path, since: str | None, now: str | None) -
         runcal export plan.ics --fit workouts/ --from 2027-01-04
     """
     from solver.check import read_bytes
+    from solver.files import output_folder
     from solver.fit import export_fit
 
+    output_folder(fit_dir, "--fit")
     stamp = resolve_stamp(now)
     first = _date(since, "--from") or stamp.date()
     written = export_fit(read_bytes(plan_file), str(plan_file), fit_dir, first, stamp)
@@ -343,8 +379,9 @@ def rewrite_options(func):
         click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
         stamp_option,
         click.option("--time-limit", default=60.0, show_default=True,
-                     help="Solver budget for the whole re-plan (every objective level), in CP-SAT's "
-                          "deterministic seconds; when it runs out, the best re-plan found is written (feasible)."),
+                     help="Solver budget for the whole re-plan (every objective level), in CP-SAT's deterministic "
+                          "seconds, above 0 and at most 86400; when it runs out, the best re-plan found is written "
+                          "(feasible)."),
         busy_options,
         click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
                      help="Also write the change as an HTML page: the new plan with moved sessions (from → to), "
@@ -374,14 +411,12 @@ def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool,
     from solver.files import write_atomic
 
     target = output or plan_file
-    if html is not None and html.resolve() in (target.resolve(), plan_file.resolve()):
-        raise InputError(str(html), "", "is a calendar path", "give the page its own name, e.g. replan.html")
     click.echo(result.diff())
     click.echo(result.table)
     if dry_run:
         click.echo("Dry run: the calendar is not written." if html else "Dry run: nothing written.")
     else:
-        write_atomic(target, result.data)
+        write_atomic(target, result.data, replaces=(plan_file,))  # the documented in-place rewrite
         click.echo(f"Wrote {target}{f' ({status})' if status else ''} — {closing}")
     if html is not None:
         from solver.view.page import replan_page
@@ -390,12 +425,25 @@ def _finish_rewrite(result, plan_file: Path, output: Path | None, dry_run: bool,
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
+    from solver.limits import check_date
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(option, "", f"{value!r} is not a date", "write it as YYYY-MM-DD") from None
+    return check_date(day, option)
+
+
+def _rewrite_outputs(plan_file: Path, output: Path | None, html: Path | None, dry_run: bool) -> None:
+    """Refuse the outputs of replan/injury before anything is solved: -o may be the plan itself (the
+    documented in-place rewrite), never another input; the page never a calendar."""
+    from solver.files import check_outputs, output_target
+
+    if html is not None:
+        output_target(html, "--html", suffix=".html")  # the page may replace no input, the plan least of all
+    check_outputs((None if dry_run else output or plan_file, "-o"), (html, "--html"), replaces=(plan_file,))
 
 
 @main.command()
@@ -433,12 +481,17 @@ def replan(plan_file: Path, today: str, missed: tuple[str, ...], done: tuple[str
     from solver import replan as replanning
     from solver.check import read_bytes
 
+    solver_flags(time_limit)
     start = _date(missed_from, "--missed-from")
     ranges = [(start, _date(missed_to, "--to") or start)] if start else []
     if missed_to and not start:
         raise InputError("--to", "", "given without --missed-from", "add --missed-from DATE")
+    if ranges and ranges[0][1] < ranges[0][0]:
+        raise InputError("--to", "", f"{ranges[0][1]} is before --missed-from {ranges[0][0]}",
+                         "give the last day missed, on or after the first")
     loaded, busy_events = _rewrite_inputs(plan_file, profile, busy, all_day)
     before = read_bytes(plan_file)
+    _rewrite_outputs(plan_file, output, html, dry_run)
     result = replanning.replan(before, str(plan_file), _date(today, "--today"), list(missed), list(done),
                                ranges, loaded, resolve_stamp(now), time_limit, busy=busy_events)
     _finish_rewrite(result, plan_file, output, dry_run,
@@ -471,12 +524,14 @@ def injury(plan_file: Path, start: str, until: str | None, rehab: Path | None, p
     from solver.check import read_bytes
     from solver.rehab import load_rehab
 
+    solver_flags(time_limit)
     first, last = _date(start, "--from"), _date(until, "--until")
     if last and last < first:
         raise InputError("--until", "", f"{last} is before --from {first}", "give the day you were cleared")
     hurt = replanning.Injury(first, last, load_rehab(rehab) if rehab else None)
     loaded, busy_events = _rewrite_inputs(plan_file, profile, busy, all_day)
     before = read_bytes(plan_file)
+    _rewrite_outputs(plan_file, output, html, dry_run)
     result = replanning.replan(before, str(plan_file), first, profile=loaded, stamp=resolve_stamp(now),
                                time_limit=time_limit, injury=hurt, busy=busy_events)
     _finish_rewrite(result, plan_file, output, dry_run,
@@ -530,7 +585,7 @@ def push(plan_file: Path, url: str, user: str | None, password_file: Path | None
     for line in report.lines(str(plan_file)):
         click.echo(line)
     if report.plan is not None and not dry_run:
-        write_atomic(plan_file, report.plan)
+        write_atomic(plan_file, report.plan, replaces=(plan_file,))  # push updates the plan in place (documented)
         click.echo(f"Wrote {plan_file} (the server's copy of your moves, and SEQUENCE where the server's was higher).")
 
 
@@ -549,9 +604,11 @@ def pull(url: str, user: str | None, password_file: Path | None, output: Path, p
     """
     from solver import calsync
     from solver.check import read_plan
-    from solver.files import write_atomic
+    from solver.files import output_target, write_atomic
 
-    data = calsync.pull(calsync.login(url, user, password_file), plan_id)
+    who = calsync.login(url, user, password_file)
+    output_target(output)  # before talking to the server: not the password file, not a device
+    data = calsync.pull(who, plan_id)
     plan = read_plan(data, None, url)  # fails before writing if the server's copy is not a readable plan
     write_atomic(output, data)
     click.echo(f"Wrote {output}: {len(plan.sessions)} sessions, {len(plan.missed)} missed, from {url}")

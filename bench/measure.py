@@ -23,6 +23,7 @@ class ProcRun:
     timed_out: bool
     stdout: str
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the child (and the children it waited for)
 
 
 def run_process(argv: list[str], *, timeout: float, cwd: str | None = None,
@@ -49,7 +50,8 @@ def run_process(argv: list[str], *, timeout: float, cwd: str | None = None,
         out.seek(0)
         err.seek(0)
         return ProcRun(wall, usage.ru_maxrss / 1024, proc.returncode, killed.is_set(),
-                       out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                       out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                       usage.ru_utime + usage.ru_stime)
 
 
 _STATUS = re.compile(r"Solver: (?P<status>\w+) \(objective (?P<objective>-?\d+)\)"

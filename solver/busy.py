@@ -8,6 +8,8 @@ which our own expansion code would not be.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import stat
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,11 +18,16 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from .errors import CalendarError
+from . import icsread
+from .errors import CalendarError, printable
+from .inputs import format_size, read_bytes
+from .limits import BUSY_SOURCES, CALENDAR_OCCURRENCES, ZIP_INFLATED, ZIP_MEMBERS
 
 ALL_DAY_MODES = ("opaque", "always", "never")
 CALDAV_SCHEMES = ("caldav+http://", "caldav+https://")  # a calendar on a CalDAV server (solver/calsync.py)
-MAX_BYTES = 200 * 1024 * 1024  # a calendar larger than this is not a personal calendar
+FIX = "export the calendar again as .ics"
+# Properties that decide when an event is busy: one of them unreadable makes the event unreadable.
+TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "STATUS", "TRANSP")
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,15 @@ def is_caldav(source: str | Path) -> bool:
 def read_busy(paths: Iterable[str | Path], zone_name: str, first: dt.date, last: dt.date,
               all_day: str = "opaque") -> tuple[BusyEvent, ...]:
     """Every busy occurrence overlapping [first, last] (local dates of the runner's zone), from
-    files and `caldav+https://…` calendars alike."""
+    files and `caldav+https://…` calendars alike. Each calendar is read within the bounds of
+    solver/limits.py; an event that cannot be read is an error naming it, never left out."""
+    paths = list(paths)
+    if len(paths) > BUSY_SOURCES:
+        raise CalendarError(f"{len(paths)} busy calendars", "", f"more than the {BUSY_SOURCES} runcal reads at once",
+                            "merge some of them into one export")
     zone = ZoneInfo(zone_name)
+    begin = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(0), zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(0), zone)
     events: list[BusyEvent] = []
     for path in paths:
         if is_caldav(path):
@@ -55,71 +69,83 @@ def read_busy(paths: Iterable[str | Path], zone_name: str, first: dt.date, last:
 
             found = busy_objects(str(path))
         else:
-            found = _calendars(Path(path))
+            found = calendar_files(Path(path))
+        steps, count = 0, 0
         for name, data in found:
-            events += _occurrences(name, data, zone, first, last, all_day)
+            cal = icsread.parse(data, name, FIX)
+            steps = icsread.check_rules(cal, name, end.date(), FIX, spent=steps)
+            occurrences = _occurrences(name, cal, zone, begin, end, all_day)
+            count += len(occurrences)
+            if count > CALENDAR_OCCURRENCES:
+                raise CalendarError(str(path), "", f"holds more than {CALENDAR_OCCURRENCES:,} busy times within the "
+                                    "plan's weeks, more than runcal reads from one calendar",
+                                    "export only the calendars that hold busy time")
+            events += occurrences
     return tuple(sorted(events, key=lambda e: (e.start, e.end, e.summary)))
 
 
-def _calendars(path: Path) -> list[tuple[str, bytes]]:
+def calendar_files(path: Path) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the file, or of each .ics member of a .zip (Google Calendar's export)."""
+    data = read_bytes(path, "calendar", CalendarError)
+    if not data.startswith(b"PK\x03\x04"):
+        return [(str(path), data)]
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise CalendarError(str(path), "", f"is larger than {MAX_BYTES // 2**20} MiB",
-                                "export only the calendars that hold busy time")
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                members = [m for m in archive.namelist() if m.lower().endswith(".ics")]
-                if not members:
-                    raise CalendarError(str(path), "", "the .zip holds no .ics file",
-                                        "give the .zip that Google Calendar's export produces")
-                return [(f"{path}!{m}", archive.read(m)) for m in sorted(members)]
-        return [(str(path), path.read_bytes())]
-    except FileNotFoundError:
-        raise CalendarError(str(path), "", "file not found", "give the path of an .ics or .zip file") from None
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise CalendarError(str(path), "", f"cannot be read ({exc})", "give an .ics or .zip file") from None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if len(infos) > ZIP_MEMBERS:
+                raise CalendarError(str(path), "", f"holds {len(infos):,} files, more than the {ZIP_MEMBERS:,} runcal "
+                                    "reads from a .zip", "export only the calendars that hold busy time")
+            members = sorted((i for i in infos if i.filename.lower().endswith(".ics") and not i.is_dir()),
+                             key=lambda i: i.filename)
+            if not members:
+                raise CalendarError(str(path), "", "the .zip holds no .ics file",
+                                    "give the .zip that Google Calendar's export produces")
+            found, size = [], 0
+            for info in members:
+                name = f"{path}!{info.filename}"
+                if info.flag_bits & 0x1:
+                    raise CalendarError(name, "", "is encrypted", "export the calendar again without a password")
+                if stat.S_ISLNK(info.external_attr >> 16):
+                    raise CalendarError(name, "", "is a symbolic link, not a calendar", "give the .zip of the export")
+                with archive.open(info) as member:  # read to the cap, whatever the header claims
+                    blob = member.read(ZIP_INFLATED - size + 1)
+                size += len(blob)
+                if size > ZIP_INFLATED:
+                    raise CalendarError(str(path), "", f"unpacks to more than {format_size(ZIP_INFLATED)}, more than "
+                                        "runcal reads from a .zip", "export only the calendars that hold busy time")
+                found.append((name, blob))
+            return found
+    except CalendarError:
+        raise
+    except Exception as exc:  # BadZipFile, a bad CRC, an unknown compression method, zlib's errors
+        raise CalendarError(str(path), "", f"cannot be read as a .zip ({type(exc).__name__}: "
+                            f"{printable(str(exc), 80)})", "give an .ics or the .zip of the export") from None
 
 
-def _parse(name: str, data: bytes) -> icalendar.Calendar:
-    try:
-        calendars = icalendar.Calendar.from_ical(data, multiple=True)
-    except (ValueError, IndexError, KeyError) as exc:
-        raise CalendarError(name, "", f"is not a valid iCalendar file ({exc})",
-                            "export the calendar again as .ics") from None
-    calendars = [c for c in calendars if c.name == "VCALENDAR"]
-    if not calendars:
-        if b"BEGIN:VCALENDAR" in data.upper():  # icalendar drops a calendar that never ends
-            raise CalendarError(name, "", "is cut short (BEGIN:VCALENDAR without END:VCALENDAR)",
-                                "export the calendar again as .ics")
-        raise CalendarError(name, "", "holds no VCALENDAR", "export the calendar again as .ics")
-    if len(calendars) > 1:
-        merged = icalendar.Calendar()
-        for c in calendars:
-            for sub in c.subcomponents:
-                merged.add_component(sub)
-        return merged
-    return calendars[0]
-
-
-def _occurrences(name: str, data: bytes, zone: ZoneInfo, first: dt.date, last: dt.date,
+def _occurrences(name: str, cal: icalendar.Calendar, zone: ZoneInfo, begin: dt.datetime, end: dt.datetime,
                  all_day: str) -> list[BusyEvent]:
     # Imported here, not at the top: a plan without busy calendars should not pay for them (and
     # dateutil) at start-up, which the benchmark counts against the import floor.
     import recurring_ical_events
     import x_wr_timezone
 
-    cal = _parse(name, data)
+    for event in cal.walk("VEVENT"):
+        _check_event(event, name)
     try:
         cal = x_wr_timezone.to_standard(cal)
         cal = _pin_floating(cal, zone, x_wr_timezone)
-        begin = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(0), zone)
-        end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(0), zone)
-        found = recurring_ical_events.of(cal, skip_bad_series=True).between(begin, end)
-    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
-        raise CalendarError(name, "", f"its events cannot be read ({exc})", "export the calendar again as .ics") from None
+    except Exception as exc:  # a library's errors on a file it cannot convert
+        raise CalendarError(name, "X-WR-TIMEZONE", f"cannot be applied ({_why(exc)})", FIX) from None
+    try:
+        found = recurring_ical_events.of(cal).between(begin, end)
+    except Exception:
+        raise _culprit(cal, name, begin, end) from None
     result = []
     for event in found:
-        busy = _busy(event, name, zone, all_day)
+        try:
+            busy = _busy(event, name, zone, all_day)
+        except Exception as exc:  # an occurrence whose times cannot be computed (year 9999, …)
+            raise CalendarError(name, icsread.label(event), f"its time cannot be read ({_why(exc)})", FIX) from None
         if busy is not None:
             result.append(busy)
     return result
@@ -137,6 +163,37 @@ def _pin_floating(cal: icalendar.Calendar, zone: ZoneInfo, x_wr_timezone) -> ica
             return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
     return FloatingWalker().walk(cal)
+def _check_event(event, name: str) -> None:
+    """An event whose time cannot be read is reported, not skipped: a session might land on it."""
+    broken = icsread.broken_property(event, TIME_PROPERTIES)
+    if broken:
+        raise CalendarError(name, f"{icsread.label(event)} {broken[0]}", f"cannot be read ({broken[1]})", FIX)
+    if "DTSTART" not in event:
+        raise CalendarError(name, icsread.label(event), "has no DTSTART, so its time is unknown", FIX)
+
+
+def _culprit(cal: icalendar.Calendar, name: str, begin: dt.datetime, end: dt.datetime) -> CalendarError:
+    """The error naming the first series (events of one UID) that cannot be expanded."""
+    import recurring_ical_events
+
+    zones = list(cal.walk("VTIMEZONE"))
+    series: dict[str, list] = {}
+    for event in cal.walk("VEVENT"):
+        series.setdefault(str(event.get("UID", id(event))), []).append(event)
+    for events in series.values():
+        alone = icalendar.Calendar()
+        for part in zones + events:
+            alone.add_component(part)
+        try:
+            recurring_ical_events.of(alone).between(begin, end)
+        except Exception as exc:
+            return CalendarError(name, icsread.label(events[0]), f"cannot be expanded ({_why(exc)})", FIX)
+    return CalendarError(name, "", "its events cannot be expanded together", FIX)
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc).strip()
+    return printable(f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__, 120)
 
 
 def _busy(event: icalendar.Event, name: str, zone: ZoneInfo, all_day: str) -> BusyEvent | None:
@@ -150,7 +207,8 @@ def _busy(event: icalendar.Event, name: str, zone: ZoneInfo, all_day: str) -> Bu
         return None
     start = start.dt
     end = event["DTEND"].dt if "DTEND" in event else None
-    summary = str(event.get("SUMMARY", "(no title)"))
+    # The summary is printed in messages: never with the terminal escapes a calendar may hold.
+    summary = printable(str(event.get("SUMMARY", "(no title)")), 80)
     if not isinstance(start, dt.datetime):  # all-day: a date, DTEND exclusive
         if all_day == "never" or (all_day == "opaque" and transparent):
             return None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,10 +36,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import icalendar
 
-from . import textprop
+from . import icsread, textprop
 from .errors import CalendarError, InputError
-from .files import read_text
 from .ics import planned_start
+from .inputs import format_size, read_text
+from .limits import CALENDAR_EVENTS, DATE_MAX, FILES, PLAN_EVENTS
 
 ENV_USER = "RUNCAL_CALDAV_USER"
 ENV_PASSWORD = "RUNCAL_CALDAV_PASSWORD"
@@ -46,7 +48,10 @@ ENV_PASSWORD_FILE = "RUNCAL_CALDAV_PASSWORD_FILE"
 UNCOMPARED = {"SEQUENCE", "DTSTAMP", "LAST-MODIFIED"}  # change bookkeeping, not content
 SIGNIFICANT = ("DTSTART", "DTEND", "STATUS")  # RFC 5545 §3.8.7.4: these raise SEQUENCE
 FIX_PLAN = "give a plan written by `runcal plan` (it carries X-RUNCAL-* properties)"
-TIMEOUT = 30
+TIMEOUT = 30  # seconds without a byte from the server
+# A server's answers are input too: each is read to at most a calendar file's cap, within a total time.
+MAX_RESPONSE = FILES["calendar"].max_bytes
+RESPONSE_SECONDS = 300
 
 
 # --- logging in -------------------------------------------------------------------------------
@@ -72,7 +77,7 @@ def login(url: str, user: str | None = None, password_file: str | Path | None = 
                          f"remove it from the URL and give it in --password-file or ${ENV_PASSWORD}")
     password_file = password_file or os.environ.get(ENV_PASSWORD_FILE)
     if password_file:
-        password = read_text(password_file, "a file holding the password").splitlines()[0:1]
+        password = read_text(password_file, "password").splitlines()[0:1]
         password = password[0] if password else ""
     else:
         password = os.environ.get(ENV_PASSWORD)
@@ -136,7 +141,70 @@ def _client(who: Login):
     # A user without a password still logs in (an empty one): caldav sends no login at all
     # otherwise, and servers without passwords (Radicale's `auth type = none`) answer 401.
     password = who.password if who.password is not None or not who.user else ""
-    return caldav.DAVClient(url=who.url, username=who.user, password=password, timeout=TIMEOUT)
+    client = caldav.DAVClient(url=who.url, username=who.user, password=password, timeout=TIMEOUT)
+    client.session.hooks.setdefault("response", []).append(lambda r, **_: _capped(r, who))
+    return client
+
+
+class ServerAnswerError(InputError):
+    """A server's answer larger or slower than runcal reads (raised inside the HTTP library)."""
+
+
+def _capped(response, who: Login):
+    """Make the response's body readable only up to MAX_RESPONSE bytes and RESPONSE_SECONDS: the
+    HTTP library reads it after this hook, whole, into memory."""
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > MAX_RESPONSE:
+        raise _too_large(who)
+    if response.raw is not None:
+        response.raw = _CappedBody(response.raw, who)
+    return response
+
+
+def _too_large(who: Login) -> ServerAnswerError:
+    return ServerAnswerError(who.url, "", f"the server's answer is larger than {format_size(MAX_RESPONSE)}, more than "
+                             "runcal reads", "give the URL of one calendar (not a whole account), or a smaller one")
+
+
+class _CappedBody:
+    """The body of an HTTP response, read in chunks and refused past the size or time cap."""
+
+    def __init__(self, raw, who: Login) -> None:
+        self._raw, self._who, self._read = raw, who, 0
+        self._deadline = time.monotonic() + RESPONSE_SECONDS
+
+    def __getattr__(self, name: str):
+        return getattr(self._raw, name)
+
+    def stream(self, amt: int = 65536, decode_content: bool | None = None):
+        while chunk := self.read(amt, decode_content=decode_content):
+            yield chunk
+
+    def read(self, amt: int | None = None, decode_content: bool | None = None, **kwargs) -> bytes:
+        if amt is not None and amt >= 0:
+            return self._count(self._part(amt, decode_content, **kwargs))
+        chunks = []
+        while chunk := self._count(self._part(65536, decode_content)):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _part(self, amt: int, decode_content: bool | None, **kwargs) -> bytes:
+        try:
+            return self._raw.read(amt, decode_content=decode_content, **kwargs)
+        except OSError:
+            raise  # timeouts and resets: _talking names them
+        except Exception as exc:  # a garbled answer (a bad chunk header, bad compression): the library's own types
+            raise ServerAnswerError(self._who.url, "", f"the server's answer cannot be read ({type(exc).__name__})",
+                                    "check the URL and the server") from None
+
+    def _count(self, chunk: bytes) -> bytes:
+        self._read += len(chunk or b"")
+        if self._read > MAX_RESPONSE:
+            raise _too_large(self._who)
+        if time.monotonic() > self._deadline:
+            raise ServerAnswerError(self._who.url, "", f"the server took more than {RESPONSE_SECONDS} s to answer",
+                                    "try again later, or check the server")
+        return chunk
 
 
 def _calendar(client, who: Login, create_name: str | None = None):
@@ -178,10 +246,12 @@ def _calendar(client, who: Login, create_name: str | None = None):
 # --- the plan as calendar objects ------------------------------------------------------------
 
 def _parse_plan(data: bytes, source: str) -> icalendar.Calendar:
-    try:
-        cal = icalendar.Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as exc:
-        raise CalendarError(source, "", f"is not a valid iCalendar file ({exc})", FIX_PLAN) from None
+    cal = icsread.parse(data, source, FIX_PLAN, events=PLAN_EVENTS, merge=False, strict=True)
+    icsread.check_rules(cal, source, DATE_MAX, FIX_PLAN)
+    for event in cal.walk("VEVENT"):
+        icsread.sequence(event, source, FIX_PLAN)
+        if not str(event.get("UID", "")).strip():
+            raise CalendarError(source, icsread.label(event), "has no UID, so it has no object on the server", FIX_PLAN)
     if textprop.get(cal, "X-RUNCAL-PLAN-ID") is None:
         raise CalendarError(source, "X-RUNCAL-PLAN-ID", "is not a runcal plan", FIX_PLAN)
     return cal
@@ -257,12 +327,15 @@ class Remote:
 def _remote_objects(calendar, plan_key: str | None) -> dict[str, Remote]:
     """UID -> the server's object, for runcal objects of this plan (all plans: plan_key None)."""
     found = {}
-    for resource in calendar.get_events():
+    for resource in _bounded(calendar.get_events(), str(calendar.url)):
         try:
-            cal = icalendar.Calendar.from_ical(resource.data)
+            data = resource.data.encode("utf-8")
+            cal = icsread.parse(data, str(resource.url), FIX_PLAN, merge=False)
+            icsread.check_rules(cal, str(resource.url), DATE_MAX, FIX_PLAN)
             event = _event(cal)
-        except (ValueError, IndexError, KeyError, StopIteration):
-            continue  # not ours to judge
+            icsread.sequence(event, str(resource.url), FIX_PLAN)
+        except (InputError, StopIteration):
+            continue  # not ours to judge, or not readable as one of ours
         uid = str(event.get("UID", ""))
         if uid.endswith("@runcal") and (plan_key is None or textprop.get(cal, "X-RUNCAL-PLAN-ID") == plan_key):
             found[uid] = Remote(resource, cal)
@@ -455,6 +528,20 @@ def busy_objects(source: str) -> list[tuple[str, bytes]]:
         is_calendar = any(str(k).endswith("}calendar") for k in (kinds if isinstance(kinds, list) else [kinds]))
         calendars = [here] if is_calendar else caldav.CalendarSet(client, url=who.url).calendars()
         for calendar in calendars:
-            for resource in calendar.get_events():
+            for resource in _bounded(calendar.get_events(), source):
                 found.append((str(calendar.url), resource.data.encode("utf-8")))
+            if len(found) > CALENDAR_EVENTS:
+                raise _too_many(source)
     return found
+
+
+def _bounded(resources: list, source: str) -> list:
+    """A calendar's objects, refused when there are more than a calendar file may hold events."""
+    if len(resources) > CALENDAR_EVENTS:
+        raise _too_many(source)
+    return resources
+
+
+def _too_many(source: str) -> InputError:
+    return InputError(source, "", f"holds more than {CALENDAR_EVENTS:,} events, more than runcal reads from one calendar",
+                      "give the URL of one calendar, or one that holds fewer events")

@@ -13,7 +13,6 @@ day is 23 or 25 h long) and into the runner's zone for dates, weeks and wall-clo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -25,10 +24,12 @@ from icalendar import Calendar
 
 from .busy import BusyEvent
 from .domain import PERIODS, WEEKDAYS, Kind, Profile, Race
-from .errors import CalendarError, ProfileError
+from .errors import CalendarError, InputError, ProfileError, printable
+from .inputs import json_value, read_bytes as read_input
+from .limits import DATE_MAX, DATE_MIN, PLAN_EVENTS, check_date
 from .prescriptions import load_step, session_prescription
-from .profile import profile_from_json
-from . import textprop
+from .profile import MAX_PLAN_WEEKS, profile_from_json
+from . import icsread, textprop
 
 UTC = dt.timezone.utc
 R3_GAP = dt.timedelta(hours=8)
@@ -50,7 +51,7 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
+        return f"{self.rule}: {printable(self.message, None)}"  # names from the file, never raw escapes
 
 
 # -- the plan as the checker sees it -------------------------------------------------------
@@ -123,6 +124,7 @@ class PlanFile:
     missed: tuple[Entry, ...] = ()  # cancelled because the runner missed them: the plan held them
     injuries: tuple[tuple[dt.date, dt.date], ...] = ()  # R9 pauses, first and last day
     cancelled: tuple[Entry, ...] = ()  # every CANCELLED session, missed ones too (for views of re-plans)
+    uids: tuple[tuple[str, str], ...] = ()  # (UID or "", how to name the event) of every VEVENT
 
     def injured(self, day: dt.date) -> bool:
         return any(a <= day <= b for a, b in self.injuries)
@@ -204,12 +206,8 @@ def check_file(path: str | Path, profile: Profile | None = None,
 
 
 def read_bytes(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CalendarError(str(path), "", "file not found", FIX_FILE) from None
-    except OSError as exc:
-        raise CalendarError(str(path), "", f"cannot be read ({exc.strerror or exc})", FIX_FILE) from None
+    """A plan file's bytes, read the guarded way (a regular file, at most the plan's size cap)."""
+    return read_input(path, "plan", CalendarError)
 
 
 def plan_profile(path: str | Path) -> Profile:
@@ -226,11 +224,10 @@ def check_calendar(data: bytes, profile: Profile | None = None, source: str = "<
 
 def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "<plan>") -> PlanFile:
     cal = _parse(data, source)
-    first, last = _date_prop(cal, "X-RUNCAL-PLAN-START", source), _date_prop(cal, "X-RUNCAL-PLAN-END", source)
-    if last < first:
-        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
+    first, last = plan_dates(cal, source)
     profile = profile or _embedded_profile(cal, source)
     zone = ZoneInfo(profile.timezone)
+    uids = tuple(_uid(event, source) for event in cal.walk("VEVENT"))
     events = [e for e in cal.walk("VEVENT") if textprop.get(e, "X-RUNCAL-KIND", "").lower() != "note"]  # reminders
     sessions = [_entry(event, zone, source) for event in events if not _cancelled(event)]
     sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
@@ -238,7 +235,30 @@ def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "
               if _cancelled(event) and (textprop.get(event, "X-RUNCAL-MISSED", "") or "").strip()]
     cancelled = sorted((_entry(event, zone, source) for event in events if _cancelled(event)), key=lambda s: s.start)
     return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed), injuries=_injuries(cal, last, source),
-                    cancelled=tuple(cancelled))
+                    cancelled=tuple(cancelled), uids=uids)
+
+
+def _uid(event, source: str) -> tuple[str, str]:
+    """(UID or "", the event named for a message), after checking its SEQUENCE."""
+    icsread.sequence(event, source, FIX_FILE)
+    uid = event.get("UID")
+    return (str(uid).strip() if uid is not None else ""), icsread.label(event)
+
+
+def plan_dates(cal: Calendar, source: str) -> tuple[dt.date, dt.date]:
+    """X-RUNCAL-PLAN-START and -END, each a date in the contract's range, at most 104 weeks apart."""
+    first, last = _date_prop(cal, "X-RUNCAL-PLAN-START", source), _date_prop(cal, "X-RUNCAL-PLAN-END", source)
+    if last < first:
+        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
+    if (last - first).days > (MAX_PLAN_WEEKS + 1) * 7:
+        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"the plan would be longer than {MAX_PLAN_WEEKS} weeks", FIX_FILE)
+    return first, last
+
+
+def recorded_injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date | None], ...]:
+    """X-RUNCAL-INJURY as (first day, day cleared or None: not yet)."""
+    return tuple((a, None if b == last and not v.partition("/")[2] else b)
+                 for (a, b), v in zip(_injuries(cal, last, source), textprop.get_all(cal, "X-RUNCAL-INJURY")))
 
 
 def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date], ...]:
@@ -247,10 +267,11 @@ def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date,
     for value in textprop.get_all(cal, "X-RUNCAL-INJURY"):
         start, _, until = value.partition("/")
         try:
-            found.append((dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else last))
-        except ValueError:
-            raise CalendarError(source, "X-RUNCAL-INJURY", f"{value!r} is not FROM/UNTIL dates",
-                                "write it as 2027-02-01/2027-02-14") from None
+            found.append((check_date(dt.date.fromisoformat(start), source, "X-RUNCAL-INJURY"),
+                          check_date(dt.date.fromisoformat(until), source, "X-RUNCAL-INJURY") if until else last))
+        except ValueError as exc:
+            why = exc.problem if isinstance(exc, InputError) else f"{value!r} is not FROM/UNTIL dates"
+            raise CalendarError(source, "X-RUNCAL-INJURY", why, "write it as 2027-02-01/2027-02-14") from None
     return tuple(found)
 
 
@@ -259,13 +280,10 @@ def _cancelled(event) -> bool:
 
 
 def _parse(data: bytes | str, source: str) -> Calendar:
-    try:
-        cal = Calendar.from_ical(data)
-    except Exception as exc:  # icalendar reports malformed input with assorted exception types
-        detail = str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__
-        raise CalendarError(source, "", f"not a complete iCalendar file ({detail})", FIX_FILE) from None
-    if getattr(cal, "name", None) != "VCALENDAR":
-        raise CalendarError(source, "", "does not hold a VCALENDAR", FIX_FILE)
+    """The plan's calendar, within the bounds of solver/limits.py, its rules checked (icsread)."""
+    cal = icsread.parse(data.encode("utf-8") if isinstance(data, str) else data, source, FIX_FILE,
+                        events=PLAN_EVENTS, merge=False, strict=True)
+    icsread.check_rules(cal, source, DATE_MAX, FIX_FILE)
     return cal
 
 
@@ -275,9 +293,10 @@ def _date_prop(cal: Calendar, name: str, source: str) -> dt.date:
         raise CalendarError(source, name, "missing, so the plan weeks are unknown",
                             f"check a plan written by `runcal plan`, or add {name}:YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise CalendarError(source, name, f"{str(value)!r} is not a date", "write it as YYYY-MM-DD") from None
+    return check_date(day, source, name)
 
 
 def _embedded_profile(cal: Calendar, source: str) -> Profile:
@@ -286,14 +305,15 @@ def _embedded_profile(cal: Calendar, source: str) -> Profile:
         raise CalendarError(source, "X-RUNCAL-PROFILE", "missing, and no profile was given",
                             "pass --profile with the runner's profile .toml")
     try:
-        return profile_from_json(raw, f"{source} X-RUNCAL-PROFILE")
-    except ProfileError as exc:
-        raise CalendarError(source, "X-RUNCAL-PROFILE", exc.problem,
-                            "pass --profile with the runner's profile .toml") from None
+        return profile_from_json(raw, f"{source} X-RUNCAL-PROFILE", textprop.get(cal, "X-RUNCAL-PROFILE-HASH"))
+    except ProfileError as exc:  # validated as a profile file is: the field is the profile's own
+        field = f"X-RUNCAL-PROFILE {exc.field}".strip()
+        raise CalendarError(source, field, exc.problem, "pass --profile with the runner's profile .toml (the "
+                            "plan's embedded copy is not one runcal wrote)") from None
 
 
 def _entry(event, zone: ZoneInfo, source: str) -> Entry:
-    name = str(event.get("UID") or event.get("SUMMARY") or "an event without UID")
+    name = printable(str(event.get("UID") or event.get("SUMMARY") or "an event without UID"), 80)
     if "RRULE" in event or "RDATE" in event:
         raise CalendarError(source, f"{name} RRULE", "repeating events are not checked one by one",
                             "replace the repeating event by single events")
@@ -322,14 +342,21 @@ def _moment(event, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.date
         return None
     try:
         when = value.dt
-    except (AttributeError, ValueError):
+        if not isinstance(when, dt.date):
+            raise ValueError(type(when).__name__)
+        if not DATE_MIN <= (when.date() if isinstance(when, dt.datetime) else when) <= DATE_MAX:
+            raise CalendarError(source, f"{name} {prop}", f"{when:%Y-%m-%d} lies outside the dates runcal plans "
+                                f"({DATE_MIN} to {DATE_MAX})", FIX_FILE)
+        if not isinstance(when, dt.datetime):
+            return dt.datetime.combine(when, dt.time(), zone).astimezone(UTC)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_zone(value, zone))
+        return when.astimezone(UTC)
+    except (AttributeError, ValueError, TypeError, OverflowError) as exc:
+        if isinstance(exc, CalendarError):
+            raise
         raise CalendarError(source, f"{name} {prop}", "is not a date or date-time",
                             "write it as YYYYMMDDTHHMMSS with a TZID") from None
-    if not isinstance(when, dt.datetime):
-        return dt.datetime.combine(when, dt.time(), zone).astimezone(UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=_zone(value, zone))
-    return when.astimezone(UTC)
 
 
 def _zone(value, default: ZoneInfo) -> dt.tzinfo:
@@ -345,7 +372,7 @@ def _end(event, start: dt.datetime, zone: ZoneInfo, source: str, name: str) -> d
     if end is not None:
         return end
     all_day = not isinstance(event["DTSTART"].dt, dt.datetime)
-    duration = getattr(event.get("DURATION"), "dt", None)
+    duration = icsread.time_value(event, "DURATION")
     if all_day:  # RFC 5545: an all-day event without an end covers its one day
         days = max(1, duration.days) if isinstance(duration, dt.timedelta) else 1
         local = start.astimezone(zone).date() + dt.timedelta(days=days)
@@ -760,7 +787,7 @@ def r11_long_run(plan: PlanFile) -> list[Violation]:
             earlier = next((plan.long_run(w, known) for w in range(week - 4, week - 4 - 520, -1)
                             if w <= 0 or plan.long_run(w, known)), 0)
             reference = rules.restart_pct * earlier // 100
-            note = f"restart_pct of the last long run, after three weeks without one"
+            note = "restart_pct of the last long run, after three weeks without one"
         allowed = max(reference + rules.long_ramp_min * 60, reference * (100 + rules.long_ramp_pct) // 100)
         for s in longs:
             if s.seconds > allowed:
@@ -910,7 +937,7 @@ def workout_steps(entry: Entry) -> list | None:
     raw = entry.prop("X-RUNCAL-STEPS")
     if raw is None:
         return None
-    data = json.loads(raw)
+    data = json_value(raw)  # bounded depth: the steps are walked recursively below
     if not isinstance(data, dict) or data.get("v") != 1 or not isinstance(data.get("steps"), list):
         raise ValueError("not a version-1 steps object")
     return data["steps"]
@@ -1013,6 +1040,23 @@ def _duration(seconds: int) -> str:
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
+def unique_uids(plan: PlanFile) -> list[Violation]:
+    """UID (hard, RFC 5545 §3.8.4.7): "The UID itself MUST be a globally unique identifier."
+
+    Every event of the plan has a UID of its own. Two events with one UID are one event to a
+    calendar app (the second import overwrites the first, or is refused) and a re-plan cannot tell
+    them apart; an event without one cannot be updated in place at all."""
+    found, seen = [], {}
+    for uid, name in plan.uids:
+        if not uid:
+            found.append(f"{name} has no UID; every event needs one (RFC 5545 §3.8.4.7)")
+        elif uid in seen:
+            found.append(f"{name} has the UID {printable(uid, 80)} of {seen[uid]}; each event needs its own")
+        else:
+            seen[uid] = name
+    return [Violation("uid", message) for message in found]
+
+
 CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     r1_strength_per_week,
     r2_replace_dont_add,
@@ -1034,6 +1078,7 @@ CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     busy_time,
     plan_window,
     workout,
+    unique_uids,
 )
 
 

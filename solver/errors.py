@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+# Characters that would break the one line a message is, or play tricks on a terminal: C0/C1 controls
+# (ESC starts terminal escape sequences), line and paragraph separators, bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+PART_CHARS = 300  # a value quoted from a file (a 1 MB list, say) is cut to this many characters
+
+
+def printable(text: str, limit: int | None = PART_CHARS) -> str:
+    """`text` as one printable line: unprintable characters written as escapes, cut at `limit`."""
+    text = _UNPRINTABLE.sub(lambda m: "\\n" if m[0] == "\n" else f"\\u{ord(m[0]):04x}", str(text))
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+
 
 class RuncalError(Exception):
     """Base of every error runcal reports to a user."""
@@ -17,9 +30,12 @@ class InputError(RuncalError, ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = f"{self.source}: {self.field}" if self.field else self.source
-        text = f"{where}: {self.problem}"
-        return f"{text}. Fix: {self.fix}" if self.fix else text
+        # Source, field and problem may quote the input itself (a name, a calendar's SUMMARY): never
+        # let it echo escape sequences or break the line.
+        source, field, problem = (printable(part) for part in (self.source, self.field, self.problem))
+        where = f"{source}: {field}" if field else source
+        text = f"{where}: {problem}"
+        return f"{text}. Fix: {printable(self.fix, None)}" if self.fix else text
 
 
 class ProfileError(InputError):

@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import CalendarError
+from .inputs import read_bytes
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 FIX = "give the .ics file that `runcal plan` wrote"
@@ -61,10 +62,7 @@ class PlanFile:
         return st.st_mtime_ns, st.st_size, st.st_ino
 
     def _read(self, key: tuple[int, int, int]) -> Snapshot:
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise CalendarError(str(self.path), "", f"cannot be read ({exc.strerror})", FIX) from None
+        data = read_bytes(self.path, "plan", CalendarError)  # a regular file within the plan's size cap
         if not data.lstrip().upper().startswith(b"BEGIN:VCALENDAR"):
             raise CalendarError(str(self.path), "", "is not an iCalendar file (no BEGIN:VCALENDAR)", FIX)
         mtime = key[0] // 1_000_000_000
@@ -74,6 +72,7 @@ class PlanFile:
 
 class FeedHandler(BaseHTTPRequestHandler):
     server_version = "runcal-feed"
+    timeout = 30  # seconds a client may keep a connection (and its thread) idle
     plan: PlanFile  # set on the subclass made by make_server
 
     def do_GET(self) -> None:  # noqa: N802 (the standard library's name)

@@ -19,7 +19,7 @@ from pathlib import Path
 from .check import Entry, PlanFile, read_plan, workout_steps
 from .domain import Kind
 from .errors import CalendarError
-from .files import write_atomic
+from .files import output_folder, write_atomic
 from .prescriptions import Exercise, prescription
 
 FILE_WORKOUT, MESG_FILE_ID, MESG_WORKOUT, MESG_STEP = "workout", 0, 26, 27
@@ -51,14 +51,14 @@ def fit_files(data: bytes, source: str, since: dt.date, stamp: dt.datetime) -> d
 def export_fit(data: bytes, source: str, out_dir: str | Path, since: dt.date, stamp: dt.datetime) -> list[Path]:
     """Write the files (each atomically) into `out_dir`, made if missing; the paths written."""
     files = fit_files(data, source, since, stamp)
-    folder = Path(out_dir)
+    folder = output_folder(out_dir, "--fit")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CalendarError(str(folder), "", f"cannot make the folder ({exc.strerror})", "choose another --fit folder") from None
     written = []
     for name, blob in sorted(files.items()):
-        write_atomic(folder / name, blob)
+        write_atomic(folder / name, blob, option="--fit")
         written.append(folder / name)
     return written
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from .domain import DISTANCES, Fitness, RecentRace
 from .errors import ProfileError
+from .limits import date_problem
 from .paces import DISTANCE_M, vdot
 
 VDOT_MAX = 85
@@ -95,6 +96,8 @@ def _recent_race(runner: dict[str, Any], fail: Fail, plan_start: dt.date) -> Rec
     when = raw["date"]
     if isinstance(when, dt.datetime) or not isinstance(when, dt.date):
         raise fail("runner.recent_race.date", f"{when!r} is not a date", "write a date as YYYY-MM-DD (no quotes needed)")
+    if date_problem(when):
+        raise fail("runner.recent_race.date", date_problem(when), "give the date of a race you ran")
     if when > plan_start:
         raise fail("runner.recent_race.date", f"{when} is after plan.start {plan_start}",
                    "give a race you have already run")

@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-import tomllib
-from dataclasses import asdict
+from dataclasses import asdict, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,17 +19,16 @@ from .domain import (
     STRENGTH_TYPES,
     WEEKDAYS,
     Durations,
-    Fitness,
     Preferences,
     Profile,
     Race,
-    RecentRace,
     Rules,
     Window,
 )
 from .busy import ALL_DAY_MODES
 from .errors import ProfileError
-from .files import read_text
+from .inputs import parse_json, parse_toml, read_text
+from .limits import NAME_CHARS, TEXT_VALUE, date_problem
 from .prescriptions import shortest_session
 from .fitness import read_fitness, read_goal_time
 
@@ -111,15 +110,11 @@ def load_profile(path: str | Path | None) -> Profile:
     if path is None:
         text = resources.files("solver.data").joinpath("default_profile.toml").read_text("utf-8")
         return parse_profile(text, "<built-in sample profile>")
-    return parse_profile(read_text(path, "a profile .toml", ProfileError), str(path))
+    return parse_profile(read_text(path, "profile", ProfileError), str(path))
 
 
 def parse_profile(text: str, source: str = "<profile>") -> Profile:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(source, "", f"not valid TOML ({exc})", "correct the TOML syntax at that line") from None
-    return _Reader(source).profile(data)
+    return _Reader(source).profile(parse_toml(text, source, ProfileError))
 
 
 def busy_paths(profile: Profile) -> list[Path]:
@@ -140,49 +135,159 @@ def profile_json(profile: Profile) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=_json_default)
 
 
-def profile_from_json(text: str, source: str) -> Profile:
-    """Rebuild a Profile from `profile_json` output."""
+def profile_from_json(text: str, source: str, digest: str | None = None) -> Profile:
+    """Rebuild a Profile from `profile_json` output (a plan's X-RUNCAL-PROFILE), validated exactly
+    as a profile file is: the JSON is turned back into the profile's TOML tables and read by the
+    same reader, with the same bounds. `source` becomes the profile's source; errors name it
+    followed by X-RUNCAL-PROFILE. `digest` (X-RUNCAL-PROFILE-HASH, when the plan has one): runcal
+    wrote it beside the JSON, so a JSON it does not match was edited after runcal wrote it."""
+    where = source if source.endswith("X-RUNCAL-PROFILE") else f"{source} X-RUNCAL-PROFILE"
+    if len(text) > TEXT_VALUE:
+        raise ProfileError(where, "", f"is longer than {TEXT_VALUE // 1024} KiB", "pass --profile")
+    if digest is not None and hashlib.sha256(text.encode()).hexdigest()[:16] != digest.strip():
+        raise ProfileError(where, "", "was changed after runcal wrote it (X-RUNCAL-PROFILE-HASH is not its hash), "
+                           "so the rules it holds are not the ones the plan was made with",
+                           "pass --profile with the runner's profile .toml")
+    data = parse_json(text, where, "", ProfileError)
+    return replace(_Reader(where).profile(_tables_from_json(data, where)), source=source)
+
+
+# profile_json's keys -> the TOML section they come from ("": converted below).
+_JSON_SECTIONS = {
+    "name": "runner", "timezone": "runner", "level": "runner", "strength_level": "runner",
+    "sessions_per_week": "runner", "weekly_minutes": "runner", "long_run_minutes": "runner",
+    "long_run_day": "runner", "week_start": "runner", "run_walk": "runner",
+    "start": "plan", "end": "plan", "strength_type": "plan",
+    "races": "", "availability": "", "durations": "", "rules": "", "preferences": "", "busy": "",
+    "all_day_busy": "", "fitness": "",
+}
+
+
+def _tables_from_json(data: Any, where: str) -> dict[str, Any]:
+    """profile_json's object as the TOML tables it was read from. A value of the wrong shape is
+    passed on as it is, for the reader to reject naming the field."""
+    if not isinstance(data, dict):
+        kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(data), "a number")
+        raise ProfileError(where, "", f"is {kind} in JSON, not an object", "pass --profile")
+    for key in data:
+        if key not in _JSON_SECTIONS:
+            raise ProfileError(where, str(key), "unknown field", "pass --profile")
+    runner = {k: v for k, v in data.items() if _JSON_SECTIONS[k] == "runner"}
+    if runner.get("long_run_minutes") == 0:
+        del runner["long_run_minutes"]  # 0: the default (a share of weekly_minutes), not a length
+    if "run_walk" in runner and runner["run_walk"] is None:
+        del runner["run_walk"]
+    runner.update(_fitness_tables(data.get("fitness")))
+    races = data.get("races", [])
+    return {
+        "runner": runner,
+        "plan": {k: v for k, v in data.items() if _JSON_SECTIONS[k] == "plan"},
+        "race": [_race_table(r) for r in races] if isinstance(races, list) else races,
+        "availability": _availability_tables(data.get("availability", {})),
+        "durations": data.get("durations", {}),
+        "rules": data.get("rules", {}),
+        "preferences": _clock_fields(data.get("preferences", {}), ("run_time", "strength_time")),
+        "busy": {"calendars": data.get("busy", []), "all_day": data.get("all_day_busy", "opaque")},
+    }
+
+
+def _fitness_tables(fitness: Any) -> dict[str, Any]:
+    """The runner's fitness fields (solver/fitness.py reads them from [runner])."""
+    if fitness is None or fitness == {}:  # absent in files written before it existed
+        return {}
+    if not isinstance(fitness, dict):
+        return {"recent_race": fitness}
+    out = {k: v for k, v in fitness.items() if v is not None and k != "recent_race"}
+    recent = fitness.get("recent_race")
+    if isinstance(recent, dict) and set(recent) == {"distance", "seconds", "date"}:
+        out["recent_race"] = {"distance": recent["distance"], "time": _seconds_text(recent["seconds"]),
+                              "date": _date_value(recent["date"])}
+    elif recent is not None:
+        out["recent_race"] = recent
+    return out
+
+
+def _race_table(race: Any) -> Any:
+    if not isinstance(race, dict):
+        return race
+    table = {("start_time" if k == "start" else k): v for k, v in race.items() if not (k == "goal_time" and v is None)}
+    if isinstance(table.get("start_time"), str) and re.fullmatch(r"\d{2}:\d{2}:00", table["start_time"]):
+        table["start_time"] = table["start_time"][:5]
+    if "goal_time" in table:
+        table["goal_time"] = _seconds_text(table["goal_time"])
+    return table
+
+
+def _availability_tables(days: Any) -> Any:
+    if not isinstance(days, dict):
+        return days
+    out: dict[str, Any] = {}
+    for day, windows in days.items():
+        if isinstance(windows, list) and all(isinstance(w, dict) and set(w) == {"start", "end"}
+                                             and all(_minute(v) for v in w.values()) for w in windows):
+            out[day] = [str(Window(w["start"], w["end"])) for w in windows]
+        else:
+            out[day] = windows
+    return out
+
+
+def _clock_fields(table: Any, keys: tuple[str, ...]) -> Any:
+    if not isinstance(table, dict):
+        return table
+    return {k: (f"{v // 60:02d}:{v % 60:02d}" if k in keys and _minute(v) else v) for k, v in table.items()}
+
+
+def _minute(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24 * 60
+
+
+def _seconds_text(value: Any) -> Any:
+    """Whole seconds as the profile's "H:MM:SS" race time; anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 100 * 3600:
+        return value
+    return f"{value // 3600}:{value % 3600 // 60:02d}:{value % 60:02d}"
+
+
+def _date_value(value: Any) -> Any:
     try:
-        data = json.loads(text)
-        races = tuple(
-            Race(r["name"], dt.date.fromisoformat(r["date"]), r["distance"], r["priority"], dt.time.fromisoformat(r["start"]),
-                 r.get("goal_time"))
-            for r in data.pop("races")
-        )
-        data["fitness"] = _fitness_from_json(data.get("fitness"))  # absent in files written before it existed
-        avail = {day: tuple(Window(**w) for w in ws) for day, ws in data.pop("availability").items()}
-        rules = {**RULE_DEFAULTS, **data.pop("rules")}  # files written before a rule parameter existed
-        rules["taper_pct"] = tuple(rules["taper_pct"])
-        data.setdefault("long_run_minutes", 0)
-        data["busy"] = tuple(data.get("busy", ()))
-        return Profile(
-            **{k: v for k, v in data.items() if k not in ("start", "end", "durations", "preferences")},
-            start=dt.date.fromisoformat(data["start"]),
-            end=dt.date.fromisoformat(data["end"]),
-            races=races,
-            availability=avail,
-            durations=Durations(**data["durations"]),
-            rules=Rules(**rules),
-            preferences=Preferences(**data["preferences"]),
-            source=source,
-        )
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ProfileError(source, "X-RUNCAL-PROFILE", f"embedded profile unreadable ({exc})", "pass --profile") from None
-
-
-def _fitness_from_json(data: dict[str, Any] | None) -> Fitness:
-    if not data:
-        return Fitness()
-    recent = data.get("recent_race")
-    if recent is not None:
-        recent = RecentRace(recent["distance"], recent["seconds"], dt.date.fromisoformat(recent["date"]))
-    return Fitness(**{**data, "recent_race": recent})
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     raise TypeError(type(value))
+
+
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029\x0b\x0c\x85]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def text_problem(value: str, most: int | None = NAME_CHARS) -> str | None:
+    """Why `value` cannot be a name in the calendar (None: it can): line breaks and control
+    characters would be written raw into the .ics, which no calendar reads."""
+    if _LINE_BREAK.search(value):
+        return "contains a line break"
+    found = _CONTROL.search(value)
+    if found:
+        return f"contains the control character U+{ord(found[0]):04X}"
+    if most is not None and len(value) > most:
+        return f"is {len(value)} characters long, more than {most}"
+    return None
+
+
+@lru_cache(maxsize=1)
+def iana_zones() -> frozenset[str]:
+    """The zone names of the IANA database runcal ships with (tzdata's list), less Factory."""
+    try:
+        names = resources.files("tzdata").joinpath("zones").read_text("utf-8").split()
+    except (ModuleNotFoundError, OSError):
+        from zoneinfo import available_timezones
+
+        names = list(available_timezones())
+    return frozenset(names) - {"Factory"}
 
 
 class _Reader:
@@ -209,6 +314,10 @@ class _Reader:
         week_start = self.choice(runner, "runner.week_start", WEEKDAYS, "mon")
         races = self.races(data.get("race", []))
         start = self.date(plan, "plan.start", dt.date.today() if "start" not in plan else None)
+        for i, race in enumerate(races):  # before end_date, which would blame plan.end for it
+            if race.date < start:
+                raise self.fail(f"race[{i}].date", f"{race.date} is before plan.start {start}",
+                                "move plan.start before the race, or correct the race date")
         end = self.end_date(plan, start, races)
         for i, race in enumerate(races):
             if not start <= race.date <= end:
@@ -412,17 +521,27 @@ class _Reader:
         name = runner.get("timezone")
         if not isinstance(name, str) or not name:
             raise self.fail("runner.timezone", "missing", 'add an IANA zone name, e.g. timezone = "Europe/London"')
+        # Only the IANA database's zones: "localtime" and "posixrules" are whatever this machine is
+        # set to (the plan would differ between machines), "Factory" is no place's time.
         try:
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+            known = name in iana_zones()
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder of zones
+            known = False
+        if not known:
             raise self.fail("runner.timezone", f"unknown time zone {name!r}",
-                            'use an IANA zone name such as "Europe/London" or "America/New_York"') from None
+                            'use an IANA zone name such as "Europe/London" or "America/New_York"')
         return name
 
     def string(self, table: dict[str, Any], field: str, default: str) -> str:
+        """A name: one line of printable text (it goes into every event's SUMMARY or calendar name)."""
         value = table.get(field.rsplit(".", 1)[1], default)
         if not isinstance(value, str):
             raise self.fail(field, f"{value!r} is not text", "put the value in double quotes")
+        problem = text_problem(value, NAME_CHARS)
+        if problem:
+            raise self.fail(field, problem, f"write it on one line, at most {NAME_CHARS} characters, "
+                            "letters, digits and punctuation only")
         return value
 
     def boolean(self, table: dict[str, Any], field: str, default: bool | None) -> bool | None:
@@ -468,8 +587,12 @@ class _Reader:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             if isinstance(value, str):
                 try:
-                    return dt.date.fromisoformat(value)
+                    value = dt.date.fromisoformat(value)
                 except ValueError:
                     pass
-            raise self.fail(field, f"{value!r} is not a date", "write a date as YYYY-MM-DD (no quotes needed)")
+            if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+                raise self.fail(field, f"{value!r} is not a date", "write a date as YYYY-MM-DD (no quotes needed)")
+        problem = date_problem(value)
+        if problem:
+            raise self.fail(field, problem, "give a date in that range")
         return value

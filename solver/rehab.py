@@ -7,15 +7,19 @@ Errors name the file, the line and the fix.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .files import read_text
+from .inputs import parse_toml, read_text
+from .limits import REHAB_EXERCISES
+from .profile import text_problem
 
-EXAMPLE = '[programme]\nprescribed_by = "…"\nsessions_per_week = 3\nminutes = 30\n\n[[exercise]]\nname = "…"\nsets = 3\nreps = "15"'
+EXAMPLE = ('[programme] with prescribed_by = "…", sessions_per_week = 3 and minutes = 30, then one [[exercise]] '
+           'table for each exercise with name = "…", sets = 3 and reps = "15" (see README)')
+# Free text that may run over several lines in the event's DESCRIPTION; everything else is one line.
+MULTILINE = {"notes"}
 KEYS = {"programme": {"prescribed_by", "sessions_per_week", "minutes", "notes"},
         "exercise": {"name", "sets", "reps", "frequency_per_week", "notes"}}
 
@@ -54,27 +58,30 @@ class Rehab:
 
 
 def load_rehab(path: str | Path) -> Rehab:
-    return parse_rehab(read_text(path, "the rehab .toml your physiotherapist's programme is in"), str(path))
+    return parse_rehab(read_text(path, "rehab"), str(path))
 
 
 def parse_rehab(text: str, source: str) -> Rehab:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(source, _line_of_error(str(exc)), f"not valid TOML ({exc})", "correct the TOML at that line") from None
+        data = parse_toml(text, source)
+    except InputError as exc:
+        raise InputError(source, _line_of_error(exc.problem), exc.problem, exc.fix) from None
     reader = _Reader(source, text)
     for key in data:
         if key not in KEYS:
             raise reader.fail(key, key, "unknown section", "use [programme] and [[exercise]] tables")
     programme = data.get("programme")
     if not isinstance(programme, dict):
-        raise reader.fail("[programme]", "programme", "section missing", f"start the file like this:\n{EXAMPLE}")
+        raise reader.fail("[programme]", "programme", "section missing", f"start the file with {EXAMPLE}")
     reader.unknown(programme, "programme", "programme")
     who = reader.text(programme, "prescribed_by", "programme", None)
     items = data.get("exercise")
     if not isinstance(items, list) or not items:
         raise reader.fail("[[exercise]]", "[[exercise]]", "no exercises",
                           "copy each exercise your physiotherapist gave you as an [[exercise]] table")
+    if len(items) > REHAB_EXERCISES:
+        raise reader.fail("[[exercise]]", ("[[exercise]]", REHAB_EXERCISES), f"{len(items)} exercises, more than the "
+                          f"{REHAB_EXERCISES} a programme may hold", "copy the programme your physiotherapist gave you")
     per_week = reader.number(programme, "sessions_per_week", "programme", 1, 7, None)
     exercises = []
     for i, item in enumerate(items):
@@ -83,7 +90,7 @@ def parse_rehab(text: str, source: str) -> Rehab:
         exercises.append(RehabExercise(
             name=reader.text(item, "name", anchor, None),
             sets=reader.number(item, "sets", anchor, 1, 20, None),
-            reps=str(reader.value(item, "reps", anchor, None)),
+            reps=reader.text(item, "reps", anchor, None, numbers=True),
             frequency_per_week=reader.number(item, "frequency_per_week", anchor, 1, 14, per_week),
             notes=reader.text(item, "notes", anchor, ""),
         ))
@@ -123,10 +130,17 @@ class _Reader:
             return default
         return table[key]
 
-    def text(self, table: dict[str, Any], key: str, anchor: Any, default: str | None) -> str:
+    def text(self, table: dict[str, Any], key: str, anchor: Any, default: str | None, numbers: bool = False) -> str:
         value = self.value(table, key, anchor, default)
+        if numbers and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # reps = 15 as well as reps = "15"
         if not isinstance(value, str) or (default is None and not value.strip()):
             raise self.fail(key, anchor, f"{value!r} is not text", "put the value in double quotes", key)
+        # It goes into the calendar as written: no control characters, one line unless it is notes.
+        problem = text_problem(value.replace("\n", " ") if key in MULTILINE else value, None)
+        if problem:
+            raise self.fail(key, anchor, problem, "write it as plain text" + ("" if key in MULTILINE else " on one line"),
+                            key)
         return value
 
     def number(self, table: dict[str, Any], key: str, anchor: Any, low: int, high: int, default: int | None) -> int:

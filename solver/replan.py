@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
 from .errors import CalendarError, InputError, NoPlanError
-from . import textprop
+from . import icsread, textprop
 from .ics import ical_moment, planned_start, session_event, session_uid
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, free_days,
                     place_planned_sessions, planned_instance)
@@ -31,7 +31,8 @@ from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
-from .check import read_plan
+from .check import _parse as parse_plan_calendar, plan_dates, read_plan, recorded_injuries
+from .limits import SEQUENCE_MAX, date_problem
 from .solve import extract, readiness_words, solver_for
 from .timeline import UTC
 
@@ -100,7 +101,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     calendars as they are now (`busy`): a session whose time now clashes with busy time moves
     (or, with no place left in its week, is dropped), the rest stays where it is if it can."""
     cal = _parse(data, source)
-    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source)
+    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source,
+                                 textprop.get(cal, "X-RUNCAL-PROFILE-HASH"))
     notes = []
     if profile is None:
         profile = embedded
@@ -118,8 +120,11 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
                          "pass the profile the plan was made with, or plan again")
     inst = build_instance(profile, weeks)
     plan_end = weeks[-1].monday + dt.timedelta(days=6)
+    _within_plan(weeks[0].monday, plan_end, injury, missed_ranges)
     pauses = [injury] if injury else []
-    pauses += _recorded_injuries(cal, source)  # a re-plan keeps earlier injury pauses rest-only (R9)
+    # A re-plan keeps earlier injury pauses rest-only (R9); the same injury reported again (with
+    # its clearance, say) replaces its record.
+    pauses += [p for p in _recorded_injuries(cal, source) if not (injury and p.start == injury.start)]
     injured = lambda day: any(p.covers(day, plan_end) for p in pauses)  # noqa: E731
     events = _events(cal, inst, source)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
@@ -224,13 +229,54 @@ def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime
 # --- reading the plan ----------------------------------------------------------------------------
 
 def _parse(data: bytes, source: str) -> icalendar.Calendar:
-    try:
-        cal = icalendar.Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as exc:
-        raise CalendarError(source, "", f"is not a valid iCalendar file ({exc})", FIX) from None
+    """The plan's calendar, read as the checker reads it (bounds, rules), with every event's UID,
+    SEQUENCE and times readable: the re-plan rewrites them."""
+    cal = parse_plan_calendar(data, source)
     if "X-RUNCAL-PLAN-START" not in cal or "X-RUNCAL-PROFILE" not in cal:
         raise CalendarError(source, "X-RUNCAL-PLAN-START", "is not a runcal plan (no X-RUNCAL-* properties)", FIX)
+    plan_dates(cal, source)  # as the checker reads them: dates in range, at most 104 weeks
+    seen: dict[str, str] = {}
+    for event in cal.walk("VEVENT"):
+        name = icsread.label(event)
+        icsread.sequence(event, source, FIX)
+        uid = str(event.get("UID", "")).strip()
+        if not uid:
+            raise CalendarError(source, name, "has no UID, so a re-plan cannot update it in place", FIX)
+        if uid in seen:
+            raise CalendarError(source, name, f"has the same UID as {seen[uid]}, so a re-plan cannot tell them apart",
+                                "give each event its own UID, or plan again")
+        seen[uid] = name
+        for prop in ("DTSTART", "DTEND"):
+            _readable_time(event, prop, name, source)
     return cal
+
+
+def _readable_time(event, prop: str, name: str, source: str) -> None:
+    if prop not in event:
+        return
+    try:
+        when = event.decoded(prop)
+        day = when.date() if isinstance(when, dt.datetime) else when
+        problem = date_problem(day) if isinstance(day, dt.date) else "is not a date or date-time"
+    except Exception:  # icalendar's assorted errors for a value it cannot decode
+        problem = "is not a date or date-time"
+    if problem:
+        raise CalendarError(source, f"{name} {prop}", problem, FIX)
+
+
+def _within_plan(first: dt.date, last: dt.date, injury: Injury | None,
+                 ranges: list[tuple[dt.date, dt.date]]) -> None:
+    """An injury or a missed stretch wholly outside the plan changes nothing: that is a mistake."""
+    if injury and injury.start > last:
+        raise InputError("--from", "", f"{injury.start} is after the plan's last day {last}",
+                         "give the day the injury happened")
+    if injury and injury.until and injury.until < first:
+        raise InputError("--until", "", f"{injury.until} is before the plan's first day {first}",
+                         "give the day you were cleared")
+    for a, b in ranges:
+        if b < first or a > last:
+            raise InputError("--missed-from", "", f"{a} to {b} covers no day of the plan ({first} to {last})",
+                             "give the days you missed")
 
 
 def _text(cal: icalendar.Calendar, name: str, source: str, json: bool = False) -> str:
@@ -423,14 +469,9 @@ def _ran(weeks: tuple[WeekTarget, ...], state: _State, settled: Callable[[dt.dat
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:
-    found = []
-    for value in textprop.get_all(cal, "X-RUNCAL-INJURY"):
-        start, _, until = value.partition("/")
-        try:
-            found.append(Injury(dt.date.fromisoformat(start), dt.date.fromisoformat(until) if until else None))
-        except ValueError:
-            raise CalendarError(source, "X-RUNCAL-INJURY", f"{value!r} is not FROM/UNTIL dates", FIX) from None
-    return found
+    """X-RUNCAL-INJURY, read (and checked) as the checker reads it."""
+    _, last = plan_dates(cal, source)
+    return [Injury(start, until) for start, until in recorded_injuries(cal, last, source)]
 
 
 def _with_rehab(week: WeekTarget, rehab: Rehab, days: list[dt.date]) -> WeekTarget:
@@ -733,7 +774,7 @@ def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt
 
 
 def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:
-    sequence = int(component.get("SEQUENCE", 0)) + 1
+    sequence = min(icsread.sequence(component, "", FIX) + 1, SEQUENCE_MAX)  # read in _parse: a whole number
     for name, value in (("SEQUENCE", sequence), ("DTSTAMP", stamp), ("LAST-MODIFIED", stamp)):
         if name in component:
             del component[name]
@@ -768,8 +809,19 @@ def _rehab_words(s: Session, injury: Injury) -> Session:
 def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, result: ReplanResult) -> None:
     """An all-day reminder to get assessed, and the injury period for the checker (R9)."""
     key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
+    uid = session_uid(key, f"injury-{injury.start}")
+    # The same injury reported again (its clearance, say): its record and reminder are updated, not doubled.
+    others = [v for v in textprop.get_all(cal, "X-RUNCAL-INJURY") if v.partition("/")[0] != str(injury.start)]
+    if "X-RUNCAL-INJURY" in cal:
+        del cal["X-RUNCAL-INJURY"]
+    for value in others:
+        textprop.add(cal, "x-runcal-injury", value)
+    sequence = 0
+    for old in [e for e in cal.subcomponents if e.name == "VEVENT" and str(e.get("UID", "")) == uid]:
+        sequence = icsread.sequence(old, "", FIX) + 1
+        cal.subcomponents.remove(old)
     note = icalendar.Event()
-    note.add("uid", session_uid(key, f"injury-{injury.start}"))
+    note.add("uid", uid)
     note.add("dtstamp", stamp)
     note.add("dtstart", injury.start)
     note.add("dtend", injury.start + dt.timedelta(days=1))
@@ -779,6 +831,8 @@ def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, 
                             "runcal pauses your training until you are cleared and never invents a rehab programme. "
                             "runcal is a planning tool, not medical advice.")
     note.add("transp", "TRANSPARENT")
+    if sequence:
+        note.add("sequence", sequence)
     textprop.add(note, "x-runcal-kind", "note")
     cal.add_component(note)
     textprop.add(cal, "x-runcal-injury", f"{injury.start}/{injury.until or ''}")

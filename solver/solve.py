@@ -15,7 +15,7 @@ from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import InputError, NoPlanError, RuncalError
 from .explain import explain, precheck
 from .busy import BusyEvent, is_caldav, read_busy
-from .decompose import placeable_by_weeks, solve_instance
+from .decompose import Outcome, placeable_by_weeks, solve_instance
 from .model import FixedSession, Instance, Option, build_model, planned_instance
 from .offers import FEASIBILITY_TIME_LIMIT, offers_for
 from .readiness import RaceReadiness, assess
@@ -24,6 +24,53 @@ from .periodization import plan_start, week_targets
 SEED = 20261127
 DEFAULT_TIME_LIMIT = 60.0
 WALL_CLOCK_FACTOR = 10
+# --time-limit bounds the whole plan, not each of the hundred-odd solves a hard profile takes (every
+# day open 00:00-24:00): once the budget is spent, no solve is started, and an unfinished plan is
+# "no plan within the time limit". (Solving the whole model with a last share of the budget was
+# tried: on such a profile it found no solution either, and took 1.3 GB.)
+
+
+class _OutOfTime(Exception):
+    """The plan's budget is spent (raised where decompose asks for another solver)."""
+
+
+class Budget:
+    """One plan's solver budget in CP-SAT's deterministic seconds, shared by every solve made for
+    it, so the same inputs stop at the same point on any machine."""
+
+    def __init__(self, seconds: float, workers: int = 1) -> None:
+        self.seconds, self.workers = seconds, workers
+        self._used: list[cp_model.CpSolver] = []  # solvers handed out, each solved once (decompose)
+        self._charged = 0.0  # solves made through solve()
+
+    def spent(self) -> float:
+        total = 0.0
+        for solver in self._used:
+            try:
+                total += solver.response_proto.deterministic_time
+            except RuntimeError:  # made but not solved yet
+                pass
+        return total
+
+    def solve(self, solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+        """Solve with what is left of the budget (the solver may be used again): its status, or
+        UNKNOWN without solving once the budget is spent."""
+        left = self.seconds - self.spent() - self._charged
+        if left <= 0:
+            return cp_model.UNKNOWN
+        solver.parameters.max_deterministic_time = left
+        solver.parameters.max_time_in_seconds = WALL_CLOCK_FACTOR * left
+        status = solver.solve(model)
+        self._charged += solver.response_proto.deterministic_time
+        return status
+
+    def solver(self, small: bool = False) -> cp_model.CpSolver:
+        left = self.seconds - self.spent() - self._charged
+        if left <= 0:
+            raise _OutOfTime
+        solver = solver_for(left, self.workers, small)
+        self._used.append(solver)
+        return solver
 
 
 def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: float = DEFAULT_TIME_LIMIT,
@@ -35,16 +82,16 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     precheck(profile, week_targets(profile), busy)
     inst = planned_instance(profile, busy)
     weeks = inst.weeks
-    new_solver = lambda small: solver_for(time_limit, workers, small)  # noqa: E731
+    budget = Budget(time_limit, workers)
     # First with every planned session required: when that is feasible it is also the optimum of
     # the model that may leave sessions out (leaving one out costs more than any week's
     # preferences can gain), and it is a smaller model that solves week by week. Only if busy
     # time makes it infeasible is the model allowed to leave sessions out.
     strict = replace(inst, allow_drops=False) if inst.blocked_weeks else inst
-    outcome = solve_instance(strict, new_solver)
+    outcome = solve_within(strict, budget)
     if outcome.status == cp_model.INFEASIBLE and strict is not inst:
         first = outcome
-        outcome = solve_instance(inst, new_solver)
+        outcome = solve_within(inst, budget)
         outcome.add(first)
     else:
         inst = strict
@@ -102,6 +149,14 @@ def placeable(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     model, _ = build_model(inst)
     model.clear_objective()
     return solver_for(time_limit, 1).solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def solve_within(inst: Instance, budget: Budget) -> Outcome:
+    """solve_instance within the budget (UNKNOWN once it runs out)."""
+    try:
+        return solve_instance(inst, budget.solver)
+    except _OutOfTime:
+        return Outcome(cp_model.UNKNOWN)
 
 
 def busy_sources(profile: Profile, plan_file: str | Path | None = None) -> tuple[list[str | Path], list[Path]]:

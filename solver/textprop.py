@@ -62,5 +62,5 @@ def get_json(component, name: str) -> str | None:
     try:
         json.loads(str(raw))
         return str(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to be runcal's own
         return unescape(str(raw))

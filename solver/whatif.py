@@ -37,9 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
-import os
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -49,7 +47,9 @@ from typing import Any
 
 from .domain import LEVELS, WEEKDAYS, Kind, Plan, Profile, WeekTarget, Window
 from .errors import InputError, NoPlanError, ProfileError
-from .files import write_atomic
+from .files import output_folder, write_atomic
+from .inputs import parse_toml, read_text
+from .limits import SCENARIOS, cores
 from .busy import BusyEvent
 from .ics import calendar_name, plan_to_ical
 from .periodization import week_targets
@@ -58,7 +58,7 @@ from .readiness import assess
 from .solve import busy_for, make_plan
 
 BASELINE = "baseline"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")  # fullmatch: "$" would let a trailing newline through
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 NAME_FIX = "use 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. half-first"
 SYNTAX_FIX = ('write it as "NAME: key=value; key=value", '
@@ -88,6 +88,9 @@ def scenarios_for(base: Profile, texts: tuple[str, ...] | list[str] = (), file: 
     if file is not None:
         found += load_scenarios(file, base)
     found += [parse_scenario(text, base) for text in texts]
+    if len(found) > SCENARIOS + 1:  # each one is a whole plan
+        raise InputError(f"{len(found) - 1} scenarios", "", f"more than the {SCENARIOS} runcal compares at once",
+                         "compare them in smaller groups")
     seen: set[str] = set()
     for s in found:
         if s.name.lower() in seen:
@@ -146,14 +149,7 @@ def parse_scenario(text: str, base: Profile) -> Scenario:
 def load_scenarios(path: str | Path, base: Profile) -> list[Scenario]:
     """[[scenario]] tables from a TOML file."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "", "file not found", "give the path of a scenarios .toml") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"cannot be read ({exc})", "save it as UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(str(path), "", f"not valid TOML ({exc})", "correct the TOML syntax at that line") from None
+    data = parse_toml(read_text(path, "scenarios"), str(path))
     if set(data) - {"scenario"} or not isinstance(data.get("scenario"), list):
         raise InputError(str(path), "scenario", "the file must hold [[scenario]] tables and nothing else",
                          'start each one with [[scenario]] and name = "..."')
@@ -291,11 +287,12 @@ def _named(races: Any) -> Any:
 
 def _number(text: str) -> int | str:
     text = text.strip()
-    return int(text) if text.isdigit() else text  # a non-number is left for the reader to reject
+    # ASCII digits only: "²".isdigit() is true, and int("²") fails
+    return int(text) if text.isascii() and text.isdigit() else text  # a non-number is left for the reader to reject
 
 
 def _check_name(name: str, where: str) -> None:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise InputError(where, "", f"{name!r} is not a usable scenario name", NAME_FIX)
 
 
@@ -347,7 +344,7 @@ def run_scenarios(scenarios: list[Scenario], time_limit: float, jobs: int | None
     called with each outcome as it is done (in the order they finish)."""
     work = [(s, busy_for(s.profile, busy, all_day), time_limit) for s in scenarios]
     done = progress or (lambda outcome: None)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(scenarios)))
+    workers = max(1, min(jobs or cores(), len(scenarios)))  # cores(): the affinity mask, as --jobs is checked
     if workers == 1:
         outcomes = []
         for job in work:
@@ -364,7 +361,7 @@ def run_scenarios(scenarios: list[Scenario], time_limit: float, jobs: int | None
 
 def write_calendars(outcomes: list[Outcome], out_dir: str | Path, stamp: dt.datetime) -> dict[str, Path]:
     """Each planned scenario's .ics in `out_dir` as NAME.ics; its calendar name names the scenario."""
-    out_dir = Path(out_dir)
+    out_dir = output_folder(out_dir, "--out-dir")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -374,7 +371,7 @@ def write_calendars(outcomes: list[Outcome], out_dir: str | Path, stamp: dt.date
     for o in outcomes:
         if o.plan is not None:
             path = out_dir / f"{o.scenario.name}.ics"
-            write_atomic(path, scenario_calendar(o, stamp))
+            write_atomic(path, scenario_calendar(o, stamp), option="--out-dir")
             written[o.scenario.name] = path
     return written
 

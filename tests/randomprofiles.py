@@ -270,7 +270,7 @@ class _BusyCalendar:
         return text.encode(), tuple(sorted(self.truth, key=lambda e: (e.start, e.end, e.summary)))
 
     def add(self, lines: list[str]) -> None:
-        self.events += ["BEGIN:VEVENT", f"DTSTAMP:20261127T080000Z", *lines, "END:VEVENT"]
+        self.events += ["BEGIN:VEVENT", "DTSTAMP:20261127T080000Z", *lines, "END:VEVENT"]
 
     def keep(self, start: dt.datetime, end: dt.datetime, summary: str) -> None:
         self.truth.append(BusyEvent(start.astimezone(UTC), end.astimezone(UTC), summary, CALENDAR_NAME))

@@ -158,7 +158,7 @@ def test_every_check_names_its_rule_and_source_sentence():
     for check in CHECKS:
         doc = check.__doc__ or ""
         assert doc.split(" ")[0] in {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13",
-                                     "Availability", "Plan", "Durations", "Workout"}, check
+                                     "Availability", "Plan", "Durations", "Workout", "UID"}, check
         assert '"' in doc or check.__name__ in ("plan_window", "run_lengths"), f"{check.__name__} quotes no source sentence"
 
 
@@ -172,7 +172,9 @@ def test_checker_does_not_import_the_model():
     # busy: reading the runner's own calendars is input, not model building.
     # prescriptions: the R7 table is data the plan must match, read by both sides.
     # textprop: RFC 5545 TEXT escaping of X- values, the file format itself.
-    assert relative <= {"busy", "domain", "errors", "prescriptions", "profile", "textprop"}
+    # inputs, icsread, limits: reading a file within the input contract's bounds (issue 16).
+    assert relative <= {"busy", "domain", "errors", "icsread", "inputs", "limits", "prescriptions", "profile",
+                        "textprop"}
     assert {m.split(".")[0] for m in absolute} <= {"__future__", "collections", "dataclasses", "datetime",
                                                     "functools", "icalendar", "json", "pathlib", "re", "zoneinfo"}
 
