@@ -33,6 +33,7 @@ DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENG
 MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
 R4_GROUPS = (STRENGTH_KINDS, (Kind.LONG, Kind.QUALITY))  # R4's "same session": strength, and the hard runs
 HARD_RUNS = (Kind.LONG, Kind.QUALITY)  # R12's hard runs and R13's key runs (with races, always fixed)
+MAX_PRUNING_ROUNDS = 8  # pruned_options: rounds of dominance (each is exact; later ones find little)
 LONG_APART_DAYS = 5  # R12: two long runs (or a long run and a race) start at least 5 calendar days apart
 
 
@@ -46,6 +47,14 @@ class Option:
     start: int
     end: int
     clock: int  # local wall-clock minute of the start, for time-of-day preferences
+
+    @classmethod
+    def _make(cls, day: int, kind: Kind, start: int, end: int, clock: int) -> "Option":
+        """The same as Option(...), without the frozen dataclass's per-field __setattr__ (a model
+        makes thousands)."""
+        o = object.__new__(cls)
+        o.__dict__.update(day=day, kind=kind, start=start, end=end, clock=clock)
+        return o
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,8 @@ class Instance:
     trained_before: int = 0  # training days in a row just before the first day (R10)
     extra_costs: Callable[[Option], tuple[int, ...]] | None = None  # a re-plan's own levels, per option
     keep_only: tuple[int, frozenset] | None = None  # from this day on, only these (day, kind, start, end) slots
+    # Derived data kept across `replace` (the same dict), each entry with the inputs it was made from.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def epoch(self) -> dt.date:
@@ -241,8 +252,21 @@ def session_options(inst: Instance) -> list[Option]:
     """Availability: every start on the 15-minute grid where the whole session fits a window."""
     if inst.only is not None:
         return list(inst.only)
+    # Made once per set of weeks: the plan, its strict twin (`replace`) and the busy checks all ask.
+    made_from = (inst.weeks, inst.profile, inst.timeline, inst.keep_only)  # compared by identity
+    values = (inst.history.first_open_day, inst.history.injury_days)
+    slot = ("session_options", id(inst.weeks))  # the entry holds the weeks, so the id stays theirs
+    memo = inst.memo.get(slot)
+    if memo is None or memo[1] != values or not all(a is b for a, b in zip(memo[0], made_from)):
+        memo = inst.memo[slot] = (made_from, values, _session_options(inst))
+    return list(memo[2])
+
+
+def _session_options(inst: Instance) -> list[Option]:
     keep = inst.keep_only
+    injury = inst.history.injury_days
     options = []
+    make = Option._make
     for w in inst.weeks:
         lengths = [(k, m) for k, d in w.runs.items() for m in sorted(set(d))]
         if w.strength:
@@ -253,6 +277,8 @@ def session_options(inst: Instance) -> list[Option]:
             day = (day_date - inst.epoch).days
             if day < inst.history.first_open_day:
                 continue
+            # R9: nothing but the physio's programme while injured, and only then
+            here = [(k, m) for k, m in lengths if (k is Kind.REHAB) == (day in injury)]
             midnight = inst.timeline.plain_day(day_date)
             for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
                 close = inst.timeline.day_end(day_date, window.end) if midnight is None else midnight + window.end
@@ -265,12 +291,10 @@ def session_options(inst: Instance) -> list[Option]:
                         start = inst.timeline.minutes(moment)
                     else:
                         continue
-                    for kind, minutes in lengths:
-                        if (kind is Kind.REHAB) != (day in inst.history.injury_days):
-                            continue  # R9: nothing but the physio's programme while injured, and only then
+                    for kind, minutes in here:
                         if start + minutes <= close and (keep is None or day < keep[0]
                                                          or (day, kind, start, start + minutes) in keep[1]):
-                            options.append(Option(day, kind, start, start + minutes, clock))
+                            options.append(make(day, kind, start, start + minutes, clock))
     return options
 
 
@@ -308,20 +332,33 @@ def pruned_options(inst: Instance) -> list[Option]:
     gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v),
             *near_fixed_r12(inst, v), *near_fixed_r13(inst, v), *quality_after_races(inst, v)}
     options = [o for o in options if o not in gone]
-    v = _index(options)
-    before, after = _thresholds(inst, v)
-    groups: dict[tuple, list[Option]] = defaultdict(list)
-    for o in options:
-        groups[o.day, o.kind, o.end - o.start].append(o)
-    dropped: set[Option] = set()
-    for (day, kind, _), group in groups.items():
-        group.sort(key=lambda o: o.start)
-        costs = {o: option_costs(inst, o) for o in group}
-        ranks = [bisect_right(before[day, kind], o.start) for o in group]
-        dropped.update(_dominated(group, ranks, costs, strict=False))
-        ranks = [bisect_left(after[day, kind], o.end) for o in group]
-        dropped.update(_dominated(group[::-1], ranks[::-1], costs, strict=True))
-    return [o for o in options if o not in dropped]
+    costs = {o: option_costs(inst, o) for o in options}
+    groups: dict[int, dict[tuple, list[Option]]] = defaultdict(lambda: defaultdict(list))  # day -> groups
+    for o in sorted(options, key=lambda o: o.start):
+        groups[o.day][o.kind, o.end - o.start].append(o)
+    # Each round keeps the optimum of the options the round started from, so rounds can repeat: an
+    # option dropped takes its thresholds with it, which lets more of its neighbours share a rank.
+    # Thresholds reach 3 days (R4, R13), so only days that near a drop are looked at again.
+    alive = set(options)
+    days = set(groups)
+    for _ in range(MAX_PRUNING_ROUNDS):
+        v = _index([o for o in options if o in alive])
+        before, after = _thresholds(inst, v, days)
+        dropped: set[Option] = set()
+        for day in days:
+            for (kind, _), group in groups[day].items():
+                ranks = [bisect_right(before[day, kind], o.start) for o in group]
+                dropped.update(_dominated(group, ranks, costs, strict=False))
+                ranks = [bisect_left(after[day, kind], o.end) for o in group]
+                dropped.update(_dominated(group[::-1], ranks[::-1], costs, strict=True))
+        if not dropped:
+            break
+        alive -= dropped
+        for day in {o.day for o in dropped}:
+            groups[day] = {key: kept for key, group in groups[day].items()
+                           if (kept := [o for o in group if o not in dropped])}
+        days = {d + k for d in {o.day for o in dropped} for k in range(-3, 4)} & set(groups)
+    return [o for o in options if o in alive]
 
 
 def option_costs(inst: Instance, o: Option) -> tuple[int, ...]:
@@ -334,11 +371,17 @@ def _dominated(group: list[Option], ranks: list[int], costs: dict, strict: bool)
     """Options with an earlier one (in `group`'s order) of the same rank that costs no more at every
     level (`strict`: and less at one)."""
     seen: list[tuple[int, ...]] = []
+    least = None  # one level (a plan's objective): the least cost seen decides
     for i, o in enumerate(group):
         if i and ranks[i] != ranks[i - 1]:
-            seen = []
+            seen, least = [], None
         cost = costs[o]
-        if any(all(a <= b for a, b in zip(c, cost)) and (c != cost or not strict) for c in seen):
+        if len(cost) == 1:
+            if least is not None and (least < cost if strict else least <= cost):
+                yield o
+            elif least is None or cost < least:
+                least = cost
+        elif any(all(a <= b for a, b in zip(c, cost)) and (c != cost or not strict) for c in seen):
             yield o
         else:
             seen.append(cost)
@@ -351,33 +394,71 @@ def _index(options: list[Option]) -> "Variables":
     return v
 
 
-def _thresholds(inst: Instance, v: Variables) -> tuple[dict, dict]:
+def _thresholds(inst: Instance, v: Variables, days: Iterable[int] | None = None) -> tuple[dict, dict]:
     """Per (day, kind), the sorted minutes where the set of clashing or under-48-h options changes:
     `before` for the option's start (earlier options' ends plus a gap), `after` for its end (later
     options' starts minus a gap). The gaps and day ranges are exactly those of R3 and R4 below."""
     recovery = inst.profile.rules.recovery_hours * 60
     key_gap = inst.profile.rules.strength_before_key_hours * 60
+    gaps = (recovery, PREFER_GAP_MINUTES)
+    seen: dict[tuple, set[int]] = {}
+
+    def times(day: int, kinds: tuple[Kind, ...], attr: str) -> set[int]:
+        """The distinct start or end minutes of a day's options of these kinds."""
+        key = (day, kinds, attr)
+        if key not in seen:
+            seen[key] = {getattr(o, attr) for o in v.options(day, kinds)}
+        return seen[key]
+
     before: dict[tuple[int, Kind], list[int]] = {}
     after: dict[tuple[int, Kind], list[int]] = {}
-    for day in v.by_day:
+    for day in v.by_day if days is None else [d for d in days if d in v.by_day]:
         for kind in {o.kind for o in v.by_day[day]}:
             other = STRENGTH_KINDS if kind in RUN_KINDS else RUN_KINDS
-            low = [p.end + R3_GAP_MINUTES for d in (day - 1, day) for p in v.options(d, other)]
-            high = [p.start - R3_GAP_MINUTES for d in (day, day + 1) for p in v.options(d, other)]
-            group = next((g for g in R4_GROUPS if kind in g), ())
-            for ahead in (1, 2, 3):
-                low += [p.end + gap for p in v.options(day - ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
-                high += [p.start - gap for p in v.options(day + ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
+            low = {e + R3_GAP_MINUTES for d in (day - 1, day) for e in times(d, other, "end")}
+            high = {b - R3_GAP_MINUTES for d in (day, day + 1) for b in times(d, other, "start")}
+            for ahead, group in _r4_neighbours(kind):
+                low.update(e + gap for e in times(day - ahead, group, "end") for gap in gaps)
+                high.update(b - gap for b in times(day + ahead, group, "start") for gap in gaps)
             # R13: a strength option's end against later key runs' starts, a key run's start
             # against earlier strength options' ends.
             for ahead in (0, 1, 2, 3):
                 if kind in STRENGTH_KINDS:
-                    high += [p.start - key_gap for p in v.options(day + ahead, HARD_RUNS)]
+                    high.update(b - key_gap for b in times(day + ahead, HARD_RUNS, "start"))
                 elif kind in HARD_RUNS:
-                    low += [p.end + key_gap for p in v.options(day - ahead, STRENGTH_KINDS)]
+                    low.update(e + key_gap for e in times(day - ahead, STRENGTH_KINDS, "end"))
             before[day, kind] = sorted(low)
             after[day, kind] = sorted(high)
     return before, after
+
+
+ANY_KIND = "any"  # _r12_apart: every later option
+
+
+def _r12_apart(kind: Kind, ahead: int) -> Kind | str | None:
+    """The options `ahead` days after one of `kind` that R12 never lets into the same plan as it:
+    ANY_KIND (hard runs on consecutive days), Kind.LONG (a long run after a long run within
+    LONG_APART_DAYS), or None."""
+    if kind in HARD_RUNS and ahead == 1:
+        return ANY_KIND
+    if kind is Kind.LONG and ahead < LONG_APART_DAYS:
+        return Kind.LONG
+    return None
+
+
+def _r4_neighbours(kind: Kind) -> list[tuple[int, tuple[Kind, ...]]]:
+    """(days ahead, kinds) whose options R4 and its 48 h preference compare with an option of
+    `kind`, up to 3 days (48 h after a late session on a 23-hour day). Pairs R12 already keeps apart
+    by calendar day are left out (hard runs on consecutive days, long runs within LONG_APART_DAYS):
+    no plan holds both, so their gaps tell no option from another."""
+    group = next((g for g in R4_GROUPS if kind in g), ())
+    found = []
+    for ahead in (1, 2, 3):
+        apart = _r12_apart(kind, ahead)
+        kinds = () if apart is ANY_KIND else tuple(k for k in group if k is not apart)
+        if kinds:
+            found.append((ahead, kinds))
+    return found
 
 
 def new_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False) -> Variables:
@@ -518,13 +599,20 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                 later = v.by_start(day + ahead, group)
                 rows = []
                 for a in v.options(day, group):
+                    # Pairs R12 keeps apart by calendar day need no row here (outside explanations,
+                    # which may set R12 aside and must then still meet R4).
+                    apart = None if v.explain else _r12_apart(a.kind, ahead)
                     # A later day's session starts after a ends: the clashes are a prefix by start time.
-                    hard = later.before(a.end + hours * 60)
-                    if hard:
+                    hard = [b for b in later.before(a.end + hours * 60) if b.kind is not apart]
+                    if hard and (apart is not ANY_KIND or v.explain):
                         v.at_most_one(model, [v.x[a], *(v.x[b] for b in hard)], "R4", day // 7 + 1)
-                    soft = later.between(a.end + hours * 60, a.end + PREFER_GAP_MINUTES)
+                    if apart is ANY_KIND:
+                        continue
+                    soft = [b for b in later.between(a.end + hours * 60, a.end + PREFER_GAP_MINUTES)
+                            if b.kind is not apart]
+                    allowed = len(later.options) - sum(1 for b in later.options if b.kind is apart)
                     if soft and weight:
-                        rows.append((a, soft, len(hard) + len(soft) == len(later.options)))
+                        rows.append((a, soft, len(hard) + len(soft) == allowed))
                 if rows:
                     short = model.new_bool_var(f"r4_prefer_48h({inst.date(day)}+{ahead}d,{group[0].value})")
                     terms.append((short, weight))
@@ -973,8 +1061,9 @@ def prefer_long_run_day(inst: Instance, model: cp_model.CpModel, v: Variables) -
 
 
 def long_day_cost(inst: Instance, o: Option) -> int:
-    wanted = WEEKDAYS.index(inst.profile.long_run_day)
-    off = o.kind is Kind.LONG and inst.date(o.day).weekday() != wanted
+    if o.kind is not Kind.LONG:
+        return 0
+    off = (inst.epoch.weekday() + o.day) % 7 != WEEKDAYS.index(inst.profile.long_run_day)
     return inst.profile.preferences.weight_long_run_day if off else 0
 
 

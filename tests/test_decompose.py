@@ -81,7 +81,7 @@ def test_a_boundary_whose_sunday_or_monday_cannot_train_is_not_charged():
 def _both(inst) -> tuple[decompose.Outcome, decompose.Outcome]:
     new_solver = lambda small=False: solver_for(60, 1, small)  # noqa: E731
     assert decompose.decomposable(inst)
-    return decompose.solve_instance(inst, new_solver), decompose.solve_model(inst, new_solver())
+    return decompose.solve_instance(inst, new_solver, by_weeks=True), decompose.solve_model(inst, new_solver())
 
 
 @pytest.mark.parametrize("name", list(CASES))
