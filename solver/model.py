@@ -484,8 +484,7 @@ def new_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False
     v = Variables(explain=explain)
     prune = inst.prune and not explain and inst.only is None
     for o in pruned_options(inst) if prune else session_options(inst):
-        moment = inst.timeline.moment(o.start)
-        v.x[o] = model.new_bool_var(f"{o.kind.value}[{moment:%Y-%m-%d %H:%M}]")
+        v.x[o] = model.new_bool_var(f"{o.kind.value}[day {o.day} {o.clock // 60:02d}:{o.clock % 60:02d}]")
         v.by_day[o.day].append(o)
     for week in inst.weeks:
         for day in _week_days(inst, week):
@@ -517,6 +516,28 @@ def _fixed_on(inst: Instance, day: int) -> list[FixedSession]:
 def _clash(a_start: int, a_end: int, b_start: int, b_end: int, gap: int) -> bool:
     """True when the two sessions are less than `gap` minutes apart, end to start, either way."""
     return a_end + gap > b_start and b_end + gap > a_start
+
+
+def _cliques(first: list[Option], seq: list[Option], count: Callable[[Option], int]) -> Iterable[tuple[list, list]]:
+    """For two sets of options of which a plan holds at most one each (one day's strength
+    sessions, one day's runs), where each a of `first` clashes with the prefix seq[:count(a)]: the
+    maximal cliques, as (the options a whose prefix reaches k, seq[:k]) for each distinct k > 0.
+    Every pair in one clashes (within a side: one a day), and every clashing pair is in one."""
+    by_count = sorted(((count(a), i) for i, a in enumerate(first)), reverse=True)
+    members: list[Option] = []
+    for i, (k, j) in enumerate(by_count):
+        if k == 0:
+            break
+        members.append(first[j])
+        if i + 1 == len(by_count) or by_count[i + 1][0] != k:
+            yield list(members), seq[:k]
+
+
+def _prefix_cliques(model: cp_model.CpModel, v: Variables, first: list[Option], seq: list[Option],
+                    count: Callable[[Option], int], rule: str, week: int) -> None:
+    """At most one of each clique (see _cliques): one row per distinct prefix instead of one per option."""
+    for members, prefix in _cliques(first, seq, count):
+        v.at_most_one(model, [*(v.x[a] for a in members), *(v.x[b] for b in prefix)], rule, week)
 
 
 # --- hard rules -------------------------------------------------------------------------------
@@ -585,18 +606,21 @@ def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -
     A strength option excludes every run option of the same and neighbouring days that ends less
     than 8 h before it or starts less than 8 h after it; fixed sessions exclude clashing options."""
     for day in v.by_day:
+        strength = v.options(day, STRENGTH_KINDS)
+        if not strength:
+            continue
         same, before, after = v.options(day, RUN_KINDS), v.by_end(day - 1, RUN_KINDS), v.by_start(day + 1, RUN_KINDS)
-        for s in v.options(day, STRENGTH_KINDS):
-            # Only sessions of neighbouring days can be closer than 8 h: yesterday's runs ending after
-            # s.start - 8 h (a suffix by end time), tomorrow's starting before s.end + 8 h (a prefix).
-            clashes = (
-                [r for r in same if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)],
-                before.after(s.start - R3_GAP_MINUTES),
-                after.before(s.end + R3_GAP_MINUTES),
-            )
-            for clashing in clashes:
-                if clashing:
-                    v.at_most_one(model, [v.x[s], *(v.x[r] for r in clashing)], "R3", day // 7 + 1)
+        week = day // 7 + 1
+        for s in strength:
+            clashing = [r for r in same if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)]
+            if clashing:
+                v.at_most_one(model, [v.x[s], *(v.x[r] for r in clashing)], "R3", week)
+        # Only sessions of neighbouring days can be closer than 8 h: yesterday's runs ending after
+        # s.start - 8 h (a suffix by end time), tomorrow's starting before s.end + 8 h (a prefix).
+        latest = before.options[::-1]
+        _prefix_cliques(model, v, strength, latest, lambda s: len(before.after(s.start - R3_GAP_MINUTES)), "R3", week)
+        _prefix_cliques(model, v, strength, after.options,
+                        lambda s: bisect_left(after.keys, s.end + R3_GAP_MINUTES), "R3", week)
     for o in near_fixed_r3(inst, v):
         v.hard(model, v.x[o] == 0, "R3", o.day // 7 + 1)
     return []
@@ -613,36 +637,29 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
     terms: Terms = []
     for group in R4_GROUPS:
         for day in v.by_day:
+            mine = v.options(day, group)
+            if not mine:
+                continue
             # Up to 3 days ahead: 48 h after a late session on a 23-hour DST day reaches day + 3.
             for ahead in (1, 2, 3):
                 later = v.by_start(day + ahead, group)
-                rows = []
-                for a in v.options(day, group):
-                    # Pairs R12 keeps apart by calendar day need no row here (outside explanations,
-                    # which may set R12 aside and must then still meet R4).
-                    apart = None if v.explain else _r12_apart(a.kind, ahead)
-                    # A later day's session starts after a ends: the clashes are a prefix by start time.
-                    hard = [b for b in later.before(a.end + hours * 60) if b.kind is not apart]
-                    if hard and (apart is not ANY_KIND or v.explain):
-                        v.at_most_one(model, [v.x[a], *(v.x[b] for b in hard)], "R4", day // 7 + 1)
-                    if apart is ANY_KIND:
-                        continue
-                    soft = [b for b in later.between(a.end + hours * 60, a.end + PREFER_GAP_MINUTES)
-                            if b.kind is not apart]
-                    allowed = len(later.options) - sum(1 for b in later.options if b.kind is apart)
-                    if soft and weight:
-                        rows.append((a, soft, len(hard) + len(soft) == allowed))
-                if rows:
-                    short = model.new_bool_var(f"r4_prefer_48h({inst.date(day)}+{ahead}d,{group[0].value})")
-                    terms.append((short, weight))
-                    if len(rows) == len(v.options(day, group)) and all(everything for _, _, everything in rows):
-                        # Every allowed pair of these two days is under 48 h (next-day pairs always
-                        # are): one row says so, instead of one per option.
-                        both = [v.x[a] for a, _, _ in rows] + [v.x[b] for b in later.options]
-                        model.add(cp_model.LinearExpr.sum(both) - 1 <= short)
-                    else:
-                        for a, soft, _ in rows:
-                            model.add(cp_model.LinearExpr.sum([v.x[a], *(v.x[b] for b in soft)]) - 1 <= short)
+                if not later.options or (_r12_apart(group[0], ahead) is ANY_KIND and not v.explain):
+                    continue  # hard runs on consecutive days: R12's row already keeps them apart
+                # A later day's session starts after a ends: the clashes are a prefix by start time.
+                _prefix_cliques(model, v, mine, later.options,
+                                lambda a: bisect_left(later.keys, a.end + hours * 60), "R4", day // 7 + 1)
+                if not weight:
+                    continue
+                under = {a: bisect_left(later.keys, a.end + PREFER_GAP_MINUTES) for a in mine}
+                if not any(k > bisect_left(later.keys, a.end + hours * 60) for a, k in under.items()):
+                    continue  # no allowed pair of these days is under 48 h
+                short = model.new_bool_var(f"r4_prefer_48h({inst.date(day)}+{ahead}d,{group[0].value})")
+                terms.append((short, weight))
+                # short is 1 when the day's session and the later one are chosen less than 48 h apart
+                # (pairs under recovery_hours are never both chosen, so a row may hold them too).
+                for members, prefix in _cliques(mine, later.options, under.__getitem__):
+                    model.add(cp_model.LinearExpr.sum([*(v.x[a] for a in members), *(v.x[b] for b in prefix)]) - 1
+                              <= short)
     for o in near_fixed_r4(inst, v):
         v.hard(model, v.x[o] == 0, "R4", o.day // 7 + 1)
     return terms
@@ -989,11 +1006,18 @@ def r13_strength_before_key(inst: Instance, model: cp_model.CpModel, v: Variable
     (R3's 8 h later) is untouched: that is the pattern the rule aims for."""
     gap = inst.profile.rules.strength_before_key_hours * 60
     for day in v.by_day:
-        for s in v.options(day, STRENGTH_KINDS):
-            for ahead in (0, 1, 2, 3):
-                clashing = v.by_start(day + ahead, HARD_RUNS).between(s.start, s.end + gap)
-                if clashing:
-                    v.at_most_one(model, [v.x[s], *(v.x[k] for k in clashing)], "R13", day // 7 + 1)
+        strength = v.options(day, STRENGTH_KINDS)
+        if not strength:
+            continue
+        week = day // 7 + 1
+        same = v.by_start(day, HARD_RUNS)
+        for s in strength:
+            clashing = same.between(s.start, s.end + gap)
+            if clashing:
+                v.at_most_one(model, [v.x[s], *(v.x[k] for k in clashing)], "R13", week)
+        for ahead in (1, 2, 3):  # a later day's key runs start after s: the clashes are a prefix
+            later = v.by_start(day + ahead, HARD_RUNS)
+            _prefix_cliques(model, v, strength, later.options, lambda s: bisect_left(later.keys, s.end + gap), "R13", week)
     for o in near_fixed_r13(inst, v):
         v.hard(model, v.x[o] == 0, "R13", o.day // 7 + 1)
     return []
