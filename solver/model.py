@@ -180,9 +180,9 @@ class Variables:
         else:
             model.add_at_most_one(lits)
 
-    _options: dict[tuple[int, frozenset[Kind]], list[Option]] = field(default_factory=dict)
+    _options: dict[tuple[int, tuple[Kind, ...]], list[Option]] = field(default_factory=dict)
 
-    _sorted: dict[tuple[int, frozenset[Kind], str], "Sorted"] = field(default_factory=dict)
+    _sorted: dict[tuple[int, tuple[Kind, ...], str], "Sorted"] = field(default_factory=dict)
 
     def by_start(self, day: int, kinds: Iterable[Kind]) -> "Sorted":
         return self._by(day, kinds, "start")
@@ -191,18 +191,21 @@ class Variables:
         return self._by(day, kinds, "end")
 
     def _by(self, day: int, kinds: Iterable[Kind], attr: str) -> "Sorted":
-        key = (day, frozenset(kinds), attr)
-        if key not in self._sorted:
+        key = (day, kinds if type(kinds) is tuple else tuple(kinds), attr)
+        found = self._sorted.get(key)
+        if found is None:
             options = sorted(self.options(day, key[1]), key=lambda o: getattr(o, attr))
-            self._sorted[key] = Sorted(options, [getattr(o, attr) for o in options])
-        return self._sorted[key]
+            found = self._sorted[key] = Sorted(options, [getattr(o, attr) for o in options])
+        return found
 
     def options(self, day: int, kinds: Iterable[Kind]) -> list[Option]:
-        """The day's options of these kinds (cached: the rules ask for the same ones many times)."""
-        key = (day, frozenset(kinds))
-        if key not in self._options:
-            self._options[key] = [o for o in self.by_day.get(day, ()) if o.kind in key[1]]
-        return self._options[key]
+        """The day's options of these kinds (cached: the rules ask for the same ones many times;
+        keyed by the kinds as given, a tuple, which is cheaper to hash than a frozenset)."""
+        key = (day, kinds if type(kinds) is tuple else tuple(kinds))
+        found = self._options.get(key)
+        if found is None:
+            found = self._options[key] = [o for o in self.by_day.get(day, ()) if o.kind in key[1]]
+        return found
 
 
 @dataclass(frozen=True)
