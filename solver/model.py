@@ -1163,6 +1163,15 @@ def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables
     return terms
 
 
+def drop_cost_bound(inst: Instance) -> int:
+    """The most place_planned_sessions' terms can cost: every planned session left out."""
+    total = 0
+    for week in inst.weeks:
+        for kind, count in week.planned.items():
+            total += max(0, count - inst.history.done.get((week.index, kind), 0)) * DROP_WEIGHT[kind]
+    return total
+
+
 SOFT_RULES: tuple[Rule, ...] = (place_planned_sessions, prefer_times_of_day, prefer_long_run_day, prefer_spread)
 
 
