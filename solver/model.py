@@ -34,6 +34,8 @@ DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENG
 MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
 R4_GROUPS = (STRENGTH_KINDS, (Kind.LONG, Kind.QUALITY))  # R4's "same session": strength, and the hard runs
 HARD_RUNS = (Kind.LONG, Kind.QUALITY)  # R12's hard runs and R13's key runs (with races, always fixed)
+LADDER_ABOVE = 6  # _clique_sides: running sums once written-out cliques hold 6 literals an option
+RANGE_WRITTEN_OUT = 40  # _with_ranges: prefix-sum differences beyond 40 options (a window of 10 h or more)
 MAX_PRUNING_ROUNDS = 3  # pruned_options: rounds of dominance (each exact; the 4th to 8th drop 4 % more options, cost more than they save)
 LONG_APART_DAYS = 5  # R12: two long runs (or a long run and a race) start at least 5 calendar days apart
 
@@ -197,6 +199,20 @@ class Variables:
             options = sorted(self.options(day, key[1]), key=lambda o: getattr(o, attr))
             found = self._sorted[key] = Sorted(options, [getattr(o, attr) for o in options])
         return found
+
+    _prefixes: dict[tuple, dict[int, cp_model.LinearExprT]] = field(default_factory=dict)
+
+    def prefix_sum(self, model: cp_model.CpModel, key: tuple, seq: list[Option], k: int) -> cp_model.LinearExprT:
+        """seq[:k] summed, as a 0/1 variable (a plan holds at most one of seq): the nearest
+        shorter prefix made so far plus the options in between. `key` names seq (it is shared
+        across rules and days)."""
+        made = self._prefixes.setdefault(key, {0: 0})
+        if k not in made:
+            below = max(j for j in made if j < k)
+            total = model.new_bool_var("")
+            model.add(total == made[below] + cp_model.LinearExpr.sum([self.x[o] for o in seq[below:k]]))
+            made[k] = total
+        return made[k]
 
     def options(self, day: int, kinds: Iterable[Kind]) -> list[Option]:
         """The day's options of these kinds (cached: the rules ask for the same ones many times;
@@ -536,11 +552,52 @@ def _cliques(first: list[Option], seq: list[Option], count: Callable[[Option], i
             yield list(members), seq[:k]
 
 
+def _clique_sides(model: cp_model.CpModel, v: Variables, first: list[Option], seq: list[Option],
+                  count: Callable[[Option], int], seq_key: tuple) -> list[list[cp_model.IntVar]]:
+    """Each maximal clique of _cliques as 0/1 variables that sum to it. Written out (the options'
+    own literals) where that is small; where the cliques would repeat many literals (wide
+    windows: every 15 minutes of a long day) each side is one running-sum variable instead
+    (v.prefix_sum, and the members summed from the top): the same rows for the LP, in size
+    linear in the options rather than quadratic (the every-day-free cliff: 1.2 M literals)."""
+    rows = list(_cliques(first, seq, count))
+    if sum(len(m) + len(p) for m, p in rows) <= LADDER_ABOVE * (len(first) + len(seq)):
+        return [[*(v.x[a] for a in members), *(v.x[b] for b in prefix)] for members, prefix in rows]
+    for _, prefix in reversed(rows):  # shortest first: each running sum adds only what is new
+        v.prefix_sum(model, seq_key, seq, len(prefix))
+    sides, above, seen = [], 0, 0
+    for members, prefix in rows:  # member sets grow row by row
+        total = model.new_bool_var("")
+        model.add(total == above + cp_model.LinearExpr.sum([v.x[a] for a in members[seen:]]))
+        above, seen = total, len(members)
+        sides.append([total, v.prefix_sum(model, seq_key, seq, len(prefix))])
+    return sides
+
+
+def _with_ranges(model: cp_model.CpModel, v: Variables, o: Option, ranges: list[tuple[tuple, list[Option], int, int]],
+                 rule: str, week: int) -> None:
+    """At most one of o and the options starting in [low, high) of each (key, seq sorted by start,
+    low, high), which are options of one day and group (a plan holds at most one of them). The
+    options written out where few; else each range as a difference of prefix sums
+    (v.prefix_sum), two terms however wide the window."""
+    found = []
+    for key, seq, low, high in ranges:
+        starts = [b.start for b in seq]  # small lists; bisect on them
+        i, j = bisect_left(starts, low), bisect_left(starts, high)
+        found.append((key, seq, i, j))
+    if sum(j - i for _, _, i, j in found) <= RANGE_WRITTEN_OUT:
+        lits = [v.x[b] for _, seq, i, j in found for b in seq[i:j]]
+        if lits:
+            v.at_most_one(model, [v.x[o], *lits], rule, week)
+        return
+    within = [v.prefix_sum(model, key, seq, j) - v.prefix_sum(model, key, seq, i) for key, seq, i, j in found if j > i]
+    v.hard(model, v.x[o] + cp_model.LinearExpr.sum(within) <= 1, rule, week)
+
+
 def _prefix_cliques(model: cp_model.CpModel, v: Variables, first: list[Option], seq: list[Option],
-                    count: Callable[[Option], int], rule: str, week: int) -> None:
+                    count: Callable[[Option], int], rule: str, week: int, seq_key: tuple) -> None:
     """At most one of each clique (see _cliques): one row per distinct prefix instead of one per option."""
-    for members, prefix in _cliques(first, seq, count):
-        v.at_most_one(model, [*(v.x[a] for a in members), *(v.x[b] for b in prefix)], rule, week)
+    for lits in _clique_sides(model, v, first, seq, count, seq_key):
+        v.at_most_one(model, lits, rule, week)
 
 
 # --- hard rules -------------------------------------------------------------------------------
@@ -614,16 +671,22 @@ def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -
             continue
         same, before, after = v.options(day, RUN_KINDS), v.by_end(day - 1, RUN_KINDS), v.by_start(day + 1, RUN_KINDS)
         week = day // 7 + 1
+        by_length: dict[int, list[Option]] = defaultdict(list)
+        for r in sorted(same, key=lambda r: r.start):
+            by_length[r.end - r.start].append(r)
         for s in strength:
-            clashing = [r for r in same if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)]
-            if clashing:
-                v.at_most_one(model, [v.x[s], *(v.x[r] for r in clashing)], "R3", week)
+            # A run of length m clashes when it starts in (s.start - 8 h - m, s.end + 8 h): one
+            # range of starts per length.
+            ranges = [((day, "R3 same", m), runs, s.start - R3_GAP_MINUTES - m + 1, s.end + R3_GAP_MINUTES)
+                      for m, runs in by_length.items()]
+            _with_ranges(model, v, s, ranges, "R3", week)
         # Only sessions of neighbouring days can be closer than 8 h: yesterday's runs ending after
         # s.start - 8 h (a suffix by end time), tomorrow's starting before s.end + 8 h (a prefix).
         latest = before.options[::-1]
-        _prefix_cliques(model, v, strength, latest, lambda s: len(before.after(s.start - R3_GAP_MINUTES)), "R3", week)
+        _prefix_cliques(model, v, strength, latest, lambda s: len(before.after(s.start - R3_GAP_MINUTES)), "R3", week,
+                        (day - 1, RUN_KINDS, "latest"))
         _prefix_cliques(model, v, strength, after.options,
-                        lambda s: bisect_left(after.keys, s.end + R3_GAP_MINUTES), "R3", week)
+                        lambda s: bisect_left(after.keys, s.end + R3_GAP_MINUTES), "R3", week, (day + 1, RUN_KINDS, "start"))
     for o in near_fixed_r3(inst, v):
         v.hard(model, v.x[o] == 0, "R3", o.day // 7 + 1)
     return []
@@ -649,8 +712,9 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                 if not later.options or (_r12_apart(group[0], ahead) is ANY_KIND and not v.explain):
                     continue  # hard runs on consecutive days: R12's row already keeps them apart
                 # A later day's session starts after a ends: the clashes are a prefix by start time.
+                seq_key = (day + ahead, group, "start")
                 _prefix_cliques(model, v, mine, later.options,
-                                lambda a: bisect_left(later.keys, a.end + hours * 60), "R4", day // 7 + 1)
+                                lambda a: bisect_left(later.keys, a.end + hours * 60), "R4", day // 7 + 1, seq_key)
                 if not weight:
                     continue
                 under = {a: bisect_left(later.keys, a.end + PREFER_GAP_MINUTES) for a in mine}
@@ -660,9 +724,8 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
                 terms.append((short, weight))
                 # short is 1 when the day's session and the later one are chosen less than 48 h apart
                 # (pairs under recovery_hours are never both chosen, so a row may hold them too).
-                for members, prefix in _cliques(mine, later.options, under.__getitem__):
-                    model.add(cp_model.LinearExpr.sum([*(v.x[a] for a in members), *(v.x[b] for b in prefix)]) - 1
-                              <= short)
+                for lits in _clique_sides(model, v, mine, later.options, under.__getitem__, seq_key):
+                    model.add(cp_model.LinearExpr.sum(lits) - 1 <= short)
     for o in near_fixed_r4(inst, v):
         v.hard(model, v.x[o] == 0, "R4", o.day // 7 + 1)
     return terms
@@ -1013,14 +1076,13 @@ def r13_strength_before_key(inst: Instance, model: cp_model.CpModel, v: Variable
         if not strength:
             continue
         week = day // 7 + 1
-        same = v.by_start(day, HARD_RUNS)
+        same = v.by_start(day, HARD_RUNS).options
         for s in strength:
-            clashing = same.between(s.start, s.end + gap)
-            if clashing:
-                v.at_most_one(model, [v.x[s], *(v.x[k] for k in clashing)], "R13", week)
+            _with_ranges(model, v, s, [((day, HARD_RUNS, "start"), same, s.start, s.end + gap)], "R13", week)
         for ahead in (1, 2, 3):  # a later day's key runs start after s: the clashes are a prefix
             later = v.by_start(day + ahead, HARD_RUNS)
-            _prefix_cliques(model, v, strength, later.options, lambda s: bisect_left(later.keys, s.end + gap), "R13", week)
+            _prefix_cliques(model, v, strength, later.options, lambda s: bisect_left(later.keys, s.end + gap), "R13", week,
+                            (day + ahead, HARD_RUNS, "start"))
     for o in near_fixed_r13(inst, v):
         v.hard(model, v.x[o] == 0, "R13", o.day // 7 + 1)
     return []
