@@ -111,6 +111,12 @@ def floor_argv(inp: Inputs) -> list[str]:
     return [inp.python, "-c", FLOOR_CODE]
 
 
+def floor_quick_exit_argv(inp: Inputs) -> list[str]:
+    """The floor without the interpreter's teardown, as the installed runcal leaves (cli.run):
+    shown beside the floor, not used for the ratios."""
+    return [inp.python, "-c", FLOOR_CODE + "; import os; os._exit(0)"]
+
+
 def plan_argv(weeks: int, busy: bool = False) -> Callable[[Inputs], list[str]]:
     def argv(inp: Inputs) -> list[str]:
         suffix = "_busy" if busy else ""
@@ -199,6 +205,7 @@ class Case:
 
 CASES: tuple[Case, ...] = (
     Case("floor", "import floor", floor_argv, None, quick=True, has_solver=False),
+    Case("floor_quick", "import floor, no teardown", floor_quick_exit_argv, None, has_solver=False),
     *(Case(f"plan{w}", f"plan {w} weeks", plan_argv(w), library_spec(w), quick=w in (8, 16)) for w in PLAN_WEEKS),
     *(Case(f"plan{w}_busy", f"plan {w} weeks + busy", plan_argv(w, busy=True), cli_spec(plan_argv(w, busy=True)),
            needs="busy", quick=w == 8) for w in PLAN_WEEKS),

@@ -75,7 +75,7 @@ def status_of(result) -> str:
 
 
 def objective_of(result) -> str:
-    if result.key in ("floor", "batch", "runner_batch"):
+    if result.key in ("floor", "floor_quick", "batch", "runner_batch"):
         return DASH
     seen = list(dict.fromkeys(o for side in _sides(result) for o in side.objectives))
     return ",".join(seen) or DASH
@@ -148,12 +148,17 @@ def _is_optimal(status: str) -> bool:
 
 
 def _all_optimal(results) -> dict:
-    measured = [r for r in results if not r.unavailable and r.key != "floor"]
+    measured = [r for r in results if not r.unavailable and r.key not in ("floor", "floor_quick")]
     failed = [r.label for r in measured if r.error or any(side.error for side in _sides(r))]
+    # A generated runner whose calendar leaves no plan gets a proof of that (exit 1, the blocking
+    # rule), not a plan: an exact answer, counted apart.
     not_optimal = [r.label for r in measured
-                   if any(not _is_optimal(s) for side in _sides(r) for s in side.statuses)]
+                   if any(not _is_optimal(s) and s != "no plan" for side in _sides(r) for s in side.statuses)]
+    no_plan = sum(s == "no plan" for r in measured for side in _sides(r) for s in side.statuses)
     bad = list(dict.fromkeys(not_optimal + failed))
     verdict = "missed; not optimal: " + ", ".join(bad) if bad else ("met" if measured else "n/a (not measured)")
+    if no_plan and not bad:
+        verdict += f" ({no_plan} generated runner(s) proven to have no plan)"
     return {"what": "all OPTIMAL", "limit": None, "ratio": None, "verdict": verdict}
 
 
