@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import inputs
+import runner_cases
 
 NOW = "2026-11-27T08:00:00Z"
 SOURCE_DATE_EPOCH = "1795766400"  # the same instant, for commands without --now
@@ -25,15 +26,17 @@ BATCH_SEED = inputs.BATCH_SEED
 class Inputs:
     """Generated inputs in a scratch directory; the replan base plan is made on first use."""
 
-    def __init__(self, directory: Path, batch_count: int) -> None:
+    def __init__(self, directory: Path, batch_count: int, runner_batch_count: int = 200) -> None:
         self.dir = directory
         self.batch_count = batch_count
+        self.runner_batch_count = runner_batch_count
         self.python = sys.executable
         self.runcal = str(Path(sys.executable).with_name("runcal"))
         self.profiles = inputs.write_plan_profiles(directory, PLAN_WEEKS)
         self.busy = directory / "busy.ics"
         self.busy_events = inputs.write_busy_calendar(self.busy)
         self.env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+        self.runner = runner_cases.RunnerInputs(self)
 
     def out(self, name: str) -> str:
         return str(self.dir / name)
@@ -86,11 +89,32 @@ def week_sessions(ics_path: Path, week: int) -> list[dict]:
     return [{"date": start.date(), "kind": kind} for start, kind in sorted(found)]
 
 
+def all_sessions(ics_path: Path) -> list[dict]:
+    """Every session of a plan in time order: {"start" (aware), "minutes", "week", "kind"}."""
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical(ics_path.read_bytes())
+    found = []
+    for event in cal.walk("VEVENT"):
+        kind = str(event.get("X-RUNCAL-KIND", ""))
+        if kind and str(event.get("STATUS", "")).upper() != "CANCELLED":
+            start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+            found.append({"start": start, "minutes": int((end - start).total_seconds() // 60),
+                          "week": int(str(event.get("X-RUNCAL-WEEK"))), "kind": kind})
+    return sorted(found, key=lambda s: (s["start"], s["kind"]))
+
+
 # ---------------------------------------------------------------------------------------------
 # Command lines. Each takes the Inputs and returns a full argv.
 
 def floor_argv(inp: Inputs) -> list[str]:
     return [inp.python, "-c", FLOOR_CODE]
+
+
+def floor_quick_exit_argv(inp: Inputs) -> list[str]:
+    """The floor without the interpreter's teardown, as the installed runcal leaves (cli.run):
+    shown beside the floor, not used for the ratios."""
+    return [inp.python, "-c", FLOOR_CODE + "; import os; os._exit(0)"]
 
 
 def plan_argv(weeks: int, busy: bool = False) -> Callable[[Inputs], list[str]]:
@@ -157,6 +181,15 @@ def batch_spec(inp: Inputs) -> dict:
     return {"mode": "batch", "count": inp.batch_count, "seed": BATCH_SEED}
 
 
+def whole_spec(profile: Callable[[Inputs], Path]) -> Callable[[Inputs], dict]:
+    """The profile's plan as one CP-SAT model, no week-by-week solving (the reference for the cliff)."""
+    return lambda inp: {"mode": "whole", "profile": str(profile(inp))}
+
+
+def cliff_spec(inp: Inputs) -> dict:
+    return {"mode": "library", "profile": str(inp.runner.cliff)}
+
+
 @dataclass(frozen=True)
 class Case:
     key: str
@@ -167,10 +200,12 @@ class Case:
     quick: bool = False  # part of --quick
     once: bool = False  # one repetition whatever --reps says (the batch)
     has_solver: bool = True  # runs the solver, so it has a status and an objective
+    processes: Callable[[Inputs], list[list[str]]] | None = None  # a batch of commands, each run once
 
 
 CASES: tuple[Case, ...] = (
     Case("floor", "import floor", floor_argv, None, quick=True, has_solver=False),
+    Case("floor_quick", "import floor, no teardown", floor_quick_exit_argv, None, has_solver=False),
     *(Case(f"plan{w}", f"plan {w} weeks", plan_argv(w), library_spec(w), quick=w in (8, 16)) for w in PLAN_WEEKS),
     *(Case(f"plan{w}_busy", f"plan {w} weeks + busy", plan_argv(w, busy=True), cli_spec(plan_argv(w, busy=True)),
            needs="busy", quick=w == 8) for w in PLAN_WEEKS),
@@ -181,4 +216,17 @@ CASES: tuple[Case, ...] = (
          needs="replan"),
     Case("whatif", "whatif: 4 scenarios, 16 weeks", whatif_argv, cli_spec(whatif_argv), needs="whatif", quick=True),
     Case("batch", "batch of generated profiles", None, batch_spec, quick=True, once=True),
+    # Issue 20: the inputs a runner brings (bench/runner_cases.py).
+    *(Case(f"sample_{k}", f"sample {k} + busy calendar", runner_cases.sample_plan_argv(k),
+           cli_spec(runner_cases.sample_plan_argv(k)), quick=k == "marathon") for k in runner_cases.SAMPLES),
+    *(Case(f"replan_{k}_{what}", f"replan {k}: {label}", runner_cases.sample_replan_argv(k, what),
+           cli_spec(runner_cases.sample_replan_argv(k, what)), needs="replan", quick=(k, what) == ("half", "session"))
+      for k in runner_cases.SAMPLES
+      for what, label in (("session", "missed session"), ("week", "missed week"), ("calendar", "changed calendar"))),
+    Case("whatif_marathon", "whatif: marathon sample, 4 scen.", runner_cases.whatif_marathon_argv,
+         cli_spec(runner_cases.whatif_marathon_argv), needs="whatif"),
+    Case("runner_batch", "runners + calendars + B races", None, None, quick=True, once=True,
+         processes=runner_cases.batch_argvs),
+    Case("cliff", "cliff: rest Sun+Mon, 12 weeks", runner_cases.cliff_argv, cliff_spec, once=True),
+    Case("cliff_whole", "cliff: whole model (reference)", None, whole_spec(lambda inp: inp.runner.cliff), once=True),
 )

@@ -80,6 +80,22 @@ def measure_process(argv: list[str], reps: int, inp: cases.Inputs, timeout: floa
     return side
 
 
+def measure_batch(argvs: list[list[str]], inp: cases.Inputs, timeout: float) -> Side:
+    """Each command once, as a whole process: its wall time, status and objective ("no plan" for
+    exit 1, whose answer is a reason, not a plan); another failure stops the batch."""
+    side = Side()
+    for argv in argvs:
+        run = measure.run_process(argv, timeout=timeout, cwd=str(inp.dir), env=inp.env)
+        if run.returncode not in (0, 1):
+            side.error = f"{Path(argv[2]).name}: {_failure(run)}"
+            break
+        report = measure.parse_output(run.stdout) if run.returncode == 0 else measure.SolverReport("no plan")
+        side.add(run.wall, report.status or "?", report.objective, report.build, report.solve)
+        side.names.append(Path(argv[2]).stem)
+        side.peak_mib = max(side.peak_mib or 0.0, run.maxrss_mib)
+    return side
+
+
 def _failure(run: measure.ProcRun) -> str:
     if run.timed_out:
         return "timed out"
@@ -112,6 +128,8 @@ def run_case(case: cases.Case, inp: cases.Inputs, reps: int, timeout: float) -> 
         return result
     reps = 1 if case.once else reps
     try:
+        if case.processes:
+            result.process = measure_batch(case.processes(inp), inp, timeout)
         if case.process:
             result.process = measure_process(case.process(inp), reps, inp, timeout, case.has_solver)
         if case.inproc:
@@ -138,6 +156,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=5, help="repetitions per case (default 5)")
     parser.add_argument("--quick", action="store_true", help="one repetition, fewer cases, small batch (smoke test)")
     parser.add_argument("--batch", type=int, default=None, help="profiles in the batch (default 100; 3 with --quick)")
+    parser.add_argument("--runners", type=int, default=None,
+                        help="generated runners (busy calendars, B races) planned as whole processes "
+                             "(default 200; 3 with --quick)")
+    parser.add_argument("--only", default=None, metavar="KEY,…",
+                        help="run only these cases (keys as in bench/cases.py; the import floor always runs)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also save the figures as JSON")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per run (default 900)")
     args = parser.parse_args(argv)
@@ -145,6 +168,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.reps = 1
     if args.batch is None:
         args.batch = 3 if args.quick else 100
+    if args.runners is None:
+        args.runners = 3 if args.quick else 200
     if args.reps < 1:
         parser.error("--reps must be at least 1")
     return args
@@ -153,9 +178,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     selected = [c for c in cases.CASES if c.quick or not args.quick]
+    if args.only:
+        keys = set(args.only.split(",")) | {"floor"}
+        unknown = keys - {c.key for c in cases.CASES}
+        if unknown:
+            print(f"bench: unknown case(s) {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        selected = [c for c in cases.CASES if c.key in keys]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="runcal-bench-") as tmp:
-        inp = cases.Inputs(Path(tmp), args.batch)
+        inp = cases.Inputs(Path(tmp), args.batch, args.runners)
         results = []
         for case in selected:
             print(f"bench: {case.label} …", file=sys.stderr, flush=True)
@@ -163,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         remeasure_floor(results, inp, args.reps, args.timeout)
         busy_events = inp.busy_events
     load = (load_before, os.getloadavg()[0])
-    print(table.render(results, reps=args.reps, batch=args.batch, busy_events=busy_events, load=load))
+    print(table.render(results, reps=args.reps, batch=args.batch, busy_events=busy_events, load=load,
+                       runners=args.runners))
     if args.json:
         args.json.write_text(json.dumps(table.figures(results, args.reps), indent=2), "utf-8")
     return 0

@@ -10,6 +10,7 @@ linear constraint.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -32,6 +33,9 @@ DROP_WEIGHT = {Kind.LONG: 1500, Kind.QUALITY: 1200, Kind.EASY: 1000, Kind.STRENG
 MAX_SESSIONS_PER_DAY = 2  # one run and one strength session, R3 apart
 R4_GROUPS = (STRENGTH_KINDS, (Kind.LONG, Kind.QUALITY))  # R4's "same session": strength, and the hard runs
 HARD_RUNS = (Kind.LONG, Kind.QUALITY)  # R12's hard runs and R13's key runs (with races, always fixed)
+LADDER_ABOVE = 6  # _clique_sides: running sums once written-out cliques hold 6 literals an option
+RANGE_WRITTEN_OUT = 40  # _with_ranges: prefix-sum differences beyond 40 options (a window of 10 h or more)
+MAX_PRUNING_ROUNDS = 3  # pruned_options: rounds of dominance (each exact; the 4th to 8th drop 4 % more options, cost more than they save)
 LONG_APART_DAYS = 5  # R12: two long runs (or a long run and a race) start at least 5 calendar days apart
 
 
@@ -45,6 +49,14 @@ class Option:
     start: int
     end: int
     clock: int  # local wall-clock minute of the start, for time-of-day preferences
+
+    @classmethod
+    def _make(cls, day: int, kind: Kind, start: int, end: int, clock: int) -> "Option":
+        """The same as Option(...), without the frozen dataclass's per-field __setattr__ (a model
+        makes thousands)."""
+        o = object.__new__(cls)
+        o.__dict__.update(day=day, kind=kind, start=start, end=end, clock=clock)
+        return o
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,8 @@ class Instance:
     trained_before: int = 0  # training days in a row just before the first day (R10)
     extra_costs: Callable[[Option], tuple[int, ...]] | None = None  # a re-plan's own levels, per option
     keep_only: tuple[int, frozenset] | None = None  # from this day on, only these (day, kind, start, end) slots
+    # Derived data kept across `replace` (the same dict), each entry with the inputs it was made from.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def epoch(self) -> dt.date:
@@ -177,9 +191,9 @@ class Variables:
         else:
             model.add_at_most_one(lits)
 
-    _options: dict[tuple[int, frozenset[Kind]], list[Option]] = field(default_factory=dict)
+    _options: dict[tuple[int, tuple[Kind, ...]], list[Option]] = field(default_factory=dict)
 
-    _sorted: dict[tuple[int, frozenset[Kind], str], "Sorted"] = field(default_factory=dict)
+    _sorted: dict[tuple[int, tuple[Kind, ...], str], "Sorted"] = field(default_factory=dict)
 
     def by_start(self, day: int, kinds: Iterable[Kind]) -> "Sorted":
         return self._by(day, kinds, "start")
@@ -188,18 +202,35 @@ class Variables:
         return self._by(day, kinds, "end")
 
     def _by(self, day: int, kinds: Iterable[Kind], attr: str) -> "Sorted":
-        key = (day, frozenset(kinds), attr)
-        if key not in self._sorted:
+        key = (day, kinds if type(kinds) is tuple else tuple(kinds), attr)
+        found = self._sorted.get(key)
+        if found is None:
             options = sorted(self.options(day, key[1]), key=lambda o: getattr(o, attr))
-            self._sorted[key] = Sorted(options, [getattr(o, attr) for o in options])
-        return self._sorted[key]
+            found = self._sorted[key] = Sorted(options, [getattr(o, attr) for o in options])
+        return found
+
+    _prefixes: dict[tuple, dict[int, cp_model.LinearExprT]] = field(default_factory=dict)
+
+    def prefix_sum(self, model: cp_model.CpModel, key: tuple, seq: list[Option], k: int) -> cp_model.LinearExprT:
+        """seq[:k] summed, as a 0/1 variable (a plan holds at most one of seq): the nearest
+        shorter prefix made so far plus the options in between. `key` names seq (it is shared
+        across rules and days)."""
+        made = self._prefixes.setdefault(key, {0: 0})
+        if k not in made:
+            below = max(j for j in made if j < k)
+            total = model.new_bool_var("")
+            model.add(total == made[below] + cp_model.LinearExpr.sum([self.x[o] for o in seq[below:k]]))
+            made[k] = total
+        return made[k]
 
     def options(self, day: int, kinds: Iterable[Kind]) -> list[Option]:
-        """The day's options of these kinds (cached: the rules ask for the same ones many times)."""
-        key = (day, frozenset(kinds))
-        if key not in self._options:
-            self._options[key] = [o for o in self.by_day.get(day, ()) if o.kind in key[1]]
-        return self._options[key]
+        """The day's options of these kinds (cached: the rules ask for the same ones many times;
+        keyed by the kinds as given, a tuple, which is cheaper to hash than a frozenset)."""
+        key = (day, kinds if type(kinds) is tuple else tuple(kinds))
+        found = self._options.get(key)
+        if found is None:
+            found = self._options[key] = [o for o in self.by_day.get(day, ()) if o.kind in key[1]]
+        return found
 
 
 @dataclass(frozen=True)
@@ -247,8 +278,21 @@ def session_options(inst: Instance) -> list[Option]:
     """Availability: every start on the 15-minute grid where the whole session fits a window."""
     if inst.only is not None:
         return list(inst.only)
+    # Made once per set of weeks: the plan, its strict twin (`replace`) and the busy checks all ask.
+    made_from = (inst.weeks, inst.profile, inst.timeline, inst.keep_only)  # compared by identity
+    values = (inst.history.first_open_day, inst.history.injury_days)
+    slot = ("session_options", id(inst.weeks))  # the entry holds the weeks, so the id stays theirs
+    memo = inst.memo.get(slot)
+    if memo is None or memo[1] != values or not all(a is b for a, b in zip(memo[0], made_from)):
+        memo = inst.memo[slot] = (made_from, values, _session_options(inst))
+    return list(memo[2])
+
+
+def _session_options(inst: Instance) -> list[Option]:
     keep = inst.keep_only
+    injury = inst.history.injury_days
     options = []
+    make = Option._make
     for w in inst.weeks:
         lengths = [(k, m) for k, d in w.runs.items() for m in sorted(set(d))]
         if w.strength:
@@ -259,6 +303,8 @@ def session_options(inst: Instance) -> list[Option]:
             day = (day_date - inst.epoch).days
             if day < inst.history.first_open_day:
                 continue
+            # R9: nothing but the physio's programme while injured, and only then
+            here = [(k, m) for k, m in lengths if (k is Kind.REHAB) == (day in injury)]
             midnight = inst.timeline.plain_day(day_date)
             for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
                 close = inst.timeline.day_end(day_date, window.end) if midnight is None else midnight + window.end
@@ -271,12 +317,10 @@ def session_options(inst: Instance) -> list[Option]:
                         start = inst.timeline.minutes(moment)
                     else:
                         continue
-                    for kind, minutes in lengths:
-                        if (kind is Kind.REHAB) != (day in inst.history.injury_days):
-                            continue  # R9: nothing but the physio's programme while injured, and only then
+                    for kind, minutes in here:
                         if start + minutes <= close and (keep is None or day < keep[0]
                                                          or (day, kind, start, start + minutes) in keep[1]):
-                            options.append(Option(day, kind, start, start + minutes, clock))
+                            options.append(make(day, kind, start, start + minutes, clock))
     return options
 
 
@@ -314,20 +358,39 @@ def pruned_options(inst: Instance) -> list[Option]:
     gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v),
             *near_fixed_r12(inst, v), *near_fixed_r13(inst, v), *quality_after_races(inst, v)}
     options = [o for o in options if o not in gone]
-    v = _index(options)
-    before, after = _thresholds(inst, v)
-    groups: dict[tuple, list[Option]] = defaultdict(list)
-    for o in options:
-        groups[o.day, o.kind, o.end - o.start].append(o)
-    dropped: set[Option] = set()
-    for (day, kind, _), group in groups.items():
-        group.sort(key=lambda o: o.start)
-        costs = {o: option_costs(inst, o) for o in group}
-        ranks = [bisect_right(before[day, kind], o.start) for o in group]
-        dropped.update(_dominated(group, ranks, costs, strict=False))
-        ranks = [bisect_left(after[day, kind], o.end) for o in group]
-        dropped.update(_dominated(group[::-1], ranks[::-1], costs, strict=True))
-    return [o for o in options if o not in dropped]
+    costs = {o: option_costs(inst, o) for o in options}
+    groups: dict[int, dict[tuple, list[Option]]] = defaultdict(lambda: defaultdict(list))  # day -> groups
+    for o in sorted(options, key=lambda o: o.start):
+        groups[o.day][o.kind, o.end - o.start].append(o)
+    # Each round keeps the optimum of the options the round started from, so rounds can repeat: an
+    # option dropped takes its thresholds with it, which lets more of its neighbours share a rank.
+    # Thresholds reach 3 days (R4, R13), so only days that near a drop are looked at again.
+    alive = set(options)
+    days = set(groups)
+    for _ in range(MAX_PRUNING_ROUNDS):
+        before, after = _thresholds(inst, _index([o for o in options if o in alive]), days)
+        dropped: set[Option] = set()
+        for day in days:
+            base = day * 1440 - _BIT_OFFSET
+            for (kind, _), group in groups[day].items():
+                bits = before[day, kind]  # a new rank wherever a threshold t has prev.start < t <= o.start
+                starts = [o.start - base for o in group]
+                breaks = [i > 0 and (bits >> (starts[i - 1] + 1)) & ((1 << (starts[i] - starts[i - 1])) - 1) != 0
+                          for i in range(len(group))]
+                dropped.update(_dominated(group, breaks, costs, strict=False))
+                bits = after[day, kind]  # mirror image: a new rank wherever prev.end <= t < o.end
+                ends = [o.end - base for o in group]
+                breaks = [i + 1 < len(group) and (bits >> ends[i]) & ((1 << (ends[i + 1] - ends[i])) - 1) != 0
+                          for i in range(len(group))]
+                dropped.update(_dominated(group[::-1], [False, *breaks[::-1][1:]], costs, strict=True))
+        if not dropped:
+            break
+        alive -= dropped
+        for day in {o.day for o in dropped}:
+            groups[day] = {key: kept for key, group in groups[day].items()
+                           if (kept := [o for o in group if o not in dropped])}
+        days = {d + k for d in {o.day for o in dropped} for k in range(-3, 4)} & set(groups)
+    return [o for o in options if o in alive]
 
 
 def option_costs(inst: Instance, o: Option) -> tuple[int, ...]:
@@ -336,15 +399,21 @@ def option_costs(inst: Instance, o: Option) -> tuple[int, ...]:
     return (*extra, time_cost(inst, o) + long_day_cost(inst, o))
 
 
-def _dominated(group: list[Option], ranks: list[int], costs: dict, strict: bool) -> Iterable[Option]:
-    """Options with an earlier one (in `group`'s order) of the same rank that costs no more at every
-    level (`strict`: and less at one)."""
+def _dominated(group: list[Option], breaks: list[bool], costs: dict, strict: bool) -> Iterable[Option]:
+    """Options with an earlier one (in `group`'s order) of the same rank (no break between them)
+    that costs no more at every level (`strict`: and less at one)."""
     seen: list[tuple[int, ...]] = []
-    for i, o in enumerate(group):
-        if i and ranks[i] != ranks[i - 1]:
-            seen = []
+    least = None  # one level (a plan's objective): the least cost seen decides
+    for o, new_rank in zip(group, breaks):
+        if new_rank:
+            seen, least = [], None
         cost = costs[o]
-        if any(all(a <= b for a, b in zip(c, cost)) and (c != cost or not strict) for c in seen):
+        if len(cost) == 1:
+            if least is not None and (least < cost if strict else least <= cost):
+                yield o
+            elif least is None or cost < least:
+                least = cost
+        elif any(all(a <= b for a, b in zip(c, cost)) and (c != cost or not strict) for c in seen):
             yield o
         else:
             seen.append(cost)
@@ -357,41 +426,90 @@ def _index(options: list[Option]) -> "Variables":
     return v
 
 
-def _thresholds(inst: Instance, v: Variables) -> tuple[dict, dict]:
-    """Per (day, kind), the sorted minutes where the set of clashing or under-48-h options changes:
-    `before` for the option's start (earlier options' ends plus a gap), `after` for its end (later
-    options' starts minus a gap). The gaps and day ranges are exactly those of R3 and R4 below."""
+_BIT_OFFSET = 3 * 1440  # _thresholds: bit i of a day's threshold set is minute day * 1440 - offset + i
+
+
+def _thresholds(inst: Instance, v: Variables, days: Iterable[int]) -> tuple[dict, dict]:
+    """Per (day, kind), the minutes where the set of clashing or under-48-h options changes, as the
+    bits of an int (bit i: minute day * 1440 - _BIT_OFFSET + i): `before` for the option's start
+    (earlier options' ends plus a gap), `after` for its end (later options' starts minus a gap). The
+    gaps and day ranges are exactly those of R3, R4 and R13 below. A threshold earlier than the
+    offset reaches lies before every option of the day, so it tells none from another."""
     recovery = inst.profile.rules.recovery_hours * 60
     key_gap = inst.profile.rules.strength_before_key_hours * 60
-    before: dict[tuple[int, Kind], list[int]] = {}
-    after: dict[tuple[int, Kind], list[int]] = {}
-    for day in v.by_day:
+    gaps = (recovery, PREFER_GAP_MINUTES)
+    marks: dict[tuple, int] = {}
+
+    def shifted(of: int, kinds: tuple[Kind, ...], attr: str, by: int, day: int) -> int:
+        """Day `of`'s options of these kinds: their start or end minutes plus `by`, as bits of `day`."""
+        key = (of, kinds, attr)
+        if key not in marks:
+            base = of * 1440 - _BIT_OFFSET
+            bits = 0
+            for minute in {getattr(o, attr) for o in v.options(of, kinds)}:
+                bits |= 1 << (minute - base)
+            marks[key] = bits
+        move = (of - day) * 1440 + by
+        return marks[key] << move if move >= 0 else marks[key] >> -move
+
+    before: dict[tuple[int, Kind], int] = {}
+    after: dict[tuple[int, Kind], int] = {}
+    for day in [d for d in days if d in v.by_day]:
         for kind in {o.kind for o in v.by_day[day]}:
             other = STRENGTH_KINDS if kind in RUN_KINDS else RUN_KINDS
-            low = [p.end + R3_GAP_MINUTES for d in (day - 1, day) for p in v.options(d, other)]
-            high = [p.start - R3_GAP_MINUTES for d in (day, day + 1) for p in v.options(d, other)]
-            group = next((g for g in R4_GROUPS if kind in g), ())
-            for ahead in (1, 2, 3):
-                low += [p.end + gap for p in v.options(day - ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
-                high += [p.start - gap for p in v.options(day + ahead, group) for gap in (recovery, PREFER_GAP_MINUTES)]
+            low = shifted(day - 1, other, "end", R3_GAP_MINUTES, day) | shifted(day, other, "end", R3_GAP_MINUTES, day)
+            high = shifted(day, other, "start", -R3_GAP_MINUTES, day) | shifted(day + 1, other, "start", -R3_GAP_MINUTES, day)
+            for ahead, group in _r4_neighbours(kind):
+                for gap in gaps:
+                    low |= shifted(day - ahead, group, "end", gap, day)
+                    high |= shifted(day + ahead, group, "start", -gap, day)
             # R13: a strength option's end against later key runs' starts, a key run's start
             # against earlier strength options' ends.
             for ahead in (0, 1, 2, 3):
                 if kind in STRENGTH_KINDS:
-                    high += [p.start - key_gap for p in v.options(day + ahead, HARD_RUNS)]
+                    high |= shifted(day + ahead, HARD_RUNS, "start", -key_gap, day)
                 elif kind in HARD_RUNS:
-                    low += [p.end + key_gap for p in v.options(day - ahead, STRENGTH_KINDS)]
-            before[day, kind] = sorted(low)
-            after[day, kind] = sorted(high)
+                    low |= shifted(day - ahead, STRENGTH_KINDS, "end", key_gap, day)
+            before[day, kind] = low
+            after[day, kind] = high
     return before, after
+
+
+ANY_KIND = "any"  # _r12_apart: every later option
+
+
+def _r12_apart(kind: Kind, ahead: int) -> Kind | str | None:
+    """The options `ahead` days after one of `kind` that R12 never lets into the same plan as it:
+    ANY_KIND (hard runs on consecutive days), Kind.LONG (a long run after a long run within
+    LONG_APART_DAYS), or None."""
+    if kind in HARD_RUNS and ahead == 1:
+        return ANY_KIND
+    if kind is Kind.LONG and ahead < LONG_APART_DAYS:
+        return Kind.LONG
+    return None
+
+
+@functools.cache
+def _r4_neighbours(kind: Kind) -> list[tuple[int, tuple[Kind, ...]]]:
+    """(days ahead, kinds) whose options R4 and its 48 h preference compare with an option of
+    `kind`, up to 3 days (48 h after a late session on a 23-hour day). Pairs R12 already keeps apart
+    by calendar day are left out (hard runs on consecutive days, long runs within LONG_APART_DAYS):
+    no plan holds both, so their gaps tell no option from another."""
+    group = next((g for g in R4_GROUPS if kind in g), ())
+    found = []
+    for ahead in (1, 2, 3):
+        apart = _r12_apart(kind, ahead)
+        kinds = () if apart is ANY_KIND else tuple(k for k in group if k is not apart)
+        if kinds:
+            found.append((ahead, kinds))
+    return found
 
 
 def new_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False) -> Variables:
     v = Variables(explain=explain)
     prune = inst.prune and not explain and inst.only is None
     for o in pruned_options(inst) if prune else session_options(inst):
-        moment = inst.timeline.moment(o.start)
-        v.x[o] = model.new_bool_var(f"{o.kind.value}[{moment:%Y-%m-%d %H:%M}]")
+        v.x[o] = model.new_bool_var(f"{o.kind.value}[day {o.day} {o.clock // 60:02d}:{o.clock % 60:02d}]")
         v.by_day[o.day].append(o)
     for week in inst.weeks:
         for day in _week_days(inst, week):
@@ -423,6 +541,69 @@ def _fixed_on(inst: Instance, day: int) -> list[FixedSession]:
 def _clash(a_start: int, a_end: int, b_start: int, b_end: int, gap: int) -> bool:
     """True when the two sessions are less than `gap` minutes apart, end to start, either way."""
     return a_end + gap > b_start and b_end + gap > a_start
+
+
+def _cliques(first: list[Option], seq: list[Option], count: Callable[[Option], int]) -> Iterable[tuple[list, list]]:
+    """For two sets of options of which a plan holds at most one each (one day's strength
+    sessions, one day's runs), where each a of `first` clashes with the prefix seq[:count(a)]: the
+    maximal cliques, as (the options a whose prefix reaches k, seq[:k]) for each distinct k > 0.
+    Every pair in one clashes (within a side: one a day), and every clashing pair is in one."""
+    by_count = sorted(((count(a), i) for i, a in enumerate(first)), reverse=True)
+    members: list[Option] = []
+    for i, (k, j) in enumerate(by_count):
+        if k == 0:
+            break
+        members.append(first[j])
+        if i + 1 == len(by_count) or by_count[i + 1][0] != k:
+            yield list(members), seq[:k]
+
+
+def _clique_sides(model: cp_model.CpModel, v: Variables, first: list[Option], seq: list[Option],
+                  count: Callable[[Option], int], seq_key: tuple) -> list[list[cp_model.IntVar]]:
+    """Each maximal clique of _cliques as 0/1 variables that sum to it. Written out (the options'
+    own literals) where that is small; where the cliques would repeat many literals (wide
+    windows: every 15 minutes of a long day) each side is one running-sum variable instead
+    (v.prefix_sum, and the members summed from the top): the same rows for the LP, in size
+    linear in the options rather than quadratic (the every-day-free cliff: 1.2 M literals)."""
+    rows = list(_cliques(first, seq, count))
+    if sum(len(m) + len(p) for m, p in rows) <= LADDER_ABOVE * (len(first) + len(seq)):
+        return [[*(v.x[a] for a in members), *(v.x[b] for b in prefix)] for members, prefix in rows]
+    for _, prefix in reversed(rows):  # shortest first: each running sum adds only what is new
+        v.prefix_sum(model, seq_key, seq, len(prefix))
+    sides, above, seen = [], 0, 0
+    for members, prefix in rows:  # member sets grow row by row
+        total = model.new_bool_var("")
+        model.add(total == above + cp_model.LinearExpr.sum([v.x[a] for a in members[seen:]]))
+        above, seen = total, len(members)
+        sides.append([total, v.prefix_sum(model, seq_key, seq, len(prefix))])
+    return sides
+
+
+def _with_ranges(model: cp_model.CpModel, v: Variables, o: Option, ranges: list[tuple[tuple, list[Option], int, int]],
+                 rule: str, week: int) -> None:
+    """At most one of o and the options starting in [low, high) of each (key, seq sorted by start,
+    low, high), which are options of one day and group (a plan holds at most one of them). The
+    options written out where few; else each range as a difference of prefix sums
+    (v.prefix_sum), two terms however wide the window."""
+    found = []
+    for key, seq, low, high in ranges:
+        starts = [b.start for b in seq]  # small lists; bisect on them
+        i, j = bisect_left(starts, low), bisect_left(starts, high)
+        found.append((key, seq, i, j))
+    if sum(j - i for _, _, i, j in found) <= RANGE_WRITTEN_OUT:
+        lits = [v.x[b] for _, seq, i, j in found for b in seq[i:j]]
+        if lits:
+            v.at_most_one(model, [v.x[o], *lits], rule, week)
+        return
+    within = [v.prefix_sum(model, key, seq, j) - v.prefix_sum(model, key, seq, i) for key, seq, i, j in found if j > i]
+    v.hard(model, v.x[o] + cp_model.LinearExpr.sum(within) <= 1, rule, week)
+
+
+def _prefix_cliques(model: cp_model.CpModel, v: Variables, first: list[Option], seq: list[Option],
+                    count: Callable[[Option], int], rule: str, week: int, seq_key: tuple) -> None:
+    """At most one of each clique (see _cliques): one row per distinct prefix instead of one per option."""
+    for lits in _clique_sides(model, v, first, seq, count, seq_key):
+        v.at_most_one(model, lits, rule, week)
 
 
 # --- hard rules -------------------------------------------------------------------------------
@@ -491,18 +672,27 @@ def r3_run_strength_gap(inst: Instance, model: cp_model.CpModel, v: Variables) -
     A strength option excludes every run option of the same and neighbouring days that ends less
     than 8 h before it or starts less than 8 h after it; fixed sessions exclude clashing options."""
     for day in v.by_day:
+        strength = v.options(day, STRENGTH_KINDS)
+        if not strength:
+            continue
         same, before, after = v.options(day, RUN_KINDS), v.by_end(day - 1, RUN_KINDS), v.by_start(day + 1, RUN_KINDS)
-        for s in v.options(day, STRENGTH_KINDS):
-            # Only sessions of neighbouring days can be closer than 8 h: yesterday's runs ending after
-            # s.start - 8 h (a suffix by end time), tomorrow's starting before s.end + 8 h (a prefix).
-            clashes = (
-                [r for r in same if _clash(s.start, s.end, r.start, r.end, R3_GAP_MINUTES)],
-                before.after(s.start - R3_GAP_MINUTES),
-                after.before(s.end + R3_GAP_MINUTES),
-            )
-            for clashing in clashes:
-                if clashing:
-                    v.at_most_one(model, [v.x[s], *(v.x[r] for r in clashing)], "R3", day // 7 + 1)
+        week = day // 7 + 1
+        by_length: dict[int, list[Option]] = defaultdict(list)
+        for r in sorted(same, key=lambda r: r.start):
+            by_length[r.end - r.start].append(r)
+        for s in strength:
+            # A run of length m clashes when it starts in (s.start - 8 h - m, s.end + 8 h): one
+            # range of starts per length.
+            ranges = [((day, "R3 same", m), runs, s.start - R3_GAP_MINUTES - m + 1, s.end + R3_GAP_MINUTES)
+                      for m, runs in by_length.items()]
+            _with_ranges(model, v, s, ranges, "R3", week)
+        # Only sessions of neighbouring days can be closer than 8 h: yesterday's runs ending after
+        # s.start - 8 h (a suffix by end time), tomorrow's starting before s.end + 8 h (a prefix).
+        latest = before.options[::-1]
+        _prefix_cliques(model, v, strength, latest, lambda s: len(before.after(s.start - R3_GAP_MINUTES)), "R3", week,
+                        (day - 1, RUN_KINDS, "latest"))
+        _prefix_cliques(model, v, strength, after.options,
+                        lambda s: bisect_left(after.keys, s.end + R3_GAP_MINUTES), "R3", week, (day + 1, RUN_KINDS, "start"))
     for o in near_fixed_r3(inst, v):
         v.hard(model, v.x[o] == 0, "R3", o.day // 7 + 1)
     return []
@@ -519,29 +709,29 @@ def r4_same_session_recovery(inst: Instance, model: cp_model.CpModel, v: Variabl
     terms: Terms = []
     for group in R4_GROUPS:
         for day in v.by_day:
+            mine = v.options(day, group)
+            if not mine:
+                continue
             # Up to 3 days ahead: 48 h after a late session on a 23-hour DST day reaches day + 3.
             for ahead in (1, 2, 3):
                 later = v.by_start(day + ahead, group)
-                rows = []
-                for a in v.options(day, group):
-                    # A later day's session starts after a ends: the clashes are a prefix by start time.
-                    hard = later.before(a.end + hours * 60)
-                    if hard:
-                        v.at_most_one(model, [v.x[a], *(v.x[b] for b in hard)], "R4", day // 7 + 1)
-                    soft = later.between(a.end + hours * 60, a.end + PREFER_GAP_MINUTES)
-                    if soft and weight:
-                        rows.append((a, soft, len(hard) + len(soft) == len(later.options)))
-                if rows:
-                    short = model.new_bool_var(f"r4_prefer_48h({inst.date(day)}+{ahead}d,{group[0].value})")
-                    terms.append((short, weight))
-                    if len(rows) == len(v.options(day, group)) and all(everything for _, _, everything in rows):
-                        # Every allowed pair of these two days is under 48 h (next-day pairs always
-                        # are): one row says so, instead of one per option.
-                        both = [v.x[a] for a, _, _ in rows] + [v.x[b] for b in later.options]
-                        model.add(cp_model.LinearExpr.sum(both) - 1 <= short)
-                    else:
-                        for a, soft, _ in rows:
-                            model.add(cp_model.LinearExpr.sum([v.x[a], *(v.x[b] for b in soft)]) - 1 <= short)
+                if not later.options or (_r12_apart(group[0], ahead) is ANY_KIND and not v.explain):
+                    continue  # hard runs on consecutive days: R12's row already keeps them apart
+                # A later day's session starts after a ends: the clashes are a prefix by start time.
+                seq_key = (day + ahead, group, "start")
+                _prefix_cliques(model, v, mine, later.options,
+                                lambda a: bisect_left(later.keys, a.end + hours * 60), "R4", day // 7 + 1, seq_key)
+                if not weight:
+                    continue
+                under = {a: bisect_left(later.keys, a.end + PREFER_GAP_MINUTES) for a in mine}
+                if not any(k > bisect_left(later.keys, a.end + hours * 60) for a, k in under.items()):
+                    continue  # no allowed pair of these days is under 48 h
+                short = model.new_bool_var(f"r4_prefer_48h({inst.date(day)}+{ahead}d,{group[0].value})")
+                terms.append((short, weight))
+                # short is 1 when the day's session and the later one are chosen less than 48 h apart
+                # (pairs under recovery_hours are never both chosen, so a row may hold them too).
+                for lits in _clique_sides(model, v, mine, later.options, under.__getitem__, seq_key):
+                    model.add(cp_model.LinearExpr.sum(lits) - 1 <= short)
     for o in near_fixed_r4(inst, v):
         v.hard(model, v.x[o] == 0, "R4", o.day // 7 + 1)
     return terms
@@ -968,11 +1158,17 @@ def r13_strength_before_key(inst: Instance, model: cp_model.CpModel, v: Variable
     (R3's 8 h later) is untouched: that is the pattern the rule aims for."""
     gap = inst.profile.rules.strength_before_key_hours * 60
     for day in v.by_day:
-        for s in v.options(day, STRENGTH_KINDS):
-            for ahead in (0, 1, 2, 3):
-                clashing = v.by_start(day + ahead, HARD_RUNS).between(s.start, s.end + gap)
-                if clashing:
-                    v.at_most_one(model, [v.x[s], *(v.x[k] for k in clashing)], "R13", day // 7 + 1)
+        strength = v.options(day, STRENGTH_KINDS)
+        if not strength:
+            continue
+        week = day // 7 + 1
+        same = v.by_start(day, HARD_RUNS).options
+        for s in strength:
+            _with_ranges(model, v, s, [((day, HARD_RUNS, "start"), same, s.start, s.end + gap)], "R13", week)
+        for ahead in (1, 2, 3):  # a later day's key runs start after s: the clashes are a prefix
+            later = v.by_start(day + ahead, HARD_RUNS)
+            _prefix_cliques(model, v, strength, later.options, lambda s: bisect_left(later.keys, s.end + gap), "R13", week,
+                            (day + ahead, HARD_RUNS, "start"))
     for o in near_fixed_r13(inst, v):
         v.hard(model, v.x[o] == 0, "R13", o.day // 7 + 1)
     return []
@@ -1059,8 +1255,9 @@ def prefer_long_run_day(inst: Instance, model: cp_model.CpModel, v: Variables) -
 
 
 def long_day_cost(inst: Instance, o: Option) -> int:
-    wanted = WEEKDAYS.index(inst.profile.long_run_day)
-    off = o.kind is Kind.LONG and inst.date(o.day).weekday() != wanted
+    if o.kind is not Kind.LONG:
+        return 0
+    off = (inst.epoch.weekday() + o.day) % 7 != WEEKDAYS.index(inst.profile.long_run_day)
     return inst.profile.preferences.weight_long_run_day if off else 0
 
 
@@ -1112,6 +1309,15 @@ def place_planned_sessions(inst: Instance, model: cp_model.CpModel, v: Variables
                 placed = sum(v.x[o] for d in days for o in v.options(d, [kind]))
                 terms.append((count - placed, DROP_WEIGHT[kind]))
     return terms
+
+
+def drop_cost_bound(inst: Instance) -> int:
+    """The most place_planned_sessions' terms can cost: every planned session left out."""
+    total = 0
+    for week in inst.weeks:
+        for kind, count in week.planned.items():
+            total += max(0, count - inst.history.done.get((week.index, kind), 0)) * DROP_WEIGHT[kind]
+    return total
 
 
 SOFT_RULES: tuple[Rule, ...] = (place_planned_sessions, prefer_times_of_day, prefer_long_run_day, prefer_spread)

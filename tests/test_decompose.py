@@ -16,7 +16,7 @@ from solver.periodization import week_targets
 from solver.profile import load_profile, parse_profile
 from solver.solve import busy_for, solver_for
 
-from conftest import BASE_PROFILE, SAMPLES, plan_checked, profile_text
+from conftest import BASE_PROFILE, ROOT, SAMPLES, plan_checked, profile_text
 
 WEEKDAY_EVENINGS = """
 [availability]
@@ -58,6 +58,14 @@ CASES = {
         BASE_PROFILE.replace("intermediate", "advanced").replace("sessions_per_week = 4", "sessions_per_week = 6")
         .replace("weekly_minutes = 120", "weekly_minutes = 300").replace("2027-01-31", "2027-02-28"),
         TIGHT, RACE.format(date="2027-02-28")),
+    # R12 and R13 across the week boundary: long runs on Mondays (5 days from the last one, not
+    # next to a quality run on Sunday), strength 48 h before a key run, a B race on a Wednesday.
+    "long runs on Mondays, strength 48 h before key runs, a midweek B race": profile_text(
+        BASE_PROFILE.replace("intermediate", "advanced").replace("sessions_per_week = 4", "sessions_per_week = 6")
+        .replace("weekly_minutes = 120", "weekly_minutes = 300").replace('long_run_day = "sun"', 'long_run_day = "mon"')
+        .replace("2027-01-31", "2027-02-28"),
+        WEEKDAY_EVENINGS, "[rules]\nstrength_before_key_hours = 48\n",
+        RACE.format(date="2027-02-10").replace('"half"', '"10k"').replace('"A"', '"B"')),
     # The clocks go forward on 2027-03-28: that week is not shifted from another one.
     "across the spring-forward week": profile_text(
         BASE_PROFILE.replace("2027-01-04", "2027-03-08").replace("2027-01-31", "2027-04-25"), WEEKDAY_EVENINGS,
@@ -81,7 +89,7 @@ def test_a_boundary_whose_sunday_or_monday_cannot_train_is_not_charged():
 def _both(inst) -> tuple[decompose.Outcome, decompose.Outcome]:
     new_solver = lambda small=False: solver_for(60, 1, small)  # noqa: E731
     assert decompose.decomposable(inst)
-    return decompose.solve_instance(inst, new_solver), decompose.solve_model(inst, new_solver())
+    return decompose.solve_instance(inst, new_solver, by_weeks=True), decompose.solve_model(inst, new_solver())
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -127,3 +135,34 @@ def test_a_week_with_no_solution_makes_the_whole_plan_infeasible():
     profile = parse_profile(text, "thin.toml")
     by_weeks, whole = _both(build_instance(profile, week_targets(profile)))
     assert by_weeks.status == whole.status == 3  # cp_model.INFEASIBLE
+
+
+def test_the_whole_model_is_chosen_where_week_by_week_does_not_pay():
+    """Busy time cutting into the weeks (the marathon sample's calendar), or fewer than half the
+    weeks repeats (ten weeks of a build): the whole model. 39 weeks, most of them alike: week by week."""
+    marathon = load_profile(ROOT / "sample_calendars" / "advanced_marathon.toml")
+    inst = dataclasses.replace(build_instance(marathon, week_targets(marathon), busy_for(marathon)), allow_drops=False)
+    assert decompose.decomposable(inst) and not decompose.worth_decomposing(inst)
+    ten = parse_profile(CASES["ten weeks, weekday mornings and evenings"], "ten.toml")
+    assert not decompose.worth_decomposing(build_instance(ten, week_targets(ten)))
+    long = parse_profile(profile_text(BASE_PROFILE.replace("2027-01-31", "2027-10-03"), WEEKDAY_EVENINGS), "long.toml")
+    inst = build_instance(long, week_targets(long))
+    assert decompose.worth_decomposing(inst)
+    new_solver = lambda small=False: solver_for(60, 1, small)  # noqa: E731
+    chosen = decompose.solve_instance(inst, new_solver)
+    assert chosen.blocks > 1 and (chosen.status, chosen.objective) == (4, decompose.solve_model(inst, new_solver()).objective)
+
+
+def test_a_chosen_decomposition_gives_up_after_one_round_of_repairs(monkeypatch):
+    """Chosen automatically, week by week hands a plan whose candidate keeps failing to the whole
+    model after REPAIR_ROUNDS rounds; the answer is the whole model's optimum all the same."""
+    rounds = []
+    real = decompose._repair
+    monkeypatch.setattr(decompose, "_repair", lambda *args: rounds.append(1) or real(*args))
+    monkeypatch.setattr(decompose, "worth_decomposing", lambda inst: True)
+    profile = parse_profile(CASES["advanced, six sessions, tight windows"], "tight.toml")
+    inst = build_instance(profile, week_targets(profile))
+    new_solver = lambda small=False: solver_for(60, 1, small)  # noqa: E731
+    auto = decompose.solve_instance(inst, new_solver)
+    assert len(rounds) <= decompose.REPAIR_ROUNDS
+    assert (auto.status, auto.objective) == (4, decompose.solve_model(inst, new_solver()).objective)

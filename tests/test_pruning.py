@@ -41,6 +41,17 @@ name = "Test 10k"
 date = 2027-01-31
 distance = "10k"
 """),
+    # Pruning runs to a fixpoint (MAX_PRUNING_ROUNDS) with R12's calendar-day pairs left out of
+    # R4's thresholds and R13's gaps in: key runs on Mondays, strength 48 h before them, a B race.
+    "advanced, long runs on Mondays, R13 at 48 h, B race": profile_text(
+        BASE_PROFILE.replace("intermediate", "advanced").replace("sessions_per_week = 4", "sessions_per_week = 6")
+        .replace('long_run_day = "sun"', 'long_run_day = "mon"'), EVENINGS, "[rules]\nstrength_before_key_hours = 48\n", """
+[[race]]
+name = "Test 5k"
+date = 2027-01-20
+distance = "5k"
+priority = "B"
+"""),
 }
 
 

@@ -227,8 +227,8 @@ def test_holding_undisturbed_weeks_finds_the_whole_horizons_optimum(monkeypatch,
     seen = []
     real = module._lexicographic
 
-    def spy(inst, originals, time_limit, levels=4):
-        out = real(inst, originals, time_limit, levels)
+    def spy(inst, originals, time_limit, levels=4, **kwargs):
+        out = real(inst, originals, time_limit, levels, **kwargs)
         seen.append((inst.keep_only is not None, levels, out[2]))
         return out
 

@@ -71,8 +71,8 @@ def test_holding_later_weeks_still_works_with_a_whole_busy_calendar(marathon, mo
     kwargs = dict(today=s.day + dt.timedelta(days=1), missed=[f"{s.day}:strength"], stamp=LATER, busy=busy)
     seen, real = [], replanning._lexicographic
 
-    def spy(inst, originals, time_limit, levels=4):
-        out = real(inst, originals, time_limit, levels)
+    def spy(inst, originals, time_limit, levels=4, **kwargs):
+        out = real(inst, originals, time_limit, levels, **kwargs)
         seen.append((inst.keep_only is not None, out[2]))
         return out
 
