@@ -166,7 +166,7 @@ def test_whatif_numbers_that_are_unicode_digits_are_one_line(tmp_path, scenario)
 
 @pytest.mark.parametrize("args, words", [
     (["--missed-from", "2027-01-10", "--to", "2027-01-05"], ("--to", "2027-01-05 is before --missed-from 2027-01-10")),
-    (["--missed", "2027-01-04", "--done", "2027-01-04"], ("is marked both --missed and --done",)),
+    (["--missed", "2027-01-04", "--done", "2027-01-04"], ("both name", "cannot be missed and done",)),
     (["--missed-from", "2026-06-01", "--to", "2026-06-07"], ("covers no day of the plan",)),
 ])
 def test_replan_options_that_contradict_each_other_or_the_plan_are_refused(tmp_path, args, words):
