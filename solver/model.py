@@ -847,7 +847,9 @@ def _cutback_windows(inst: Instance, model: cp_model.CpModel, v: Variables, volu
     for week in inst.weeks:
         if week.index in exempt:
             continue
-        cut = 10 * volumes[week.index] <= 8 * volumes[week.index - 1]
+        # The week before as known when this one began, as the checker reads it: a run of it
+        # reported missed later does not turn this week's planned cutback into none.
+        cut = 10 * volumes[week.index] <= 8 * _known_volumes(inst, week, volumes)[week.index - 1]
         if isinstance(cut, bool):  # both volumes known
             reduced[week.index] = int(cut)
         else:

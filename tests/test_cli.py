@@ -120,4 +120,4 @@ def test_core_commands_exist():
 
 
 def test_console_script_entry_point_declared():
-    assert 'runcal = "cli:main"' in (Path(ROOT) / "pyproject.toml").read_text()
+    assert 'runcal = "cli:run"' in (Path(ROOT) / "pyproject.toml").read_text()  # cli.run: main, then a quick exit (test_quick_exit.py)
