@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from .model import LONG_APART_DAYS, FixedSession, Instance, Option, build_model, fixed_volumes_hold, _fixed_on
+from .model import LONG_APART_DAYS, FixedSession, Instance, Option, blocked_weeks, build_model, fixed_on, fixed_volumes_hold
 
 # Repair rounds before handing the plan to the whole model, when week by week was chosen because it
 # looked cheaper (worth_decomposing): a plan whose candidate still fails after one round of mending
@@ -74,7 +74,7 @@ def solve_instance(inst: Instance, new_solver: NewSolver, by_weeks: bool | None 
 def decomposable(inst: Instance) -> bool:
     """Weeks are independent but for their boundaries only when no week's volume is a variable."""
     h = inst.history
-    fixed_weeks = not (h.replanning or h.done or h.first_open_day) and not (inst.allow_drops and inst.blocked_weeks)
+    fixed_weeks = not (h.replanning or h.done or h.first_open_day) and not (inst.allow_drops and blocked_weeks(inst))
     return fixed_weeks and inst.only is None and len(inst.weeks) > 1
 
 
@@ -86,7 +86,7 @@ def worth_decomposing(inst: Instance) -> bool:
     across): the whole model is then faster (60 generated profiles: 5.3 s against 6.2 s all whole
     and 9.5 s all week by week; the generated runners with busy calendars: about 5x). Both
     answers are the optimum; this only picks the faster way."""
-    if inst.busy and inst.blocked_weeks:
+    if inst.busy and blocked_weeks(inst):
         return False
     keys = [_shape(inst, (w.index,)) for w in inst.weeks]
     distinct = len({k[0] for k in keys if k is not None}) + keys.count(None)
@@ -320,7 +320,7 @@ def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> Ins
 
 
 def _trained(inst: Instance, chosen: tuple[Option, ...], day: int) -> bool:
-    return any(o.day == day for o in chosen) or bool(_fixed_on(inst, day))
+    return any(o.day == day for o in chosen) or bool(fixed_on(inst, day))
 
 
 def _evaluate(inst: Instance, weeks: tuple, chosen: tuple[Option, ...], new_solver: NewSolver,
