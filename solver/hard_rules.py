@@ -248,7 +248,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
     after which the volume may return to the week before that; and among any cutback_every
     consecutive weeks without a race or taper, one is a cutback. A week that loses sessions to
     busy time therefore cannot be "made up" by the next."""
-    if inst.volumes_checked:
+    if v.scope.volumes_checked:
         return []
     rules = inst.profile.rules
     volumes: list[cp_model.LinearExprT] = [inst.profile.weekly_minutes]
@@ -335,7 +335,7 @@ def r8_race_preparation(inst: Instance, model: cp_model.CpModel, v: Variables) -
     """R8 (Hard): "Repetitions, sets, volume and load will be dependent on … period of training
     particularly if in preparation for a race". No strength in the race_strength_free_days before a
     race, on race day, nor the day after (volume taper is part of R6's weekly cap)."""
-    if not inst.volumes_checked:
+    if not v.scope.volumes_checked:
         _taper_volumes(inst, model, v)
         _taper_runs(inst, model, v)
     for o in strength_near_races(inst, v):
@@ -462,8 +462,8 @@ def r10_consecutive_days(inst: Instance, model: cp_model.CpModel, v: Variables) 
     days = sorted(v.rest)
     for i in range(len(days) - span + 1):
         v.hard(model, sum(v.rest[d] for d in days[i:i + span]) >= 1, "R10", days[i + span - 1] // 7 + 1)
-    if inst.trained_before:  # the days trained just before count towards the first window
-        first = days[:span - inst.trained_before]
+    if v.scope.trained_before:  # the days trained just before count towards the first window
+        first = days[:span - v.scope.trained_before]
         v.hard(model, sum(v.rest[d] for d in first) >= 1, "R10", days[0] // 7 + 1)
     return []
 
@@ -478,7 +478,7 @@ def r11_long_run(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
     the week's running. Periodization plans the long runs this way; here the rule binds the weeks
     whose sessions may be left out (a dropped long run lowers the reference of the weeks after
     it) and checks the planned ones (constants)."""
-    if inst.volumes_checked:
+    if v.scope.volumes_checked:
         return []
     rules = inst.profile.rules
     pre = current_long_run(inst.profile)

@@ -70,11 +70,7 @@ class Instance:
     history: History = field(default_factory=lambda: History())
     allow_drops: bool = True  # False: every planned session must be placed, even in busy weeks
     prune: bool = True  # leave out options another option of the same day and kind can always replace
-    # Solving some of the plan's weeks on their own (decompose.py):
-    only: tuple[Option, ...] | None = None  # exactly these options, to evaluate a candidate plan
-    volumes_checked: bool = False  # R6/R8's volumes are constants, already checked on the whole plan
-    open_ends: tuple[bool, bool] = (False, False)  # plan weeks come before / after these ones
-    trained_before: int = 0  # training days in a row just before the first day (R10)
+    # A re-plan's steering (replan.py; still data here: it flows through solve.py and decompose.py):
     extra_costs: Callable[[Option], tuple[int, ...]] | None = None  # a re-plan's own levels, per option
     keep_only: tuple[int, frozenset] | None = None  # from this day on, only these (day, kind, start, end) slots
     # Derived data kept across `replace` (the same dict), each entry with the inputs it was made from.
@@ -95,6 +91,21 @@ class Instance:
                 if self.profile.availability[WEEKDAYS[d.weekday()]]}
         return frozenset(days | {(self.timeline.moment(f.start).date() - self.epoch).days for f in self.fixed})
 
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a model is built for when it is not the whole plan: decompose.py solves some of the plan's
+    weeks on their own and evaluates candidate plans. Given to build_model beside the instance, so
+    the instance stays the plan's data and the rules read the steering from one argument."""
+
+    only: tuple[Option, ...] | None = None  # exactly these options, to evaluate a candidate plan
+    volumes_checked: bool = False  # R6/R8's volumes are constants, already checked on the whole plan
+    open_ends: tuple[bool, bool] = (False, False)  # plan weeks come before / after these ones
+    trained_before: int = 0  # training days in a row just before the first day (R10)
+
+
+WHOLE_PLAN = Scope()
 
 
 @dataclass(frozen=True)

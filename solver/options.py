@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .busy import BusyEvent
 from .domain import WEEKDAYS, Kind, Profile
-from .instance import Instance, Option, build_instance
+from .instance import WHOLE_PLAN, Instance, Option, Scope, build_instance
 from .periodization import week_targets
 from .variables import Variables, indexed
 
@@ -16,10 +16,11 @@ from .variables import Variables, indexed
 GRID_MINUTES = 15
 
 
-def session_options(inst: Instance) -> list[Option]:
-    """Availability: every start on the 15-minute grid where the whole session fits a window."""
-    if inst.only is not None:
-        return list(inst.only)
+def session_options(inst: Instance, scope: Scope = WHOLE_PLAN) -> list[Option]:
+    """Availability: every start on the 15-minute grid where the whole session fits a window (a
+    scope's own options when it evaluates a candidate plan)."""
+    if scope.only is not None:
+        return list(scope.only)
     # Made once per set of weeks: the plan, its strict twin (`replace`) and the busy checks all ask.
     made_from = (inst.weeks, inst.profile, inst.timeline, inst.keep_only)  # compared by identity
     values = (inst.history.first_open_day, inst.history.injury_days)

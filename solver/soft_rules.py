@@ -79,7 +79,7 @@ def prefer_spread(inst: Instance, model: cp_model.CpModel, v: Variables) -> Term
     # Part of a plan solved block by block (decompose.py): the pair across each open end costs at
     # least weight * (trained before + trained after - 1), charged here as weight * trained on
     # this side; the block before pays the -weight (in decompose.py's bound).
-    for day, is_open in zip((days[0], days[-1]), inst.open_ends):
+    for day, is_open in zip((days[0], days[-1]), v.scope.open_ends):
         if is_open:
             terms.append((1 - v.rest[day], weight))
     return terms

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .domain import Kind
-from .instance import Instance, Option
+from .instance import WHOLE_PLAN, Instance, Option, Scope
 
 
 LADDER_ABOVE = 6  # clique_sides: running sums once written-out cliques hold 6 literals an option
@@ -36,6 +36,7 @@ class Variables:
     objective: cp_model.LinearExprT = 0  # the weighted soft preferences, as minimised
 
     explain: bool = False  # guard every hard constraint by a literal per (rule, week), for explanations
+    scope: Scope = WHOLE_PLAN  # build_model's: which part of the plan the rules are written for
     groups: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
     def hard(self, model: cp_model.CpModel, constraint: cp_model.BoundedLinearExpression, rule: str, week: int,
