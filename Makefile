@@ -14,6 +14,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
+	$(BIN)/ruff check solver cli.py tests bench
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP)

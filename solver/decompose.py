@@ -315,7 +315,8 @@ def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> tup
     if not context:
         return part, scope
     first = (weeks[0].monday - inst.epoch).days
-    near = tuple(FixedSession(o.kind, o.start, o.end, "context", context=True) for o in context if o.day >= first - LONG_APART_DAYS)
+    near = tuple(FixedSession(o.kind, o.start, o.end, "context", context=True)
+                 for o in context if o.day >= first - LONG_APART_DAYS)
     trained = 0
     while _trained(inst, context, first - 1 - trained) and trained < 7:
         trained += 1

@@ -17,7 +17,8 @@ from .soft_rules import long_day_cost, time_cost
 from .variables import Variables, indexed
 
 
-MAX_PRUNING_ROUNDS = 3  # pruned_options: rounds of dominance (each exact; the 4th to 8th drop 4 % more options, cost more than they save)
+# pruned_options: rounds of dominance (each exact; the 4th to 8th drop 4 % more options, cost more than they save)
+MAX_PRUNING_ROUNDS = 3
 
 
 def pruned_options(inst: Instance) -> list[Option]:

@@ -98,7 +98,8 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     if outcome.status == cp_model.INFEASIBLE:
         raise explain(profile, busy)
     if outcome.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlanError(f"No plan found within the time limit (solver status {cp_model.CpSolver().status_name(outcome.status)}). "
+        status = cp_model.CpSolver().status_name(outcome.status)
+        raise NoPlanError(f"No plan found within the time limit (solver status {status}). "
                           "Fix: raise --time-limit or shorten the plan.")
     sessions = extract(inst, outcome.chosen)
     plan = Plan(
