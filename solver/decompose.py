@@ -44,7 +44,7 @@ Block = tuple[int, ...]  # plan week indices, consecutive
 
 @dataclass
 class Outcome:
-    status: int  # a cp_model status; INFEASIBLE when a block, and so the whole plan, has no solution
+    status: cp_model.CpSolverStatus | int  # a cp_model status; INFEASIBLE when a block, and so the whole plan, has no solution
     chosen: tuple[Option, ...] = ()
     objective: int = 0
     solves: int = 0  # models solved, evaluations included
@@ -174,7 +174,7 @@ def _gave_up(total: Outcome) -> Outcome:
 def _solve_block(inst: Instance, block: Block, best: dict, chosen: dict, new_solver: NewSolver,
                  total: Outcome, shapes: dict | None = None) -> bool:
     shape = _shape(inst, block) if shapes is not None else None
-    if shape is not None and shape[0] in shapes:
+    if shapes is not None and shape is not None and shape[0] in shapes:
         best[block] = part = _shifted(shapes[shape[0]], shape[1])
     else:
         part_inst, scope = _part(inst, block)
@@ -185,7 +185,7 @@ def _solve_block(inst: Instance, block: Block, best: dict, chosen: dict, new_sol
         if part.status != cp_model.OPTIMAL:
             return False
         best[block] = part
-        if shape is not None:
+        if shapes is not None and shape is not None:
             shapes[shape[0]] = _shifted(part, (-shape[1][0], -shape[1][1]))
     chosen[block] = part.chosen
     return True

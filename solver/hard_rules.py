@@ -7,6 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import cast
 
 from ortools.sat.python import cp_model
 
@@ -15,7 +16,7 @@ from .instance import FixedSession, Instance, Option, first_day, fixed_day, fixe
 from .options import blocked_weeks, overlapping_busy
 from .periodization import current_long_run, shape
 from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed
-from .variables import Rule, Terms, Variables, clique_sides, prefix_cliques, with_ranges
+from .variables import Expr, Rule, Terms, Variables, clique_sides, prefix_cliques, with_ranges
 
 
 PREFER_GAP_MINUTES = 48 * 60
@@ -231,7 +232,7 @@ def r5_rest_days(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
     return []
 
 
-def week_volume(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
+def week_volume(inst: Instance, v: Variables, week: WeekTarget) -> Expr:
     """Running minutes done or placed in the week (races are not training volume). A week that must
     place every planned session has a known volume: a constant keeps R6 and R8 out of the solver."""
     if not flexible(inst, week):
@@ -251,7 +252,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
     if v.scope.volumes_checked:
         return []
     rules = inst.profile.rules
-    volumes: list[cp_model.LinearExprT] = [inst.profile.weekly_minutes]
+    volumes: list[Expr] = [inst.profile.weekly_minutes]
     for week in inst.weeks:
         volume = week_volume(inst, v, week)
         i = week.index
@@ -261,7 +262,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         v.hard(model, volume <= week.volume_cap, "R6", i)
         if all(isinstance(x, int) for x in volumes):  # the weeks before are over: a known allowance
             # A re-plan late in a week may find more already run than the allowance: then no more.
-            allowance = max(allowed_volume(_known_volumes(inst, week, volumes), rules),
+            allowance = max(allowed_volume(_known_volumes(inst, week, cast(list[int], volumes)), rules),
                             inst.history.done_minutes.get(i, 0))
             v.hard(model, volume <= allowance, "R6", i)
             volumes.append(volume)
@@ -314,7 +315,7 @@ def fixed_volumes_hold(inst: Instance) -> bool:
 
 def _cutback_windows(inst: Instance, model: cp_model.CpModel, v: Variables, volumes: list, every: int) -> None:
     exempt = {w.index for w in inst.weeks if w.races or w.period == "taper"}
-    reduced = {}
+    reduced: dict[int, Expr] = {}
     for week in inst.weeks:
         if week.index in exempt:
             continue
@@ -392,7 +393,7 @@ def _taper_runs(inst: Instance, model: cp_model.CpModel, v: Variables) -> None:
                 v.hard(model, sum(runs) <= len(runs) * sum(longer), "R8", week.index)
 
 
-def _run_count(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
+def _run_count(inst: Instance, v: Variables, week: WeekTarget) -> Expr:
     """Runs the week holds (races aside): a constant when it must place every planned session."""
     done = len(inst.history.done_runs.get(week.index, ()))
     if in_past(inst, week):
@@ -407,7 +408,7 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
     peak is bounded below by the week periodization made the biggest, so this is sound."""
     rules = inst.profile.rules
     segment = 0
-    peak: cp_model.LinearExprT = inst.profile.weekly_minutes  # before the first A race with no build week
+    peak: Expr = inst.profile.weekly_minutes  # before the first A race with no build week
     for r, week in enumerate(inst.weeks):
         if not any(race.priority == "A" for race in week.races):
             continue
@@ -429,8 +430,8 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
         segment = r + 1
 
 
-def _taper_allowance(inst: Instance, week: WeekTarget, pct: int, peak: cp_model.LinearExprT,
-                     top: WeekTarget | None) -> cp_model.LinearExprT:
+def _taper_allowance(inst: Instance, week: WeekTarget, pct: int, peak: Expr,
+                     top: WeekTarget | None) -> Expr:
     """100 × the minutes R8 lets a taper or race week hold: pct of the peak as known when the week
     began (a peak week already over counts the runs reported missed since), and never less than
     what was already run in it (what was run is run; nothing more is added)."""
@@ -482,7 +483,7 @@ def r11_long_run(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
         return []
     rules = inst.profile.rules
     pre = current_long_run(inst.profile)
-    longs: list[list[tuple[int, cp_model.LinearExprT]]] = [[(pre, 1)]] * PRE_PLAN_WEEKS
+    longs: list[list[tuple[int, Expr]]] = [[(pre, 1)]] * PRE_PLAN_WEEKS
     for week in inst.weeks:
         here = _week_longs(inst, v, week)
         target = week.runs[Kind.LONG][0] if week.runs[Kind.LONG] else 0
@@ -506,8 +507,8 @@ def r11_long_run(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
     return []
 
 
-def _known_longs(inst: Instance, week: WeekTarget, longs: list[list[tuple[int, cp_model.LinearExprT]]]
-                 ) -> list[list[tuple[int, cp_model.LinearExprT]]]:
+def _known_longs(inst: Instance, week: WeekTarget, longs: list[list[tuple[int, Expr]]]
+                 ) -> list[list[tuple[int, Expr]]]:
     """R11's long runs before `week` as known when it began: a long run of a week already over
     that was reported missed on or after the week's first day still counts."""
     if not inst.history.missed_runs:
@@ -527,18 +528,18 @@ def _done_long_share(inst: Instance, model: cp_model.CpModel, v: Variables, week
     h, share = inst.history, inst.profile.rules.long_share_max
     long_run, day = h.done_long(week.index), h.done_long_day.get(week.index, first_day(inst, week))
     late = [m for _, m, reported in h.missed_runs.get(week.index, ()) if reported >= day]
-    runs = sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, RUN_KINDS))
+    runs: Expr = sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, RUN_KINDS))
     runs += len(h.done_runs.get(week.index, ())) + len(late)
     three = model.new_bool_var(f"r11_three_runs(week={week.index})")
     model.add(runs <= 2 + 7 * three)
     v.hard(model, 100 * long_run <= share * (week_volume(inst, v, week) + sum(late)), "R11", week.index, three)
 
 
-def _sure(lit: cp_model.LinearExprT) -> bool:
+def _sure(lit: Expr) -> bool:
     return isinstance(lit, int) and lit == 1
 
 
-def _last_possible(entries: list[tuple[int, cp_model.LinearExprT]]) -> int:
+def _last_possible(entries: list[tuple[int, Expr]]) -> int:
     """The smallest value "the last long run before" can take: any of the latest entries that
     may be left out, back to the latest one that is sure (sound for R11's restart)."""
     values = []
@@ -551,7 +552,7 @@ def _last_possible(entries: list[tuple[int, cp_model.LinearExprT]]) -> int:
     return min(values)
 
 
-def _week_longs(inst: Instance, v: Variables, week: WeekTarget) -> list[tuple[int, cp_model.LinearExprT]]:
+def _week_longs(inst: Instance, v: Variables, week: WeekTarget) -> list[tuple[int, Expr]]:
     """The week's long run as (minutes, placed: 1, 0 or a literal) for R11's reference."""
     done = inst.history.done_long(week.index)
     if done or in_past(inst, week):
@@ -561,22 +562,22 @@ def _week_longs(inst: Instance, v: Variables, week: WeekTarget) -> list[tuple[in
     return [(week.runs[Kind.LONG][0], _long_placed(inst, v, week))]
 
 
-def _long_placed(inst: Instance, v: Variables, week: WeekTarget) -> cp_model.LinearExprT:
+def _long_placed(inst: Instance, v: Variables, week: WeekTarget) -> Expr:
     if not flexible(inst, week):
         return 1
     return sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, [Kind.LONG]))
 
 
 def _long_share(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget,
-                placed: cp_model.LinearExprT, target: int) -> None:
+                placed: Expr, target: int) -> None:
     """R11: in a week of three runs or more the long run is at most long_share_max % of it."""
     share = inst.profile.rules.long_share_max
     volume = week_volume(inst, v, week)
     if not flexible(inst, week):
-        runs = sum(len(r) for r in week.runs.values())
-        v.hard(model, runs < 3 or 100 * target <= share * volume, "R11", week.index)
+        count = sum(len(r) for r in week.runs.values())
+        v.hard(model, count < 3 or 100 * target <= share * volume, "R11", week.index)
         return
-    runs = sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, RUN_KINDS))
+    runs: Expr = sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, RUN_KINDS))
     runs += len(inst.history.done_runs.get(week.index, ()))
     three = model.new_bool_var(f"r11_three_runs(week={week.index})")
     model.add(runs <= 2 + 7 * three)

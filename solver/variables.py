@@ -13,11 +13,16 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from ortools.sat.python import cp_model
 
 from .domain import Kind
 from .instance import WHOLE_PLAN, Instance, Option, Scope
+
+# A linear expression or a constant, as the rules build them (cp_model.LinearExprT also admits
+# numpy integers, which no rule makes: with it, mypy finds no overload for every sum).
+Expr = cp_model.LinearExpr | int
 
 
 LADDER_ABOVE = 6  # clique_sides: running sums once written-out cliques hold 6 literals an option
@@ -33,13 +38,13 @@ class Variables:
     x: dict[Option, cp_model.IntVar] = field(default_factory=dict)
     by_day: dict[int, list[Option]] = field(default_factory=lambda: defaultdict(list))
     rest: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    objective: cp_model.LinearExprT = 0  # the weighted soft preferences, as minimised
+    objective: Expr = 0  # the weighted soft preferences, as minimised
 
     explain: bool = False  # guard every hard constraint by a literal per (rule, week), for explanations
     scope: Scope = WHOLE_PLAN  # build_model's: which part of the plan the rules are written for
     groups: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
 
-    def hard(self, model: cp_model.CpModel, constraint: cp_model.BoundedLinearExpression, rule: str, week: int,
+    def hard(self, model: cp_model.CpModel, constraint: cp_model.BoundedLinearExpression | bool, rule: str, week: int,
              *enforce: cp_model.LiteralT) -> None:
         """Add a hard constraint of `rule`, attributed to plan week `week` (issue: explain "no plan").
 
@@ -99,9 +104,9 @@ class Variables:
             found = self._sorted[key] = Sorted(options, [getattr(o, attr) for o in options])
         return found
 
-    _prefixes: dict[tuple, dict[int, cp_model.LinearExprT]] = field(default_factory=dict)
+    _prefixes: dict[tuple, dict[int, Expr]] = field(default_factory=dict)
 
-    def prefix_sum(self, model: cp_model.CpModel, key: tuple, seq: list[Option], k: int) -> cp_model.LinearExprT:
+    def prefix_sum(self, model: cp_model.CpModel, key: tuple, seq: list[Option], k: int) -> Expr:
         """seq[:k] summed, as a 0/1 variable (a plan holds at most one of seq): the nearest
         shorter prefix made so far plus the options in between. `key` names seq (it is shared
         across rules and days)."""
@@ -140,7 +145,7 @@ class Sorted:
         return self.options[bisect_left(self.keys, low):bisect_left(self.keys, high)]
 
 
-Terms = list[tuple[cp_model.LinearExprT, int]]
+Terms = list[tuple["Expr", int]]
 
 
 Rule = Callable[[Instance, cp_model.CpModel, Variables], Terms]
@@ -169,7 +174,7 @@ def _cliques(first: list[Option], seq: list[Option], count: Callable[[Option], i
 
 
 def clique_sides(model: cp_model.CpModel, v: Variables, first: list[Option], seq: list[Option],
-                  count: Callable[[Option], int], seq_key: tuple) -> list[list[cp_model.IntVar]]:
+                  count: Callable[[Option], int], seq_key: tuple) -> list[list[Expr]]:
     """Each maximal clique of _cliques as 0/1 variables that sum to it. Written out (the options'
     own literals) where that is small; where the cliques would repeat many literals (wide
     windows: every 15 minutes of a long day) each side is one running-sum variable instead
@@ -180,7 +185,9 @@ def clique_sides(model: cp_model.CpModel, v: Variables, first: list[Option], seq
         return [[*(v.x[a] for a in members), *(v.x[b] for b in prefix)] for members, prefix in rows]
     for _, prefix in reversed(rows):  # shortest first: each running sum adds only what is new
         v.prefix_sum(model, seq_key, seq, len(prefix))
-    sides, above, seen = [], 0, 0
+    sides: list[list[Expr]] = []
+    above: Expr = 0
+    seen = 0
     for members, prefix in rows:  # member sets grow row by row
         total = model.new_bool_var("")
         model.add(total == above + cp_model.LinearExpr.sum([v.x[a] for a in members[seen:]]))
@@ -213,4 +220,5 @@ def prefix_cliques(model: cp_model.CpModel, v: Variables, first: list[Option], s
                     count: Callable[[Option], int], rule: str, week: int, seq_key: tuple) -> None:
     """At most one of each clique (see _cliques): one row per distinct prefix instead of one per option."""
     for lits in clique_sides(model, v, first, seq, count, seq_key):
-        v.at_most_one(model, lits, rule, week)
+        # Each side is a literal: an option's, or a running sum of a non-empty prefix (a 0/1 variable).
+        v.at_most_one(model, cast(list[cp_model.IntVar], lits), rule, week)
