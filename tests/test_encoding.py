@@ -2,10 +2,11 @@
 
 R3, R4 (with its 48 h preference) and R13 are written as maximal cliques, as running sums where
 windows are wide, with pairs R12 already keeps apart left out, and over pruned options
-(solver/model.py). Each case here is solved twice: with the model as runcal builds it, and with
-a plain reference written in this file from RULES.md's words: every clashing pair of options
-its own "not both" row, every pair under 48 h its own row, no pruning. Same status, same optimum,
-and the production plan passes the independent checker.
+(solver/hard_rules.py, solver/variables.py, solver/pruning.py). Each case here is solved twice:
+with the model as runcal builds it, and with a plain reference written in this file from
+RULES.md's words: every clashing pair of options its own "not both" row, every pair under 48 h
+its own row, no pruning. Same status, same optimum, and the production plan passes the
+independent checker.
 """
 
 from __future__ import annotations
