@@ -15,18 +15,9 @@ from solver.periodization import week_targets
 from solver.profile import parse_profile
 from solver.solve import solver_for
 
-from conftest import BASE_PROFILE, plan_checked, profile_text
+from conftest import BASE_PROFILE, MORNINGS_AND_EVENINGS, plan_checked, profile_text
 
-TWO_WEEKS = profile_text(BASE_PROFILE.replace("2027-01-31", "2027-01-17"), """
-[availability]
-mon = ["06:00-08:00", "18:00-21:00"]
-tue = ["06:00-08:00", "18:00-21:00"]
-wed = ["18:00-21:00"]
-thu = ["06:00-08:00", "18:00-21:00"]
-fri = ["06:00-08:00", "17:30-20:00"]
-sat = ["07:00-12:00", "14:00-18:00"]
-sun = ["07:00-13:00"]
-""")
+TWO_WEEKS = profile_text(BASE_PROFILE.replace("2027-01-31", "2027-01-17"), MORNINGS_AND_EVENINGS)
 
 
 def _instance(prune: bool):
