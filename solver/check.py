@@ -517,6 +517,11 @@ def r6_ramp(plan: PlanFile) -> list[Violation]:
     at all (illness, a break) week n may restart at up to restart_pct % of the last week that had
     running. Week n is judged by what was known when it began: a session of an earlier week
     reported missed only later still counts there (docs/ics-format.md).
+
+    This is the checker's own copy of R6's ramp, kept apart on purpose from the planner's one
+    reading (solver/ramps.py, used by periodization, the model and readiness): a mistake there is
+    then not shared by the code that verifies the plans. tests/test_checker.py pins both to
+    docs/RULES.md's numbers.
     """
     rules, found = plan.profile.rules, []
     pct = rules.ramp_pct

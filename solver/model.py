@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from .busy import BusyEvent
 from .domain import R3_GAP_MINUTES, RUN_KINDS, STRENGTH_KINDS, WEEKDAYS, Kind, Profile, Race, WeekTarget
 from .periodization import current_long_run, plan_start, race_minutes, shape, week_targets
-from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed
+from .ramps import CUTBACK_MAX_PCT, PRE_PLAN_WEEKS, allowed_volume, long_allowed
 from .timeline import Timeline
 
 GRID_MINUTES = 15
@@ -797,7 +797,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         ways = [within]
         if len(volumes) >= 2:
             back = model.new_bool_var(f"r6_back_after_cutback(week={i})")
-            v.hard(model, 10 * volumes[-1] <= 8 * volumes[-2], "R6", i, back)
+            v.hard(model, 100 * volumes[-1] <= CUTBACK_MAX_PCT * volumes[-2], "R6", i, back)
             v.hard(model, volume <= volumes[-2], "R6", i, back)
             ways.append(back)
             # After a week without running, restart_pct of the last week that had running: the
@@ -847,7 +847,7 @@ def _cutback_windows(inst: Instance, model: cp_model.CpModel, v: Variables, volu
     for week in inst.weeks:
         if week.index in exempt:
             continue
-        cut = 10 * volumes[week.index] <= 8 * volumes[week.index - 1]
+        cut = 100 * volumes[week.index] <= CUTBACK_MAX_PCT * volumes[week.index - 1]
         if isinstance(cut, bool):  # both volumes known
             reduced[week.index] = int(cut)
         else:

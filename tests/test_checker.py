@@ -954,3 +954,20 @@ def test_r6_a_miss_known_before_the_next_week_holds_it_to_what_was_run():
     data, profile = _late_miss("2027-01-17")
     assert found(check_calendar(data, profile), "R6") == [
         "R6: week 3 (2027-01-18) runs 125 min, more than 10 % over week 2's 110 min (max 121)"]
+
+
+# -- R9 ---------------------------------------------------------------------------------------
+
+INJURED_FROM_WEEK2 = ("X-RUNCAL-INJURY:2027-01-11/",)  # reported for Monday of week 2, not cleared yet
+
+
+def test_r9_training_in_an_injury_pause_reported():
+    result = check_calendar(calendar(*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), extra=INJURED_FROM_WEEK2),
+                            make_profile())
+    assert found(result) == ["R9: easy run 2027-01-12 07:00 falls in an injury pause; only a physiotherapist's "
+                             "rehab programme until cleared"]
+
+
+def test_r9_rehab_in_an_injury_pause_clean():
+    rehab = ev("rehab", at(WEEK2, 1, "18:00"), 30, categories="Strength")
+    assert check_calendar(calendar(*week(WEEK1), rehab, extra=INJURED_FROM_WEEK2), make_profile()) == []
