@@ -99,6 +99,7 @@ def _solve(case: Case, pins: tuple[Pin, ...], relaxed: frozenset[str] | None = N
     with those groups' guards off and every other guard on."""
     inst = _instance(case)
     model, v = build_model(inst, explain=relaxed is not None)
+    model.clear_objective()  # feasibility is the question, not the best plan
     for day, kind, clock in pins:
         minute = int(clock[:2]) * 60 + int(clock[3:])
         option = next((o for o in v.by_day.get(day, ()) if o.kind is kind and o.clock == minute), None)
