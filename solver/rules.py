@@ -46,7 +46,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     # The ramp itself is solver/ramps.allowed_volume (periodization, model, readiness); the
     # checker's r6_ramp keeps its own copy on purpose.
     Rule("R6", "hard", "Build slowly alongside increasing running distance/mileage",
-         ("r6_build_slowly",), ("r6_ramp", "r6_cutback", "r6_strength_intro"), "R6",
+         ("r6_build_slowly",), ("r6_ramp", "r6_cutback", "r6_strength_intro", "r6_load_step"), "R6",
          "test_r6_ramp_violation_reported", "test_r6_ramp_clean_at_the_limit"),
     Rule("R7", "table", "Repetitions, sets, volume and load will be dependent on level, type of strength "
          "required and period of training particularly if in preparation for a race",
