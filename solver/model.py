@@ -783,7 +783,9 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         if _in_past(inst, week):  # what was done was done: only later weeks answer to it
             volumes.append(volume)
             continue
-        v.hard(model, volume <= week.volume_cap, "R6", i)
+        # periodization's cap: R8's taper before an A race and in its week, R6's ramp in the others
+        tapered = week.period == "taper" or any(race.priority == "A" for race in week.races)
+        v.hard(model, volume <= week.volume_cap, "R8" if tapered else "R6", i)
         if all(isinstance(x, int) for x in volumes):  # the weeks before are over: a known allowance
             # A re-plan late in a week may find more already run than the allowance: then no more.
             allowance = max(allowed_volume(_known_volumes(inst, week, volumes), rules),
