@@ -972,3 +972,33 @@ def test_r9_training_in_an_injury_pause_reported():
 def test_r9_rehab_in_an_injury_pause_clean():
     rehab = ev("rehab", at(WEEK2, 1, "18:00"), 30, categories="Strength")
     assert check_calendar(calendar(*week(WEEK1), rehab, extra=INJURED_FROM_WEEK2), make_profile()) == []
+
+
+def _taper_strength(period: str) -> bytes:
+    """Week 1 a taper week before an A race on week 2's Sunday; its strength at `period`'s load."""
+    rx = session_prescription("intermediate", "strength", period, "A", 45)
+    text = _race_week_plan().decode()
+    start = text.index("UID:strength-20270106T1800@test")
+    end = text.index("END:VEVENT", start)
+    event = text[start:end].replace(f"SUMMARY:{RX.title()}", f"SUMMARY:{rx.title()}")
+    event = event.replace("X-RUNCAL-RX-PERIOD:base", f"X-RUNCAL-RX-PERIOD:{period}")
+    event = event.replace(f"X-RUNCAL-LOAD-STEP:{RX.step}", f"X-RUNCAL-LOAD-STEP:{rx.step}")
+    event = event.replace(RX.description().replace("\n", "\\n").replace(",", "\\,"),
+                          rx.description().replace("\n", "\\n").replace(",", "\\,"))
+    return (text[:start] + event + text[end:]).encode()
+
+
+TAPER_PROFILE = {"races": (race(RACE_DAY, priority="A"),), "rules": {"taper_weeks": 1, "taper_pct": [80]}}
+
+
+def test_r8_taper_strength_at_the_peaks_load_reported():
+    peak = session_prescription("intermediate", "strength", "peak", "A", 45)
+    result = check_calendar(_taper_strength("peak"), make_profile(**TAPER_PROFILE))
+    assert f"R8: strength 2027-01-06 18:00 is in a taper week at the peak's load step {peak.step}; R8 asks for " \
+           "maintenance" in found(result, "R8")
+    assert found(result, "R7") == []  # the cell is the table's own: only its place in the taper is wrong
+
+
+def test_r8_taper_strength_below_the_peaks_load_clean():
+    result = check_calendar(_taper_strength("taper"), make_profile(**TAPER_PROFILE))
+    assert not [v for v in found(result) if "maintenance" in v] and found(result, "R7") == []
