@@ -171,6 +171,12 @@ def plan(profile: Path | None, output: Path, busy: tuple[str, ...], all_day: str
     data = ics.plan_to_ical(result, stamp)
     write_atomic(output, data)
     click.echo(report.week_table(result))
+    from solver.check import read_plan
+    from solver.objective import file_tally, planned_sessions, unmet_lines
+
+    # The preferences the plan could not meet, recounted from the file written (solver/objective.py).
+    for line in unmet_lines(file_tally(read_plan(data, loaded, str(output)), planned_sessions(result.weeks))):
+        click.echo(line)
     from solver.intensity import fitness_notes
 
     for line in fitness_notes(loaded):  # where the paces come from; a goal the recent race does not back

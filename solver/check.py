@@ -517,6 +517,11 @@ def r6_ramp(plan: PlanFile) -> list[Violation]:
     at all (illness, a break) week n may restart at up to restart_pct % of the last week that had
     running. Week n is judged by what was known when it began: a session of an earlier week
     reported missed only later still counts there (docs/ics-format.md).
+
+    This is the checker's own copy of R6's ramp, kept apart on purpose from the planner's one
+    reading (solver/ramps.py, used by periodization, the model and readiness): a mistake there is
+    then not shared by the code that verifies the plans. tests/test_checker.py pins both to
+    docs/RULES.md's numbers.
     """
     rules, found = plan.profile.rules, []
     pct = rules.ramp_pct
@@ -589,10 +594,9 @@ def r7_prescription(plan: PlanFile) -> list[Violation]:
     Each strength session names its table cell (template A/B, period) of the runner's strength
     level (strength_level, not their running level) and carries exactly that cell's title,
     warm-up, exercises with their cues and load step, fitted into durations.strength by the
-    table's fitting rule; the event lasts at least what the prescription takes; the load step
-    rises by at most one a week (R6), and a taper week's strength sits below the peak's load
-    (R8: strength to maintenance)."""
-    p, found, last = plan.profile, [], None
+    table's fitting rule; the event lasts at least what the prescription takes. How the load
+    step moves from week to week is R6's (r6_load_step) and R8's (_taper_strength)."""
+    p, found = plan.profile, []
     for s in plan.sessions:
         if s.kind is not Kind.STRENGTH:
             continue
@@ -614,14 +618,42 @@ def r7_prescription(plan: PlanFile) -> list[Violation]:
                                  "(warm-up, every set and rest)"))
         if s.prop("X-RUNCAL-LOAD-STEP") != str(rx.step):
             found.append((s.key, f"{s} states load step {s.prop('X-RUNCAL-LOAD-STEP')}; the table's is {rx.step}"))
-        week = plan.week_of(s.day)
-        if last and rx.step - last[1] > week - last[0]:
-            found.append((s.key, f"{s} jumps to load step {rx.step} from step {last[1]} in week {last[0]}; "
-                                 "R6 allows one step a week"))
-        if week in plan.taper_weeks and rx.step >= load_step(p.strength_level, p.strength_type, "peak"):
-            found.append((s.key, f"{s} is in a taper week at the peak's load step {rx.step}; R8 asks for maintenance"))
-        last = (week, rx.step)
     return _report("R7", found)
+
+
+def _load_steps(plan: PlanFile) -> list[tuple[Entry, int, int]]:
+    """(session, plan week, the table's load step) of each strength session whose prescription
+    the table holds (the others R7 reports)."""
+    p, steps = plan.profile, []
+    for s in plan.sessions:
+        template, period = s.prop("X-RUNCAL-TEMPLATE"), s.prop("X-RUNCAL-RX-PERIOD")
+        if s.kind is Kind.STRENGTH and template in ("A", "B") and period in PERIODS:
+            try:
+                rx = session_prescription(p.strength_level, p.strength_type, period, template, p.durations.strength)
+            except ValueError:
+                continue
+            steps.append((s, plan.week_of(s.day), rx.step))
+    return steps
+
+
+def r6_load_step(plan: PlanFile) -> list[Violation]:
+    """R6 (hard): "Build slowly alongside increasing running distance/mileage" — for strength: the
+    prescribed load rises by at most one step a week (docs/RULES.md R6, "see R7")."""
+    found, last = [], None
+    for s, week, step in _load_steps(plan):
+        if last and step - last[1] > week - last[0]:
+            found.append((s.key, f"{s} jumps to load step {step} from step {last[1]} in week {last[0]}; "
+                                 "R6 allows one step a week"))
+        last = (week, step)
+    return _report("R6", found)
+
+
+def _taper_strength(plan: PlanFile) -> Found:
+    """R8: strength to maintenance in the taper, below the peak's load step."""
+    p = plan.profile
+    peak = load_step(p.strength_level, p.strength_type, "peak")
+    return [(s.key, f"{s} is in a taper week at the peak's load step {step}; R8 asks for maintenance")
+            for s, week, step in _load_steps(plan) if week in plan.taper_weeks and step >= peak]
 
 
 def r8_race_preparation(plan: PlanFile) -> list[Violation]:
@@ -635,7 +667,7 @@ def r8_race_preparation(plan: PlanFile) -> list[Violation]:
     days just after a race.
     """
     return _report("R8", _race_events(plan) + _taper_volume(plan) + _taper_runs(plan) + _race_strength_free(plan)
-                   + _quality_after_races(plan))
+                   + _quality_after_races(plan) + _taper_strength(plan))
 
 
 def _race_events(plan: PlanFile) -> Found:
@@ -1066,6 +1098,7 @@ CHECKS: tuple[Callable[[PlanFile], list[Violation]], ...] = (
     r6_ramp,
     r6_cutback,
     r6_strength_intro,
+    r6_load_step,
     r7_prescription,
     r8_race_preparation,
     r9_injury,

@@ -146,6 +146,8 @@ PHRASES: dict[str, Callable[[Profile, WeekTarget], str]] = {
     "R6": lambda p, w: f"R6 caps the week's running at {w.volume_cap} min",
     "R8": lambda p, w: f"R8 keeps strength off the {p.rules.race_strength_free_days} days before a race and the "
                        "day after (and caps the taper's volume)",
+    "R9": lambda p, w: f"R9 allows only the physiotherapist's rehab ({w.rehab} session{'s' * (w.rehab != 1)} a "
+                       "week) from an injury until it is cleared",
     "R10": lambda p, w: f"R10 allows at most {p.rules.max_consecutive_days} training days in a row",
     "R11": lambda p, w: f"R11 keeps each long run within +{p.rules.long_ramp_min} min or +{p.rules.long_ramp_pct} % of "
                         f"the longest of the three weeks before and at most {p.rules.long_share_max} % of its week",

@@ -15,7 +15,7 @@ from .domain import R3_GAP_MINUTES, RUN_KINDS, STRENGTH_KINDS, Kind, WeekTarget
 from .instance import FixedSession, Instance, Option, first_day, fixed_day, fixed_on, in_past, week_days
 from .options import blocked_weeks, overlapping_busy
 from .periodization import current_long_run, shape
-from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed
+from .ramps import CUTBACK_MAX_PCT, PRE_PLAN_WEEKS, allowed_volume, long_allowed
 from .variables import Expr, Rule, Terms, Variables, clique_sides, prefix_cliques, with_ranges
 
 
@@ -259,7 +259,9 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         if in_past(inst, week):  # what was done was done: only later weeks answer to it
             volumes.append(volume)
             continue
-        v.hard(model, volume <= week.volume_cap, "R6", i)
+        # periodization's cap: R8's taper before an A race and in its week, R6's ramp in the others
+        tapered = week.period == "taper" or any(race.priority == "A" for race in week.races)
+        v.hard(model, volume <= week.volume_cap, "R8" if tapered else "R6", i)
         if all(isinstance(x, int) for x in volumes):  # the weeks before are over: a known allowance
             # A re-plan late in a week may find more already run than the allowance: then no more.
             allowance = max(allowed_volume(_known_volumes(inst, week, cast(list[int], volumes)), rules),
@@ -273,7 +275,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         ways = [within]
         if len(volumes) >= 2:
             back = model.new_bool_var(f"r6_back_after_cutback(week={i})")
-            v.hard(model, 10 * volumes[-1] <= 8 * volumes[-2], "R6", i, back)
+            v.hard(model, 100 * volumes[-1] <= CUTBACK_MAX_PCT * volumes[-2], "R6", i, back)
             v.hard(model, volume <= volumes[-2], "R6", i, back)
             ways.append(back)
             # After a week without running, restart_pct of the last week that had running: the
@@ -321,7 +323,7 @@ def _cutback_windows(inst: Instance, model: cp_model.CpModel, v: Variables, volu
             continue
         # The week before as known when this one began, as the checker reads it: a run of it
         # reported missed later does not turn this week's planned cutback into none.
-        cut = 10 * volumes[week.index] <= 8 * _known_volumes(inst, week, volumes)[week.index - 1]
+        cut = 100 * volumes[week.index] <= CUTBACK_MAX_PCT * _known_volumes(inst, week, volumes)[week.index - 1]
         if isinstance(cut, bool):  # both volumes known
             reduced[week.index] = int(cut)
         else:

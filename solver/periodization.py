@@ -35,7 +35,7 @@ from typing import Any
 from .domain import R3_GAP_MINUTES, WEEKDAYS, Durations, Kind, Profile, Race, WeekTarget
 from .errors import ProfileError
 from .prescriptions import load_step
-from .ramps import PRE_PLAN_WEEKS, allowed_volume, long_allowed, long_reference
+from .ramps import PRE_PLAN_WEEKS, allowed_volume, is_cutback, long_allowed, long_reference
 from .readiness import target as readiness_target
 
 # Estimated race durations in minutes (the race is a fixed session of this length, R8).
@@ -449,7 +449,7 @@ class _Builder:
         # After a cutback the week may return to the one before it (R6); after a week without
         # running the build starts from R6's restart, not from nothing.
         last = self.volumes[-1]
-        reduced = len(self.volumes) >= 2 and 10 * last <= 8 * self.volumes[-2]
+        reduced = is_cutback(self.volumes)
         start = self.volumes[-2] if reduced and last else last or allowed_volume(self.volumes, self.rules)
         start_long = long_reference(self.longs, self.rules)
         build = [j for j in range(i, seg.last + 1) if self.roles[j] == "build"]
@@ -588,7 +588,7 @@ class _Builder:
 
     def _reduced_by_what_was_run(self, i: int, minutes: int) -> bool:
         scheduled = i in self.cutbacks or self.roles[i] in ("race", "taper")
-        return not scheduled and 10 * minutes <= 8 * self.volumes[-1]
+        return not scheduled and is_cutback([self.volumes[-1], minutes])
 
     def _record(self, i: int, seg: _Segment, week: WeekTarget) -> None:
         """Push the week's numbers (or what was really run) into the history R6/R8/R11 read."""

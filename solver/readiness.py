@@ -19,10 +19,10 @@ from importlib import resources
 from typing import Any
 
 from .domain import DISTANCES, LEVELS, Kind, Plan, Profile, Race
+from .ramps import fastest_volumes
 
 DATA_FILE = "readiness.toml"
 _CELL_KEYS = {"peak_weekly_min", "long_run_min", "sources", "note"}
-R6_CUTBACK = 0.8  # R6: a cutback week runs ≤ 80 % of the week before (the least drop it allows)
 VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
 
 
@@ -117,34 +117,19 @@ def parse_table(data: dict[str, Any]) -> tuple[dict[tuple[str, str], Target], di
 def r6_max_volume(start: int, ramp_pct: int, cutback_every: int, weeks: int) -> float:
     """The most running minutes R6 allows in any of the next `weeks` weeks, from `start` a week:
     +ramp_pct a week, and among every `cutback_every` weeks one at ≤ 80 % of the week before,
-    after which the volume may return to the week before the cutback."""
-    return max(_r6_walk(start, ramp_pct, cutback_every, weeks), default=float(start))
+    after which the volume may return to the week before the cutback (solver/ramps.py, the
+    planner's one reading of R6)."""
+    return max(fastest_volumes(start, ramp_pct, cutback_every, weeks), default=float(start))
 
 
 def r6_weeks_to(start: int, goal: int, ramp_pct: int, cutback_every: int, horizon: int = 520) -> int | None:
     """Weeks R6 needs, at the fastest, to take the volume from `start` to `goal` (None: never)."""
     if start >= goal:
         return 0
-    for week, volume in enumerate(_r6_walk(start, ramp_pct, cutback_every, horizon), 1):
+    for week, volume in enumerate(fastest_volumes(start, ramp_pct, cutback_every, horizon), 1):
         if volume >= goal:
             return week
     return None
-
-
-def _r6_walk(start: int, ramp_pct: int, cutback_every: int, weeks: int) -> list[float]:
-    volumes = [float(start)]
-    since_cut = 0  # weeks since the last reduced week
-    cut_last = False
-    for _ in range(weeks):
-        last = volumes[-1]
-        if cutback_every and since_cut >= cutback_every - 1:
-            volumes.append(R6_CUTBACK * last)
-            since_cut, cut_last = 0, True
-            continue
-        grown = last * (100 + ramp_pct) / 100
-        volumes.append(max(grown, volumes[-2]) if cut_last else grown)
-        since_cut, cut_last = since_cut + 1, False
-    return volumes[1:]
 
 
 # -- assessing a plan --------------------------------------------------------------------------

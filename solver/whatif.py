@@ -53,6 +53,7 @@ from .inputs import parse_toml, read_text
 from .limits import SCENARIOS, cores
 from .busy import BusyEvent
 from .ics import calendar_name, plan_to_ical
+from .objective import plan_tally
 from .periodization import week_targets
 from .profile import LEVEL_DEFAULTS, MAX_PLAN_WEEKS, RULE_BOUNDS, _Reader
 from .readiness import assess
@@ -70,7 +71,6 @@ RULE_KEYS = ("strength_before_key_hours", "restart_pct")  # rule parameters a sc
 ALIASES = {"sessions": "sessions_per_week", "races": "race"}
 DISTANCE_NAMES = {"5k": "5K", "10k": "10K", "half": "Half marathon", "marathon": "Marathon"}
 VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume
-PREFER_GAP = dt.timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -464,27 +464,18 @@ def summarize(outcome: Outcome, ics: Path | None = None) -> dict[str, Any]:
     }
 
 
+# whatif's names for the objective's preferences (solver/objective.py)
+PREFERENCE_NAMES = {"time_of_day": "time_of_day", "long_run_day": "long_run_day", "recovery_48h": "recovery_48h",
+                    "spread": "no_back_to_back_days"}
+
+
 def preferences_met(plan: Plan) -> dict[str, tuple[int, int]]:
-    """Each soft preference of RULES.md, counted on the plan: (times met, times it applied)."""
-    p, prefs = plan.profile, plan.profile.preferences
-    sessions = sorted((x for x in plan.sessions if x.kind is not Kind.RACE), key=lambda x: x.start)
-    on_time = sum(abs(x.start.hour * 60 + x.start.minute
-                      - (prefs.strength_time if x.kind is Kind.STRENGTH else prefs.run_time)) < 60 for x in sessions)
-    longs = [x for x in sessions if x.kind is Kind.LONG]
-    long_day = sum(x.start.weekday() == WEEKDAYS.index(p.long_run_day) for x in longs)
-    gaps = []
-    for group in ((Kind.STRENGTH,), (Kind.LONG, Kind.QUALITY)):
-        same = [x for x in sessions if x.kind in group]
-        gaps += [b.start - a.end >= PREFER_GAP for a, b in zip(same, same[1:])]
-    days = [d for w in plan.weeks for d in w.days]
-    trained = {x.start.date() for x in plan.sessions}
-    spread = [not (a in trained and b in trained) for a, b in zip(days, days[1:])]
-    return {
-        "time_of_day": (on_time, len(sessions)),
-        "long_run_day": (long_day, len(longs)),
-        "recovery_48h": (sum(gaps), len(gaps)),
-        "no_back_to_back_days": (sum(spread), len(spread)),
-    }
+    """Each soft preference of RULES.md, counted on the plan: (times met, times it applied). Met
+    means charged nothing by the objective (solver/objective.py, the model's charges recounted):
+    a session starting less than an hour from its wished time, not "within 60 minutes" of a
+    definition of its own."""
+    t = plan_tally(plan, with_placed=False)
+    return {key: (t.met(name), t.applied[name]) for name, key in PREFERENCE_NAMES.items()}
 
 
 def _prep_weeks(profile: Profile, weeks: tuple[WeekTarget, ...]) -> int:

@@ -761,7 +761,7 @@ def test_r7_load_step_must_match_the_table():
     assert found(result) == [f"R7: strength 2027-01-06 18:00 states load step 9; the table's is {RX.step}"]
 
 
-def test_r7_load_rises_at_most_one_step_a_week():
+def test_r6_load_rises_at_most_one_step_a_week():
     peak = session_prescription("intermediate", "strength", "peak", "A", 45)
     assert peak.step - RX.step >= 2
     edited = _with_strength(x_runcal_rx_period="peak", summary=peak.title(), x_runcal_load_step=str(peak.step),
@@ -778,8 +778,9 @@ def test_r7_load_rises_at_most_one_step_a_week():
     event = event.replace(RX.description().replace("\n", "\\n").replace(",", "\\,"),
                           peak.description().replace("\n", "\\n").replace(",", "\\,"))
     result = check_calendar((text[:w2] + event + text[end:]).encode(), make_profile())
-    assert found(result, "R7") == [f"R7: strength 2027-01-13 18:00 jumps to load step {peak.step} from step "
+    assert found(result, "R6") == [f"R6: strength 2027-01-13 18:00 jumps to load step {peak.step} from step "
                                    f"{RX.step} in week 1; R6 allows one step a week"]
+    assert found(result, "R7") == []  # the step rise is R6's (docs/RULES.md), not the table's
 
 
 # -- R11 --------------------------------------------------------------------------------------
@@ -954,3 +955,50 @@ def test_r6_a_miss_known_before_the_next_week_holds_it_to_what_was_run():
     data, profile = _late_miss("2027-01-17")
     assert found(check_calendar(data, profile), "R6") == [
         "R6: week 3 (2027-01-18) runs 125 min, more than 10 % over week 2's 110 min (max 121)"]
+
+
+# -- R9 ---------------------------------------------------------------------------------------
+
+INJURED_FROM_WEEK2 = ("X-RUNCAL-INJURY:2027-01-11/",)  # reported for Monday of week 2, not cleared yet
+
+
+def test_r9_training_in_an_injury_pause_reported():
+    result = check_calendar(calendar(*week(WEEK1), ev("easy", at(WEEK2, 1, "07:00"), 30), extra=INJURED_FROM_WEEK2),
+                            make_profile())
+    assert found(result) == ["R9: easy run 2027-01-12 07:00 falls in an injury pause; only a physiotherapist's "
+                             "rehab programme until cleared"]
+
+
+def test_r9_rehab_in_an_injury_pause_clean():
+    rehab = ev("rehab", at(WEEK2, 1, "18:00"), 30, categories="Strength")
+    assert check_calendar(calendar(*week(WEEK1), rehab, extra=INJURED_FROM_WEEK2), make_profile()) == []
+
+
+def _taper_strength(period: str) -> bytes:
+    """Week 1 a taper week before an A race on week 2's Sunday; its strength at `period`'s load."""
+    rx = session_prescription("intermediate", "strength", period, "A", 45)
+    text = _race_week_plan().decode()
+    start = text.index("UID:strength-20270106T1800@test")
+    end = text.index("END:VEVENT", start)
+    event = text[start:end].replace(f"SUMMARY:{RX.title()}", f"SUMMARY:{rx.title()}")
+    event = event.replace("X-RUNCAL-RX-PERIOD:base", f"X-RUNCAL-RX-PERIOD:{period}")
+    event = event.replace(f"X-RUNCAL-LOAD-STEP:{RX.step}", f"X-RUNCAL-LOAD-STEP:{rx.step}")
+    event = event.replace(RX.description().replace("\n", "\\n").replace(",", "\\,"),
+                          rx.description().replace("\n", "\\n").replace(",", "\\,"))
+    return (text[:start] + event + text[end:]).encode()
+
+
+TAPER_PROFILE = {"races": (race(RACE_DAY, priority="A"),), "rules": {"taper_weeks": 1, "taper_pct": [80]}}
+
+
+def test_r8_taper_strength_at_the_peaks_load_reported():
+    peak = session_prescription("intermediate", "strength", "peak", "A", 45)
+    result = check_calendar(_taper_strength("peak"), make_profile(**TAPER_PROFILE))
+    assert f"R8: strength 2027-01-06 18:00 is in a taper week at the peak's load step {peak.step}; R8 asks for " \
+           "maintenance" in found(result, "R8")
+    assert found(result, "R7") == []  # the cell is the table's own: only its place in the taper is wrong
+
+
+def test_r8_taper_strength_below_the_peaks_load_clean():
+    result = check_calendar(_taper_strength("taper"), make_profile(**TAPER_PROFILE))
+    assert not [v for v in found(result) if "maintenance" in v] and found(result, "R7") == []

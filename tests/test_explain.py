@@ -8,6 +8,7 @@ Then the reported conflict is checked to be minimal, and the CLI's "no plan" pat
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -461,3 +462,16 @@ def test_precheck_fix_taper_weeks_gives_a_checked_plan():
     assert fix == "set rules.taper_weeks to 1"
     plan, _ = plan_checked(apply_fix(text, fix))
     assert any(s.race is not None for s in plan.sessions)
+
+
+def test_r6_and_r9_phrases_name_the_rule_and_the_weeks_numbers():
+    # A profile cannot make R6 or R9 collide in `runcal plan`: periodization asks for no more
+    # running than R6 allows, and injuries come in through `runcal injury` (solver/rules.py). Their
+    # phrases still say the rule and the week's own numbers when a core holds them.
+    from solver.explain import PHRASES
+
+    profile = parse_profile(profile_text(base(), EVERY_DAY), "test.toml")
+    week = dataclasses.replace(week_targets(profile)[0], rehab=2)
+    assert PHRASES["R6"](profile, week) == f"R6 caps the week's running at {week.volume_cap} min"
+    assert PHRASES["R9"](profile, week) == ("R9 allows only the physiotherapist's rehab (2 sessions a week) from an "
+                                            "injury until it is cleared")

@@ -16,6 +16,7 @@ from conftest import STAMP
 
 from cli import main
 from solver import readiness, whatif
+from solver.ramps import fastest_volumes
 from solver.check import check_calendar, check_file
 from solver.domain import Kind, Plan
 from solver.errors import InputError, NoPlanError
@@ -332,8 +333,10 @@ def test_readiness_table_rejects_a_cell_without_sources():
 
 
 def test_r6_walk_counts_cutbacks():
-    # +10 % for three weeks, a cutback to 80 %, back to the pre-cutback week, then +10 % again.
-    assert [round(v, 1) for v in readiness._r6_walk(100, 10, 4, 6)] == [110.0, 121.0, 133.1, 106.5, 133.1, 146.4]
+    # +10 % for three weeks, a cutback to 80 %, back to the pre-cutback week, then +10 % again, in
+    # whole minutes as the model and the checker count them (solver/ramps.py, R6's one reading).
+    assert fastest_volumes(100, 10, 4, 6) == [110, 121, 133, 106, 133, 146]
+    assert readiness.r6_max_volume(100, 10, 4, 6) == 146
     assert readiness.r6_weeks_to(100, 146, 10, 4) == 6
     assert readiness.r6_weeks_to(100, 150, 0, 4) is None
     assert readiness.r6_weeks_to(400, 380, 10, 4) == 0
