@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
-from .errors import CalendarError, InputError, NoPlanError
+from .errors import CalendarError, InputError, NoPlanError, SolverTimeout
 from . import icsread, textprop
 from .ics import ical_moment, planned_start, session_event, session_uid
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, drop_cost_bound,
@@ -574,9 +574,11 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -
     if status in ("", "INFEASIBLE"):
         raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
                           "availability.")
-    if status not in ("optimal", "feasible"):
-        raise NoPlanError(f"No re-plan found within the time limit (solver status {status}). Fix: raise "
-                          "--time-limit.")
+    if status == "UNKNOWN":  # the budget ran out before any level found a re-plan
+        raise SolverTimeout(f"No re-plan found within the time limit (solver status {status}): the budget ran out "
+                            "before a re-plan was found or proven impossible. Fix: raise --time-limit.", status)
+    if status not in ("optimal", "feasible"):  # MODEL_INVALID: a bug of ours, not the input
+        raise NoPlanError(f"No re-plan found (solver status {status}).")
     return chosen, status
 
 
