@@ -1136,3 +1136,17 @@ def _days_before(offset: int) -> str:
     if offset == -1:
         return "the day after"
     return f"{_n(offset, 'day')} before"
+
+
+# -- solver.check(...), the library's API (solver/__init__.py) -----------------------------
+
+def api(plan: bytes | str | Path, profile: Profile | None = None, busy: tuple[BusyEvent, ...] = ()) -> list[Violation]:
+    """Every rule the plan breaks: `plan` is the file's bytes, or its path (str or Path)."""
+    if isinstance(plan, bytes):
+        return check_calendar(plan, profile, "<plan>", busy)
+    return check_file(plan, profile, busy)
+
+
+from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
+
+callable_module(__name__)

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import icalendar
 from ortools.sat.python import cp_model
@@ -32,7 +33,7 @@ from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
-from .check import _parse as parse_plan_calendar, plan_dates, read_plan, recorded_injuries
+from .check import _parse as parse_plan_calendar, plan_dates, read_bytes, read_plan, recorded_injuries
 from .limits import SEQUENCE_MAX, date_problem
 from .solve import extract, readiness_words, solver_for
 from .timeline import UTC
@@ -858,3 +859,20 @@ def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, 
     if injury.until is None:
         result.notes.append("the injury has no end date: re-plan with --until once you are cleared")
     result.data = cal.to_ical()
+
+
+# --- solver.replan(...), the library's API (solver/__init__.py) ------------------------------
+
+def api(plan: bytes | str | Path, today: dt.date, missed: list[str] = (), done: list[str] = (),
+        missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
+        stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None,
+        busy: tuple[BusyEvent, ...] = ()) -> ReplanResult:
+    """`replan` of the plan file's bytes, or of the file at a path (read the checker's guarded way)."""
+    source = "<plan>" if isinstance(plan, bytes) else str(plan)
+    data = plan if isinstance(plan, bytes) else read_bytes(plan)
+    return replan(data, source, today, missed, done, missed_ranges, profile, stamp, time_limit, injury, busy)
+
+
+from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
+
+callable_module(__name__)

@@ -571,3 +571,16 @@ def _range(span: list[int]) -> str:
 
 def _or_dash(value: Any) -> str:
     return "—" if value is None else str(value)
+
+
+# -- solver.whatif(...), the library's API (solver/__init__.py) ---------------------------------
+
+def api(profile: Profile, scenarios: list[str] | tuple[str, ...] = (), time_limit: float = 60.0,
+        jobs: int | None = 1, busy: tuple[str | Path, ...] = ()) -> list[dict[str, Any]]:
+    """The baseline and each scenario text ("NAME: KEY=VALUE; …"), planned: one `summarize` row each."""
+    return [summarize(o) for o in run_scenarios(scenarios_for(profile, scenarios), time_limit, jobs, busy)]
+
+
+from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
+
+callable_module(__name__)
