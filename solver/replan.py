@@ -33,8 +33,10 @@ from .profile import profile_digest, profile_from_json, profile_json
 from .rehab import Rehab
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
-from .check import _parse as parse_plan_calendar, plan_dates, read_bytes, read_plan, recorded_injuries
-from .limits import SEQUENCE_MAX, date_problem
+from .check import read_bytes, read_plan
+from . import planfile
+from .planfile import PROPS, plan_dates, recorded_injuries
+from .limits import SEQUENCE_MAX
 from .solve import extract, readiness_words, solver_for
 from .timeline import UTC
 
@@ -102,13 +104,13 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     """Re-plan the plan file `data` around what was missed (or an injury) and the runner's busy
     calendars as they are now (`busy`): a session whose time now clashes with busy time moves
     (or, with no place left in its week, is dropped), the rest stays where it is if it can."""
-    cal = _parse(data, source)
-    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source,
-                                 textprop.get(cal, "X-RUNCAL-PROFILE-HASH"))
+    cal = planfile.parse_rewritable(data, source, FIX)
+    embedded = profile_from_json(_text(cal, PROPS.PROFILE, source, json=True), source,
+                                 textprop.get(cal, PROPS.PROFILE_HASH))
     notes = []
     if profile is None:
         profile = embedded
-    elif profile_digest(profile) != textprop.get(cal, "X-RUNCAL-PROFILE-HASH", ""):
+    elif profile_digest(profile) != textprop.get(cal, PROPS.PROFILE_HASH, ""):
         notes.append("the profile differs from the one this plan was made with; re-planning with the new one")
     # The weeks as `runcal plan` shaped them with the same calendars (busy time that takes whole
     # days lowers those weeks' run counts), then re-derived below from what was run.
@@ -117,8 +119,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # shaped weeks they differ when shaping takes a crowded week's runs away, and the "same" targets
     # re-derived below resized a plan nothing had happened to.)
     free = free_days(build_instance(profile, week_targets(profile), busy))
-    if weeks[0].monday.isoformat() != _text(cal, "X-RUNCAL-PLAN-START", source):
-        raise InputError(source, "X-RUNCAL-PLAN-START", "the plan and the profile start on different weeks",
+    if weeks[0].monday.isoformat() != _text(cal, PROPS.PLAN_START, source):
+        raise InputError(source, PROPS.PLAN_START, "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")
     inst = build_instance(profile, weeks)
     plan_end = weeks[-1].monday + dt.timedelta(days=6)
@@ -128,15 +130,16 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # its clearance, say) replaces its record.
     pauses += [p for p in _recorded_injuries(cal, source) if not (injury and p.start == injury.start)]
     injured = lambda day: any(p.covers(day, plan_end) for p in pauses)  # noqa: E731
-    events = _events(cal, inst, source)
+    records = planfile.events(cal, inst.timeline.zone, source, FIX)
+    events = _events(records, inst)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
                       missed_ranges, injured, source)
-    state.missed_before = _missed_before(cal, inst)
-    earlier = _recorded_ranges(cal, source)  # stretches missed at earlier re-plans: still free, still missed
+    state.missed_before = _missed_before(records, inst)
+    earlier = planfile.missed_ranges(cal, source, FIX)  # stretches missed at earlier re-plans: still free, still missed
     stretches = [(a, b, today) for a, b in missed_ranges] + earlier
     stretches += [(p.start, p.until or plan_end, p.start) for p in pauses]  # an injury is known from its day
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b, _ in stretches)  # noqa: E731
-    reports = [({e.week}, today) for e in state.missed] + _earlier_misses(cal, inst, today)
+    reports = [({e.week}, today) for e in state.missed] + _earlier_misses(records, inst, today)
     reports += [({w.index for w in weeks if any(a <= d <= b for d in w.days)}, when) for a, b, when in stretches]
     ran = _ran(weeks, state, settled, _rerun_weeks(weeks, reports, stretches))
     targets = week_targets(profile, ran, free)
@@ -156,7 +159,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
     inst = build_instance(profile, targets, busy)
-    not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(cal, inst)
+    not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(records)
     inst = replace(inst, fixed=tuple(f for f in inst.fixed
                                      if not (f.race and (injured(f.race.date) or f.race.date in not_started))))
     injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
@@ -164,7 +167,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
     inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days,
-                                  _missed_runs(cal, inst, state, today))
+                                  _missed_runs(records, inst, state, today))
     inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
     chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
     placed = list(extract(inst, chosen))
@@ -189,7 +192,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # they were run, disturbed or not — the variant would re-derive an undisturbed one from itself.
     past = _ran(weeks, state, settled, {w.index for w in weeks})
     result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, past, free), set(past))
-    if _say_readiness(cal, result.readiness, stamp):
+    if _say_readiness(cal, result.readiness, stamp, inst, source):
         result.data = cal.to_ical()
     result.table = file_week_table(new_plan)
     return result
@@ -208,15 +211,16 @@ def _readiness(profile: Profile, plan, weeks_of, over: set[int]) -> tuple:
                  if not r.ready and r.race.priority == "A" else r for r in found)
 
 
-def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime) -> bool:
+def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime, inst: Instance, source: str) -> bool:
     """Each race event's description ends with its readiness, as `runcal plan` writes it; an event
     whose words change is updated like any other (SEQUENCE + 1). Whether anything changed."""
     changed = False
     lines = {r.race.date: readiness_words(r) for r in readiness}
-    for event in cal.walk("VEVENT"):
-        if textprop.get(event, "X-RUNCAL-KIND") != Kind.RACE.value or str(event.get("STATUS", "")).upper() == "CANCELLED":
+    for record in planfile.events(cal, inst.timeline.zone, source, FIX):
+        if record.kind is not Kind.RACE or record.cancelled:
             continue
-        words = lines.get(event.decoded("DTSTART").date())
+        event = record.component
+        words = lines.get(record.start.date())
         if words is None:
             continue
         text = str(event.get("DESCRIPTION", ""))
@@ -229,42 +233,6 @@ def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime
 
 
 # --- reading the plan ----------------------------------------------------------------------------
-
-def _parse(data: bytes, source: str) -> icalendar.Calendar:
-    """The plan's calendar, read as the checker reads it (bounds, rules), with every event's UID,
-    SEQUENCE and times readable: the re-plan rewrites them."""
-    cal = parse_plan_calendar(data, source)
-    if "X-RUNCAL-PLAN-START" not in cal or "X-RUNCAL-PROFILE" not in cal:
-        raise CalendarError(source, "X-RUNCAL-PLAN-START", "is not a runcal plan (no X-RUNCAL-* properties)", FIX)
-    plan_dates(cal, source)  # as the checker reads them: dates in range, at most 104 weeks
-    seen: dict[str, str] = {}
-    for event in cal.walk("VEVENT"):
-        name = icsread.label(event)
-        icsread.sequence(event, source, FIX)
-        uid = str(event.get("UID", "")).strip()
-        if not uid:
-            raise CalendarError(source, name, "has no UID, so a re-plan cannot update it in place", FIX)
-        if uid in seen:
-            raise CalendarError(source, name, f"has the same UID as {seen[uid]}, so a re-plan cannot tell them apart",
-                                "give each event its own UID, or plan again")
-        seen[uid] = name
-        for prop in ("DTSTART", "DTEND"):
-            _readable_time(event, prop, name, source)
-    return cal
-
-
-def _readable_time(event, prop: str, name: str, source: str) -> None:
-    if prop not in event:
-        return
-    try:
-        when = event.decoded(prop)
-        day = when.date() if isinstance(when, dt.datetime) else when
-        problem = date_problem(day) if isinstance(day, dt.date) else "is not a date or date-time"
-    except Exception:  # icalendar's assorted errors for a value it cannot decode
-        problem = "is not a date or date-time"
-    if problem:
-        raise CalendarError(source, f"{name} {prop}", problem, FIX)
-
 
 def _within_plan(first: dt.date, last: dt.date, injury: Injury | None,
                  ranges: list[tuple[dt.date, dt.date]]) -> None:
@@ -288,90 +256,54 @@ def _text(cal: icalendar.Calendar, name: str, source: str, json: bool = False) -
     return value
 
 
-def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEvent]:
+def _events(records: list[planfile.Event], inst: Instance) -> list[PlanEvent]:
+    """The sessions still planned (not cancelled), each with its plan week and whether the runner
+    moved it by hand (its DTSTART is not where runcal put it; a race stays where it is)."""
     events = []
-    for component in cal.walk("VEVENT"):
-        kind_text = textprop.get(component, "X-RUNCAL-KIND")
-        if str(component.get("STATUS", "")).upper() == "CANCELLED" or kind_text in (None, "note"):
-            continue  # cancelled, added by hand, or a reminder: not a session
-        try:
-            kind = Kind(kind_text)
-            start = _aware(component.decoded("DTSTART"), inst)
-            end = _aware(component.decoded("DTEND"), inst)
-        except (KeyError, ValueError) as exc:
-            raise CalendarError(source, f"event {component.get('UID')}", f"cannot be read ({exc})", FIX) from None
-        planned = textprop.get(component, "X-RUNCAL-PLANNED-START")
-        moved = planned is not None and planned_start(start) != planned
-        week = (start.date() - inst.weeks[0].monday).days // 7 + 1
-        events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE))
+    for r in records:
+        if r.cancelled:
+            continue
+        moved = r.planned is not None and planned_start(r.start) != r.planned
+        events.append(PlanEvent(r.component, r.kind, r.start, r.end, _week(r.start, inst), moved and r.kind is not Kind.RACE))
     return events
 
 
-def _missed_before(cal: icalendar.Calendar, inst: Instance) -> Counter:
+def _week(start: dt.datetime, inst: Instance) -> int:
+    return (start.date() - inst.weeks[0].monday).days // 7 + 1
+
+
+def _cancelled_missed(records: list[planfile.Event]) -> list[planfile.Event]:
+    """Sessions an earlier re-plan cancelled as missed (CANCELLED with X-RUNCAL-MISSED)."""
+    return [r for r in records if r.cancelled and r.missed]
+
+
+def _missed_before(records: list[planfile.Event], inst: Instance) -> Counter:
     """Strength sessions an earlier re-plan cancelled as missed (X-RUNCAL-MISSED): they still count
     towards R1's minimum of their week, as the checker counts them; forgetting them made a second
     re-plan of such a week infeasible."""
-    found: Counter = Counter()
-    for component in cal.walk("VEVENT"):
-        if str(component.get("STATUS", "")).upper() == "CANCELLED" and \
-                (textprop.get(component, "X-RUNCAL-MISSED", "") or "").strip() and \
-                textprop.get(component, "X-RUNCAL-KIND") == Kind.STRENGTH.value:
-            start = _aware(component.decoded("DTSTART"), inst)
-            found[(start.date() - inst.weeks[0].monday).days // 7 + 1] += 1
-    return found
+    return Counter(_week(r.start, inst) for r in _cancelled_missed(records) if r.kind is Kind.STRENGTH)
 
 
-def _earlier_misses(cal: icalendar.Calendar, inst: Instance, today: dt.date) -> list[tuple[set[int], dt.date]]:
+def _earlier_misses(records: list[planfile.Event], inst: Instance, today: dt.date) -> list[tuple[set[int], dt.date]]:
     """(week, day reported) of each session an earlier re-plan cancelled as missed
     (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept: read as reported today)."""
-    found = []
-    for c in cal.walk("VEVENT"):
-        reported = (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()
-        if str(c.get("STATUS", "")).upper() != "CANCELLED" or not reported or c.get("DTSTART") is None \
-                or not isinstance(c.decoded("DTSTART"), dt.datetime):
-            continue
-        week = (_aware(c.decoded("DTSTART"), inst).date() - inst.weeks[0].monday).days // 7 + 1
-        try:
-            found.append(({week}, dt.date.fromisoformat(reported)))
-        except ValueError:
-            found.append(({week}, today))
-    return found
+    return [({_week(r.start, inst)}, r.reported or today) for r in _cancelled_missed(records)]
 
 
-def _missed_runs(cal: icalendar.Calendar, inst: Instance, state: "_State",
+def _missed_runs(records: list[planfile.Event], inst: Instance, state: "_State",
                  today: dt.date) -> dict[int, tuple[tuple[Kind, int, int], ...]]:
     """Week -> (kind, minutes, day reported) of each run missed: named in this re-plan (reported
     today) or cancelled by an earlier one (X-RUNCAL-MISSED:<date>; TRUE, from files before the
-    date was kept, is known from the start, as the checker reads it)."""
+    date was kept, is known from the start, as the checker reads it: nothing later to hold it to)."""
     first = inst.weeks[0].monday
     found: dict[int, list[tuple[Kind, int, int]]] = defaultdict(list)
     for e in state.missed:
         if e.kind in RUN_KINDS:
             found[e.week].append((e.kind, e.minutes, (today - first).days))
-    for c in cal.walk("VEVENT"):
-        if str(c.get("STATUS", "")).upper() != "CANCELLED" or textprop.get(c, "X-RUNCAL-KIND") not in \
-                {k.value for k in RUN_KINDS}:
-            continue
-        try:
-            reported = dt.date.fromisoformat((textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip())
-            start, end = _aware(c.decoded("DTSTART"), inst), _aware(c.decoded("DTEND"), inst)
-        except (KeyError, ValueError):
-            continue  # not a missed run with its date: nothing later to hold it to
-        found[(start.date() - first).days // 7 + 1].append(
-            (Kind(textprop.get(c, "X-RUNCAL-KIND")), elapsed_minutes(start, end), (reported - first).days))
+    for r in records:
+        if r.cancelled and r.kind in RUN_KINDS and r.reported is not None:
+            found[_week(r.start, inst)].append((r.kind, elapsed_minutes(r.start, r.end), (r.reported - first).days))
     return {w: tuple(r) for w, r in found.items()}
-
-
-def _recorded_ranges(cal: icalendar.Calendar, source: str) -> list[tuple[dt.date, dt.date, dt.date]]:
-    """X-RUNCAL-MISSED-RANGE values FROM/TO/REPORTED: the stretches earlier re-plans marked missed."""
-    found = []
-    for value in textprop.get_all(cal, "X-RUNCAL-MISSED-RANGE"):
-        try:
-            a, b, reported = (dt.date.fromisoformat(part) for part in value.split("/"))
-        except ValueError:
-            raise CalendarError(source, "X-RUNCAL-MISSED-RANGE", f"{value!r} is not FROM/TO/REPORTED dates", FIX) from None
-        found.append((a, b, reported))
-    return found
 
 
 def _rerun_weeks(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt.date]],
@@ -385,17 +317,9 @@ def _rerun_weeks(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt
     return {w.index for w in weeks for touched, when in reports if w.index in touched and over(w, when)}
 
 
-def _missed_race_days(cal: icalendar.Calendar, inst: Instance) -> set[dt.date]:
+def _missed_race_days(records: list[planfile.Event]) -> set[dt.date]:
     """Days of races an earlier re-plan recorded as not started (CANCELLED, X-RUNCAL-MISSED)."""
-    return {_aware(c.decoded("DTSTART"), inst).date() for c in cal.walk("VEVENT")
-            if str(c.get("STATUS", "")).upper() == "CANCELLED" and textprop.get(c, "X-RUNCAL-KIND") == Kind.RACE.value
-            and (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()}
-
-
-def _aware(value: dt.datetime, inst: Instance) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        raise ValueError("all-day sessions are not runcal sessions")
-    return value.replace(tzinfo=inst.timeline.zone) if value.tzinfo is None else value.astimezone(inst.timeline.zone)
+    return {r.start.date() for r in _cancelled_missed(records) if r.kind is Kind.RACE}
 
 
 @dataclass
