@@ -21,22 +21,22 @@ from ortools.sat.python import cp_model
 from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
 from .errors import CalendarError, InputError, NoPlanError, SolverTimeout
-from . import icsread, textprop
-from .ics import ical_moment, planned_start, session_event, session_uid
+from . import textprop
+from . import ics
+from .ics import planned_start
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, drop_cost_bound,
                     free_days,
                     place_planned_sessions, planned_instance)
 from .offers import offers_for
 from .periodization import Ran, week_targets
 from .readiness import WeekLoad, assess_loads
-from .profile import profile_digest, profile_from_json, profile_json
+from .profile import profile_digest, profile_from_json
 from .rehab import Rehab
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
 from .check import read_bytes, read_plan
 from . import planfile
 from .planfile import PROPS, plan_dates, recorded_injuries
-from .limits import SEQUENCE_MAX
 from .solve import extract, readiness_words, solver_for
 from .timeline import UTC
 
@@ -179,13 +179,12 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         _record_injury(cal, injury, stamp, result)
     if missed_ranges:
         for a, b in missed_ranges:
-            textprop.add(cal, "x-runcal-missed-range", f"{a}/{b}/{today}")
+            ics.record_missed_range(cal, a, b, today)
         result.data = cal.to_ical()
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
-        textprop.put(cal, "X-RUNCAL-PROFILE", profile_json(profile))
-        textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
+        ics.embed_profile(cal, profile)
         result.data = cal.to_ical()
     new_plan = read_plan(result.data, profile, source)
     # An offer changes the profile (more sessions, a later race): the weeks already over stay as
@@ -226,8 +225,7 @@ def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime
         text = str(event.get("DESCRIPTION", ""))
         head = text.split("\n\nReadiness (", 1)[0]
         if f"{head}\n\n{words}" != text:
-            _bump(event, stamp)
-            _replace_prop(event, "DESCRIPTION", f"{head}\n\n{words}")
+            ics.describe_event(event, f"{head}\n\n{words}", stamp)
             changed = True
     return changed
 
@@ -655,7 +653,8 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
     for s in sorted(fresh, key=lambda s: s.start):
         candidates = movable.get((s.week, s.kind))
         if not candidates:  # a session with no original to carry over (rehab; a run whose original was cancelled)
-            _add_event(cal, s, stamp, result)
+            ics.add_session(cal, s, stamp)
+            result.added.append(f"{s.kind.label} {s.start:%Y-%m-%d %H:%M}")
             continue
         e = min(candidates, key=lambda c: (abs((c.start - s.start).total_seconds()), c.uid))
         candidates.remove(e)
@@ -667,7 +666,7 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             why = why_moved(old, new, others, busy, rules.busy_buffer_min, rules.recovery_hours, e in state.missed)
             resized = f" ({old.minutes} → {new.minutes} min)" if new.minutes != old.minutes else ""
             result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}", why))
-        _move(e.component, s, stamp)
+        ics.move_event(e.component, s, stamp)
         kept.add(e.uid)
     for e in [*state.future, *state.missed, *state.injured]:
         if e.uid not in kept:
@@ -675,70 +674,17 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             why = why_dropped(Slot(e.kind, e.start, e.end), busy, rules.busy_buffer_min, e in state.missed, stretch,
                               e in state.injured)
             result.dropped.append((e.label, why))
-            _cancel(e.component, stamp, why.stored, missed=today if e in state.missed else None)
+            ics.cancel_event(e.component, stamp, why.stored, missed=today if e in state.missed else None)
     for e in state.missed_races:
         name = next((r.name for r in inst.profile.races if r.date == e.start.date()), "the race")
         why = Reason(f"you did not start {name}; the plan goes on from what you ran", "R8")
         result.dropped.append((e.label, why))
-        _cancel(e.component, stamp, why.stored, missed=today)
+        ics.cancel_event(e.component, stamp, why.stored, missed=today)
     every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured) \
         + len(state.missed_races)
     result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
     result.data = cal.to_ical()
     return result
-
-
-def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
-    """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
-    _bump(component, stamp)
-    changes = [("DTSTART", ical_moment(s.start)), ("DTEND", ical_moment(s.end)),
-               ("X-RUNCAL-PLANNED-START", planned_start(s.start))]
-    if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
-        changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]
-        if "STEPS" in s.prescription:  # the run's workout, fitted to its new length (TEXT: vText escapes it)
-            changes.append(("X-RUNCAL-STEPS", icalendar.vText(s.prescription["STEPS"])))
-    for name, value in changes:
-        if name.startswith("X-"):
-            textprop.put(component, name, value)
-        else:
-            _replace_prop(component, name, value)
-
-
-def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt.date | None) -> None:
-    """Cancelled, with why; a missed session records the day the miss was reported (the re-plan's
-    today): the checker judges later weeks by what was known when they began."""
-    _bump(component, stamp)
-    _replace_prop(component, "STATUS", "CANCELLED")
-    textprop.put(component, "X-RUNCAL-DROPPED", why)
-    if missed is not None:
-        textprop.put(component, "X-RUNCAL-MISSED", missed.isoformat())
-
-
-def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:
-    sequence = min(icsread.sequence(component, "", FIX) + 1, SEQUENCE_MAX)  # read in _parse: a whole number
-    for name, value in (("SEQUENCE", sequence), ("DTSTAMP", stamp), ("LAST-MODIFIED", stamp)):
-        if name in component:
-            del component[name]
-        component.add(name, value)
-
-
-def _replace_prop(component, name: str, value) -> None:
-    if name in component:
-        del component[name]
-    component.add(name, value)
-
-
-
-
-def _add_event(cal: icalendar.Calendar, s: Session, stamp: dt.datetime, result: ReplanResult) -> None:
-    """A new session: its identity names the re-plan that made it, so its UID is stable and new."""
-    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
-    taken = {textprop.get(e, "X-RUNCAL-SESSION", "") for e in cal.walk("VEVENT")}
-    n = 1
-    while (ident := f"w{s.week:02d}-{s.kind.value}-r{n}") in taken:
-        n += 1
-    cal.add_component(session_event(replace(s, ident=ident), key, stamp))
-    result.added.append(f"{s.kind.label} {s.start:%Y-%m-%d %H:%M}")
 
 
 def _rehab_words(s: Session, injury: Injury) -> Session:
@@ -749,54 +695,10 @@ def _rehab_words(s: Session, injury: Injury) -> Session:
 
 def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, result: ReplanResult) -> None:
     """An all-day reminder to get assessed, and the injury period for the checker (R9)."""
-    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
-    uid = session_uid(key, f"injury-{injury.start}")
-    # The same injury reported again (its clearance, say): its record and reminder are updated, not doubled.
-    others = [v for v in textprop.get_all(cal, "X-RUNCAL-INJURY") if v.partition("/")[0] != str(injury.start)]
-    if "X-RUNCAL-INJURY" in cal:
-        del cal["X-RUNCAL-INJURY"]
-    for value in others:
-        textprop.add(cal, "x-runcal-injury", value)
-    sequence = 0
-    for old in [e for e in cal.subcomponents if e.name == "VEVENT" and str(e.get("UID", "")) == uid]:
-        sequence = icsread.sequence(old, "", FIX) + 1
-        cal.subcomponents.remove(old)
-    note = icalendar.Event()
-    note.add("uid", uid)
-    note.add("dtstamp", stamp)
-    note.add("dtstart", injury.start)
-    note.add("dtend", injury.start + dt.timedelta(days=1))
-    note.add("summary", "Get assessed by a physiotherapist before resuming")
-    note.add("description", "You reported an injury (R9). Seek a healthcare professional's advice: a "
-                            "physiotherapist/osteopath can assess you and prescribe an individual rehab programme. "
-                            "runcal pauses your training until you are cleared and never invents a rehab programme. "
-                            "runcal is a planning tool, not medical advice.")
-    note.add("transp", "TRANSPARENT")
-    if sequence:
-        note.add("sequence", sequence)
-    textprop.add(note, "x-runcal-kind", "note")
-    cal.add_component(note)
-    textprop.add(cal, "x-runcal-injury", f"{injury.start}/{injury.until or ''}")
+    ics.record_injury(cal, injury.start, injury.until, stamp)
     if not injury.rehab:
         result.notes.append("no rehab programme given: nothing is scheduled until you are cleared "
                             "(pass --rehab FILE with your physiotherapist's programme)")
     if injury.until is None:
         result.notes.append("the injury has no end date: re-plan with --until once you are cleared")
     result.data = cal.to_ical()
-
-
-# --- solver.replan(...), the library's API (solver/__init__.py) ------------------------------
-
-def api(plan: bytes | str | Path, today: dt.date, missed: list[str] = (), done: list[str] = (),
-        missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
-        stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None,
-        busy: tuple[BusyEvent, ...] = ()) -> ReplanResult:
-    """`replan` of the plan file's bytes, or of the file at a path (read the checker's guarded way)."""
-    source = "<plan>" if isinstance(plan, bytes) else str(plan)
-    data = plan if isinstance(plan, bytes) else read_bytes(plan)
-    return replan(data, source, today, missed, done, missed_ranges, profile, stamp, time_limit, injury, busy)
-
-
-from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
-
-callable_module(__name__)
