@@ -164,7 +164,7 @@ def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "
     cal = planfile.parse(data, source)
     first, last = plan_dates(cal, source)
     profile = profile or planfile.embedded_profile(cal, source)
-    uids = tuple(planfile.uid_and_name(event, source) for event in cal.walk("VEVENT"))
+    uids = planfile.uids(cal, source)
     sessions, missed, cancelled = planfile.entries(cal, ZoneInfo(profile.timezone), source)
     return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed),
                     injuries=planfile.injuries(cal, last, source), cancelled=tuple(cancelled), uids=uids)

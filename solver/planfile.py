@@ -126,6 +126,11 @@ class Entry:
 
 # -- the calendar and its events, as the checker reads them ------------------------------------
 
+def uids(cal: Calendar, source: str) -> tuple[tuple[str, str], ...]:
+    """(UID or "", the event named for a message) of every VEVENT, reminders too."""
+    return tuple(uid_and_name(event, source) for event in cal.walk("VEVENT"))
+
+
 def uid_and_name(event, source: str) -> tuple[str, str]:
     """(UID or "", the event named for a message), after checking its SEQUENCE."""
     icsread.sequence(event, source, FIX_FILE)
@@ -167,11 +172,11 @@ def cancelled(event) -> bool:
     return str(event.get("STATUS", "")).strip().upper() == "CANCELLED"
 
 
-def parse(data: bytes | str, source: str) -> Calendar:
+def parse(data: bytes | str, source: str, fix: str = FIX_FILE) -> Calendar:
     """The plan's calendar, within the bounds of solver/limits.py, its rules checked (icsread)."""
-    cal = icsread.parse(data.encode("utf-8") if isinstance(data, str) else data, source, FIX_FILE,
+    cal = icsread.parse(data.encode("utf-8") if isinstance(data, str) else data, source, fix,
                         events=PLAN_EVENTS, merge=False, strict=True)
-    icsread.check_rules(cal, source, DATE_MAX, FIX_FILE)
+    icsread.check_rules(cal, source, DATE_MAX, fix)
     return cal
 
 
@@ -368,7 +373,7 @@ class Event:
 def parse_rewritable(data: bytes, source: str, fix: str) -> Calendar:
     """The plan's calendar, read as the checker reads it (bounds, rules), and a runcal plan whose
     every event has its own UID, a readable SEQUENCE and readable times: a re-plan rewrites them."""
-    cal = parse(data, source)
+    cal = parse(data, source)  # the checker's words for what it cannot read
     if PROPS.PLAN_START not in cal or PROPS.PROFILE not in cal:
         raise CalendarError(source, PROPS.PLAN_START, "is not a runcal plan (no X-RUNCAL-* properties)", fix)
     plan_dates(cal, source)  # dates in range, at most 104 weeks

@@ -702,3 +702,20 @@ def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, 
     if injury.until is None:
         result.notes.append("the injury has no end date: re-plan with --until once you are cleared")
     result.data = cal.to_ical()
+
+
+# --- solver.replan(...), the library's API (solver/__init__.py) ------------------------------
+
+def api(plan: bytes | str | Path, today: dt.date, missed: list[str] = (), done: list[str] = (),
+        missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
+        stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None,
+        busy: tuple[BusyEvent, ...] = ()) -> ReplanResult:
+    """`replan` of the plan file's bytes, or of the file at a path (read the checker's guarded way)."""
+    source = "<plan>" if isinstance(plan, bytes) else str(plan)
+    data = plan if isinstance(plan, bytes) else read_bytes(plan)
+    return replan(data, source, today, missed, done, missed_ranges, profile, stamp, time_limit, injury, busy)
+
+
+from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
+
+callable_module(__name__)
