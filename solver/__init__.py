@@ -6,7 +6,7 @@
     made = solver.plan(profile)                       # a Plan (solver.domain), or NoPlanError / SolverTimeout
     data = solver.to_ics(made)                         # the plan file's bytes (RFC 5545)
     assert solver.check(data) == []                   # the independent checker: its list of Violations
-    later = solver.replan(data, today, missed=["2027-01-12"])   # a ReplanResult; later.data is the new file
+    later = solver.replan(data, dt.date(2027, 1, 12), missed=["2027-01-11"])  # a ReplanResult; .data: the new file
     rows = solver.whatif(profile, ["later: race=2027-03-21 10k A"])  # one summary dict per scenario
 
 Errors are RuncalError subclasses, each with its exit code: InputError (bad input, 2; ProfileError
