@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench clean
+.PHONY: test typecheck demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
+	$(BIN)/ruff check solver cli.py tests bench
 	$(BIN)/python -m pytest -q
+
+# The modules [tool.mypy] in pyproject.toml does not list as still having errors.
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 demo: $(STAMP)
 	$(BIN)/runcal plan sample_calendars/advanced_marathon.toml -o plan.ics --html plan.html

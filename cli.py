@@ -338,6 +338,8 @@ def progress_bar(total: int, what: str, unit: str):
         def tick(name: str) -> None:
             bar.set_postfix_str(name, refresh=False)
             bar.update()
+            if bar.n == total:  # tqdm skips updates inside its mininterval: the last one is always drawn
+                bar.refresh()
         yield tick
 
 

@@ -9,7 +9,7 @@ weeks), and the spread and 48 h preferences of those day pairs, whose weights ar
 A block of consecutive weeks solved on its own is then a relaxation of the whole model restricted
 to those weeks. The spread pair across a boundary (Sunday, Monday) costs weight * max(0, trained
 Sunday + trained Monday - 1) ≥ weight * trained Sunday + weight * trained Monday - weight: each
-block is charged its side (model.prefer_spread, `open_ends`) and the bound takes the -weight, so
+block is charged its side (model.prefer_spread, the scope's `open_ends`) and the bound takes the -weight, so
 
     lower bound = sum of the blocks' optima - weight_spread * (charged boundaries)  ≤  the optimum.
 
@@ -31,7 +31,8 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from .model import LONG_APART_DAYS, FixedSession, Instance, Option, build_model, fixed_volumes_hold, _fixed_on
+from .model import (LONG_APART_DAYS, WHOLE_PLAN, FixedSession, Instance, Option, Scope, blocked_weeks, build_model, fixed_on,
+                    fixed_volumes_hold, session_options)
 
 # Repair rounds before handing the plan to the whole model, when week by week was chosen because it
 # looked cheaper (worth_decomposing): a plan whose candidate still fails after one round of mending
@@ -43,7 +44,7 @@ Block = tuple[int, ...]  # plan week indices, consecutive
 
 @dataclass
 class Outcome:
-    status: int  # a cp_model status; INFEASIBLE when a block, and so the whole plan, has no solution
+    status: cp_model.CpSolverStatus | int  # a cp_model status; INFEASIBLE when a block, and so the whole plan, has no solution
     chosen: tuple[Option, ...] = ()
     objective: int = 0
     solves: int = 0  # models solved, evaluations included
@@ -74,8 +75,8 @@ def solve_instance(inst: Instance, new_solver: NewSolver, by_weeks: bool | None 
 def decomposable(inst: Instance) -> bool:
     """Weeks are independent but for their boundaries only when no week's volume is a variable."""
     h = inst.history
-    fixed_weeks = not (h.replanning or h.done or h.first_open_day) and not (inst.allow_drops and inst.blocked_weeks)
-    return fixed_weeks and inst.only is None and len(inst.weeks) > 1
+    fixed_weeks = not (h.replanning or h.done or h.first_open_day) and not (inst.allow_drops and blocked_weeks(inst))
+    return fixed_weeks and len(inst.weeks) > 1
 
 
 def worth_decomposing(inst: Instance) -> bool:
@@ -86,20 +87,32 @@ def worth_decomposing(inst: Instance) -> bool:
     across): the whole model is then faster (60 generated profiles: 5.3 s against 6.2 s all whole
     and 9.5 s all week by week; the generated runners with busy calendars: about 5x). Both
     answers are the optimum; this only picks the faster way."""
-    if inst.busy and inst.blocked_weeks:
+    if inst.busy and blocked_weeks(inst):
         return False
     keys = [_shape(inst, (w.index,)) for w in inst.weeks]
     distinct = len({k[0] for k in keys if k is not None}) + keys.count(None)
-    return 2 * distinct <= len(inst.weeks)
+    # A whole model this large is a memory bound too (the marathon sample open 00:00-24:00 every
+    # day: 52 k options, 600 MiB whole, 170 MiB week by week): its weeks are tried first.
+    return 2 * distinct <= len(inst.weeks) or len(session_options(inst)) > LARGE_MODEL_OPTIONS
 
 
-def solve_model(inst: Instance, solver: cp_model.CpSolver, fix: bool = False) -> Outcome:
-    """Build and solve one model; `fix` requires every option of the instance (an evaluation)."""
+LARGE_MODEL_OPTIONS = 20_000  # see solve_model
+
+
+def solve_model(inst: Instance, solver: cp_model.CpSolver, fix: bool = False, scope: Scope = WHOLE_PLAN) -> Outcome:
+    """Build and solve one model (of the part `scope` names); `fix` requires every option of the
+    model (an evaluation)."""
     began = time.perf_counter()
-    model, v = build_model(inst)
+    model, v = build_model(inst, scope=scope)
     if fix:
-        for lit in v.x.values():
-            model.add(lit == 1)
+        v.fix(model, tuple(v.x))
+    if len(v.x) > LARGE_MODEL_OPTIONS:
+        # solve.solver_for's whole-model settings (no probing, every LP row from the start) pay on
+        # the samples (2-3 k options) and cost three times the CPU per deterministic second on
+        # the marathon sample open 00:00-24:00 every day (52 k options: 14.1 s of CPU for 4
+        # deterministic seconds, 4.7 s with CP-SAT's defaults), where --time-limit must bound it.
+        solver.parameters.add_lp_constraints_lazily = True
+        solver.parameters.cp_model_probing_level = 2
     built = time.perf_counter()
     status = solver.solve(model)
     outcome = Outcome(status, solves=1, build_seconds=built - began, solve_seconds=time.perf_counter() - built)
@@ -151,8 +164,8 @@ def placeable_by_weeks(inst: Instance, new_solver: NewSolver) -> bool | None:
         return None
     chosen: tuple[Option, ...] = ()
     for week in inst.weeks:
-        part = _part(inst, (week.index,), chosen)
-        model, v = build_model(part)
+        part, scope = _part(inst, (week.index,), chosen)
+        model, v = build_model(part, scope=scope)
         model.clear_objective()
         solver = new_solver(True)
         solver.parameters.linearization_level = 0  # any solution will do: no LP to prove bounds with
@@ -173,17 +186,18 @@ def _gave_up(total: Outcome) -> Outcome:
 def _solve_block(inst: Instance, block: Block, best: dict, chosen: dict, new_solver: NewSolver,
                  total: Outcome, shapes: dict | None = None) -> bool:
     shape = _shape(inst, block) if shapes is not None else None
-    if shape is not None and shape[0] in shapes:
+    if shapes is not None and shape is not None and shape[0] in shapes:
         best[block] = part = _shifted(shapes[shape[0]], shape[1])
     else:
-        part = solve_model(_part(inst, block), new_solver(len(block) == 1))
+        part_inst, scope = _part(inst, block)
+        part = solve_model(part_inst, new_solver(len(block) == 1), scope=scope)
         total.add(part)
         if part.status == cp_model.INFEASIBLE:
             total.status = cp_model.INFEASIBLE
         if part.status != cp_model.OPTIMAL:
             return False
         best[block] = part
-        if shape is not None:
+        if shapes is not None and shape is not None:
             shapes[shape[0]] = _shifted(part, (-shape[1][0], -shape[1][1]))
     chosen[block] = part.chosen
     return True
@@ -230,7 +244,8 @@ def _repair(inst: Instance, blocks: list[Block], best: dict, chosen: dict, new_s
         if block not in suspects or holds(i):
             i += 1
             continue
-        context = solve_model(_part(inst, block, chosen[left]), new_solver(len(block) == 1))
+        part_inst, scope = _part(inst, block, chosen[left])
+        context = solve_model(part_inst, new_solver(len(block) == 1), scope=scope)
         total.add(context)
         if context.status == cp_model.OPTIMAL and context.objective == best[block].objective:
             previous, chosen[block] = chosen[block], context.chosen
@@ -303,24 +318,25 @@ def _open_ends(inst: Instance, block: Block) -> tuple[bool, bool]:
     return _charged(inst, block[0]), block[-1] < len(inst.weeks) and _charged(inst, block[-1] + 1)
 
 
-def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> Instance:
+def _part(inst: Instance, block: Block, context: tuple[Option, ...] = ()) -> tuple[Instance, Scope]:
     """The block's weeks on their own, charged their side of the spread pairs at open ends; with
     `context` (the sessions of the block before), also kept clear of those under R3, 48 h and R10."""
     weeks = tuple(inst.weeks[i - 1] for i in block)
-    part = replace(inst, weeks=weeks, volumes_checked=True, allow_drops=False,
-                   open_ends=_open_ends(inst, block))
+    part = replace(inst, weeks=weeks, allow_drops=False)
+    scope = Scope(volumes_checked=True, open_ends=_open_ends(inst, block))
     if not context:
-        return part
+        return part, scope
     first = (weeks[0].monday - inst.epoch).days
-    near = tuple(FixedSession(o.kind, o.start, o.end, "context", context=True) for o in context if o.day >= first - LONG_APART_DAYS)
+    near = tuple(FixedSession(o.kind, o.start, o.end, "context", context=True)
+                 for o in context if o.day >= first - LONG_APART_DAYS)
     trained = 0
     while _trained(inst, context, first - 1 - trained) and trained < 7:
         trained += 1
-    return replace(part, fixed=inst.fixed + near, trained_before=trained)
+    return replace(part, fixed=inst.fixed + near), replace(scope, trained_before=trained)
 
 
 def _trained(inst: Instance, chosen: tuple[Option, ...], day: int) -> bool:
-    return any(o.day == day for o in chosen) or bool(_fixed_on(inst, day))
+    return any(o.day == day for o in chosen) or bool(fixed_on(inst, day))
 
 
 def _evaluate(inst: Instance, weeks: tuple, chosen: tuple[Option, ...], new_solver: NewSolver,
@@ -328,8 +344,8 @@ def _evaluate(inst: Instance, weeks: tuple, chosen: tuple[Option, ...], new_solv
     """The model's objective over `weeks` for exactly these sessions, or None if they break a hard rule."""
     first = (weeks[0].monday - inst.epoch).days
     days = range(first, first + 7 * len(weeks))
-    part = replace(inst, weeks=weeks, only=tuple(o for o in chosen if o.day in days), volumes_checked=True,
-                   allow_drops=False, open_ends=(False, False))
-    outcome = solve_model(part, new_solver(True), fix=True)
+    part = replace(inst, weeks=weeks, allow_drops=False)
+    scope = Scope(only=tuple(o for o in chosen if o.day in days), volumes_checked=True, open_ends=(False, False))
+    outcome = solve_model(part, new_solver(True), fix=True, scope=scope)
     total.add(outcome)
     return outcome.objective if outcome.status == cp_model.OPTIMAL else None

@@ -74,7 +74,8 @@ def workout_messages(plan: PlanFile, entry: Entry, source: str) -> tuple[dict, l
         try:
             items = workout_steps(entry)
         except ValueError as exc:
-            raise CalendarError(source, f"{entry} X-RUNCAL-STEPS", f"unreadable ({exc})", "plan again with `runcal plan`") from None
+            raise CalendarError(source, f"{entry} X-RUNCAL-STEPS", f"unreadable ({exc})",
+                                "plan again with `runcal plan`") from None
         if items is None:
             raise CalendarError(source, f"{entry} X-RUNCAL-STEPS", "missing: the run has no steps",
                                 "plan again with `runcal plan` (plans written before workouts had none)")

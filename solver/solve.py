@@ -16,7 +16,7 @@ from .errors import InputError, NoPlanError, RuncalError, SolverTimeout
 from .explain import explain, precheck
 from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import Outcome, placeable_by_weeks, solve_instance
-from .model import FixedSession, Instance, Option, build_model, planned_instance
+from .model import FixedSession, Instance, Option, blocked_weeks, build_model, planned_instance
 from .offers import FEASIBILITY_TIME_LIMIT, offers_for
 from .readiness import RaceReadiness, assess
 from .periodization import plan_start, week_targets
@@ -87,7 +87,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     # the model that may leave sessions out (leaving one out costs more than any week's
     # preferences can gain), and it is a smaller model that solves week by week. Only if busy
     # time makes it infeasible is the model allowed to leave sessions out.
-    strict = replace(inst, allow_drops=False) if inst.blocked_weeks else inst
+    strict = replace(inst, allow_drops=False) if blocked_weeks(inst) else inst
     outcome = solve_within(strict, budget)
     if outcome.status == cp_model.INFEASIBLE and strict is not inst:
         first = outcome

@@ -43,6 +43,18 @@ sat = ["06:00-21:00"]
 sun = ["06:00-21:00"]
 """
 
+# A working week: mornings and evenings, one evening only, longer weekend windows.
+MORNINGS_AND_EVENINGS = """
+[availability]
+mon = ["06:00-08:00", "18:00-21:00"]
+tue = ["06:00-08:00", "18:00-21:00"]
+wed = ["18:00-21:00"]
+thu = ["06:00-08:00", "18:00-21:00"]
+fri = ["06:00-08:00", "17:30-20:00"]
+sat = ["07:00-12:00", "14:00-18:00"]
+sun = ["07:00-13:00"]
+"""
+
 
 def profile_text(*parts: str) -> str:
     """A profile from TOML fragments; later fragments add sections (keep section names unique)."""

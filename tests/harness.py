@@ -288,7 +288,8 @@ def _actions(rnd: random.Random, data: bytes, profile, thorough: bool) -> list[A
         if what in ("miss", "late miss", "ahead miss", "race miss"):
             e = pick(("race",) if what == "race miss" else ("easy", "long", "quality", "strength"))
             day = _day(e)
-            today = {"miss": day + dt.timedelta(days=rnd.choice((0, 1))), "late miss": day + dt.timedelta(days=rnd.randint(7, 10)),
+            today = {"miss": day + dt.timedelta(days=rnd.choice((0, 1))),
+                     "late miss": day + dt.timedelta(days=rnd.randint(7, 10)),
                      "ahead miss": max(first, day - dt.timedelta(days=rnd.randint(0, 3))),
                      "race miss": day + dt.timedelta(days=1)}[what]
             selector = _selector(rnd, e)
@@ -364,8 +365,9 @@ def _past_kept(action: Action, before: bytes, after: bytes, out: Outcome, comman
         same = n is not None and n.decoded("DTSTART") == e.decoded("DTSTART") and n.decoded("DTEND") == e.decoded("DTEND") \
             and str(n.get("STATUS", "")) == str(e.get("STATUS", ""))
         if not same:
-            out.fail(f"{command}/past changed", f"{action}: {e['X-RUNCAL-KIND']} {e.decoded('DTSTART'):%Y-%m-%d %H:%M} "
-                                                f"became {n.decoded('DTSTART') if n else 'absent'} {n.get('STATUS') if n else ''}")
+            out.fail(f"{command}/past changed",
+                     f"{action}: {e['X-RUNCAL-KIND']} {e.decoded('DTSTART'):%Y-%m-%d %H:%M} "
+                     f"became {n.decoded('DTSTART') if n else 'absent'} {n.get('STATUS') if n else ''}")
 
 
 def _missed_moved_later(action: Action, before: bytes, after: bytes, profile, out: Outcome, command: str) -> None:
@@ -380,7 +382,8 @@ def _missed_moved_later(action: Action, before: bytes, after: bytes, profile, ou
         week = lambda d: (d - first).days // 7  # noqa: E731
         if not (now > was and week(now) == week(was) and now >= action.today):
             out.fail(f"{command}/missed session not moved to a later day of its week",
-                     f"{action}: {e['X-RUNCAL-KIND']} {e.decoded('DTSTART'):%Y-%m-%d %H:%M} → {n.decoded('DTSTART'):%Y-%m-%d %H:%M}")
+                     f"{action}: {e['X-RUNCAL-KIND']} {e.decoded('DTSTART'):%Y-%m-%d %H:%M} "
+                     f"→ {n.decoded('DTSTART'):%Y-%m-%d %H:%M}")
 
 
 def _race_recorded(action: Action, result, out: Outcome, command: str) -> None:

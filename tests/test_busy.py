@@ -481,7 +481,7 @@ def test_buffer_is_applied_by_planner_and_checker(rrule_byday):
     # The same sessions break the 30-minute buffer, and the checker says so, naming the event.
     lines = [str(v) for v in check_calendar(plan_to_ical(no_buffer, STAMP), padded, "buffer0.ics", busy)]
     assert len(lines) == len(after_swim)
-    assert all(l.startswith("availability: ") and "'Swim squad'" in l and "+ 30 min buffer" in l for l in lines)
+    assert all(ln.startswith("availability: ") and "'Swim squad'" in ln and "+ 30 min buffer" in ln for ln in lines)
 
     with_buffer = make_plan(padded, busy, time_limit=30)
     assert not [s for s in with_buffer.sessions if s.start.date() in swim_days]
@@ -506,7 +506,7 @@ def test_checker_names_the_clashing_event_by_summary_and_time(rrule_count, tmp_p
     edited = move_first(data, "long", "20270105T070000", "20270105T080000")
     lines = [str(v) for v in check_calendar(edited, plan.profile, "edited.ics", busy)]
     expected = "clashes with busy 'Physio course' 2027-01-05 06:30–08:00 (rrule_count.ics) + 30 min buffer"
-    assert [l for l in lines if l.startswith("availability: ") and expected in l], lines
+    assert [ln for ln in lines if ln.startswith("availability: ") and expected in ln], lines
 
     # The same through the CLI.
     out = tmp_path / "edited.ics"

@@ -56,8 +56,8 @@ def test_check_reports_a_hand_edited_violation(runner, tmp_path):
     start = head.rindex("BEGIN:VEVENT")
     event = head[start:]
     lines = event.split("\r\n")
-    lines = [("DTSTART;TZID=America/New_York:20270314T170000" if l.startswith("DTSTART") else
-              "DTEND;TZID=America/New_York:20270314T173000" if l.startswith("DTEND") else l) for l in lines]
+    lines = [("DTSTART;TZID=America/New_York:20270314T170000" if ln.startswith("DTSTART") else
+              "DTEND;TZID=America/New_York:20270314T173000" if ln.startswith("DTEND") else ln) for ln in lines]
     out.write_bytes((head[:start] + "\r\n".join(lines) + "X-RUNCAL-KIND:strength" + rest).encode())
     result = runner.invoke(main, ["check", str(out)])
     assert result.exit_code == 1
@@ -120,4 +120,5 @@ def test_core_commands_exist():
 
 
 def test_console_script_entry_point_declared():
-    assert 'runcal = "cli:main"' in (Path(ROOT) / "pyproject.toml").read_text()
+    # cli.run: main, then a quick exit (test_quick_exit.py)
+    assert 'runcal = "cli:run"' in (Path(ROOT) / "pyproject.toml").read_text()

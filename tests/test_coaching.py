@@ -11,7 +11,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import BASE_PROFILE, EVERY_DAY, ROOT, SAMPLES, STAMP, plan_checked, profile_text, sample_plan  # noqa: F401
+from conftest import BASE_PROFILE, EVERY_DAY, ROOT, SAMPLES, STAMP, plan_checked, profile_text  # noqa: F401
 
 from cli import main
 from solver.check import check_calendar, read_plan

@@ -2,10 +2,11 @@
 
 R3, R4 (with its 48 h preference) and R13 are written as maximal cliques, as running sums where
 windows are wide, with pairs R12 already keeps apart left out, and over pruned options
-(solver/model.py). Each case here is solved twice: with the model as runcal builds it, and with
-a plain reference written in this file from RULES.md's words: every clashing pair of options
-its own "not both" row, every pair under 48 h its own row, no pruning. Same status, same optimum,
-and the production plan passes the independent checker.
+(solver/hard_rules.py, solver/variables.py, solver/pruning.py). Each case here is solved twice:
+with the model as runcal builds it, and with a plain reference written in this file from
+RULES.md's words: every clashing pair of options its own "not both" row, every pair under 48 h
+its own row, no pruning. Same status, same optimum, and the production plan passes the
+independent checker.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from solver.periodization import week_targets
 from solver.profile import parse_profile
 from solver.solve import solver_for
 
-from conftest import BASE_PROFILE, plan_checked, profile_text
+from conftest import BASE_PROFILE, MORNINGS_AND_EVENINGS, plan_checked, profile_text
 
 KEY_RUNS = (Kind.LONG, Kind.QUALITY)
 
@@ -101,16 +102,7 @@ def _solve(model) -> tuple[str, int]:
     return solver.status_name(status), round(solver.objective_value)
 
 
-NORMAL = """
-[availability]
-mon = ["06:00-08:00", "18:00-21:00"]
-tue = ["06:00-08:00", "18:00-21:00"]
-wed = ["18:00-21:00"]
-thu = ["06:00-08:00", "18:00-21:00"]
-fri = ["06:00-08:00", "17:30-20:00"]
-sat = ["07:00-12:00", "14:00-18:00"]
-sun = ["07:00-13:00"]
-"""
+NORMAL = MORNINGS_AND_EVENINGS
 # Long windows: cliques that would repeat many literals become running sums (LADDER_ABOVE,
 # RANGE_WRITTEN_OUT), as on the every-day-free profile.
 WIDE = """

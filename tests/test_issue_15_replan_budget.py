@@ -67,13 +67,14 @@ def test_the_time_limit_is_the_whole_replans_budget(marathon, solves, limit):
 
 
 def test_a_level_the_budget_stops_keeps_the_levels_before(marathon, solves):
-    """With one second the preference level finds nothing: the re-plan of the first three levels
-    (proven fewest changes, drops and shift) is written, "feasible", not "no re-plan"."""
+    """With 0.3 s the preference level does not finish (the levels before take ~0.22 s of it, the
+    preferences ~0.42 s): the re-plan of the levels before (proven fewest changes and drops, one
+    solve, then least shift) is written, "feasible", not "no re-plan"."""
     profile, busy, plan, data = marathon
     a, b = _missed_week(plan, 2)
     result = replan(data, "plan.ics", b + dt.timedelta(days=1), missed_ranges=[(a, b)], stamp=STAMP,
-                    time_limit=1.0, busy=busy)
-    assert [s for s, _ in solves][:3] == ["OPTIMAL"] * 3 and solves[-1][0] != "OPTIMAL", solves
+                    time_limit=0.3, busy=busy)
+    assert [s for s, _ in solves][:2] == ["OPTIMAL"] * 2 and solves[-1][0] != "OPTIMAL", solves
     assert result.status == "feasible"
     assert check_calendar(result.data, profile, "replanned.ics", busy) == []
     full = replan(data, "plan.ics", b + dt.timedelta(days=1), missed_ranges=[(a, b)], stamp=STAMP, busy=busy)
@@ -102,7 +103,7 @@ def test_the_held_weeks_answer_stands_when_the_whole_horizon_runs_out(monkeypatc
     answers = iter([(held, "optimal", [2, 0, 30, 5]), ([], "optimal", [1, 0, 10]), ([], "UNKNOWN", [])])
     calls = []
 
-    def fake(inst, originals, budget, levels=4):
+    def fake(inst, originals, budget, levels=4, hint=()):
         calls.append((inst.keep_only is not None, len(inst.weeks), levels))
         return next(answers)
 

@@ -15,18 +15,9 @@ from solver.periodization import week_targets
 from solver.profile import load_profile, parse_profile
 from solver.solve import busy_for, solver_for
 
-from conftest import BASE_PROFILE, EVERY_DAY, ROOT, SAMPLES, plan_checked, profile_text
+from conftest import BASE_PROFILE, EVERY_DAY, MORNINGS_AND_EVENINGS, ROOT, SAMPLES, plan_checked, profile_text
 
-EVENINGS = """
-[availability]
-mon = ["06:00-08:00", "18:00-21:00"]
-tue = ["06:00-08:00", "18:00-21:00"]
-wed = ["18:00-21:00"]
-thu = ["06:00-08:00", "18:00-21:00"]
-fri = ["06:00-08:00", "17:30-20:00"]
-sat = ["07:00-12:00", "14:00-18:00"]
-sun = ["07:00-13:00"]
-"""
+EVENINGS = MORNINGS_AND_EVENINGS
 
 CASES = {
     "every day 06-21": profile_text(BASE_PROFILE, EVERY_DAY),

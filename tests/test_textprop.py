@@ -48,7 +48,7 @@ def test_profile_json_is_written_escaped():
     assert profile.name == NAME
     _, data = plan_checked(PROFILE, "p.toml")
     unfolded = data.decode().replace("\r\n ", "")
-    line = next(l for l in unfolded.split("\r\n") if l.startswith("X-RUNCAL-PROFILE:"))
+    line = next(ln for ln in unfolded.split("\r\n") if ln.startswith("X-RUNCAL-PROFILE:"))
     value = line.partition(":")[2]
     assert "," in profile_json(profile) and not any(  # every comma and semicolon is escaped
         c in value.replace("\\,", "").replace("\\;", "").replace("\\\\", "") for c in ",;")

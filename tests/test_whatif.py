@@ -133,7 +133,8 @@ def test_marathon_four_weeks_from_60_minutes_is_not_ready(compared):
     assert race["r6_limit_minutes"] == 66  # one build week before the 2-week taper: 60 · 1.1
     summary = (f"Marathon (marathon, A, 2027-01-31): not ready — peak week {race['reached_weekly_minutes']} of "
                f"380 min, long run {race['reached_long_run_minutes']} of 150 min (week 1, before the taper). R6 "
-               "(+10 % a week, a cutback every 4 weeks) lets 60 min a week grow to at most 66 min in the 1 week(s) before the taper; "
+               "(+10 % a week, a cutback every 4 weeks) lets 60 min a week grow to at most 66 min "
+               "in the 1 week(s) before the taper; "
                f"reaching 380 takes {race['r6_weeks_needed']} weeks.")
     assert race["summary"].startswith(summary)
     assert f"  {race['summary']}" in table.splitlines()

@@ -1,0 +1,121 @@
+"""Option generation: every place a session could go (availability on the 15-minute grid), the
+options busy time takes away, and the weeks and days it takes them from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .busy import BusyEvent
+from .domain import WEEKDAYS, Kind, Profile
+from .instance import WHOLE_PLAN, Instance, Option, Scope, build_instance
+from .periodization import week_targets
+from .variables import Variables, indexed
+
+
+GRID_MINUTES = 15
+
+
+def session_options(inst: Instance, scope: Scope = WHOLE_PLAN) -> list[Option]:
+    """Availability: every start on the 15-minute grid where the whole session fits a window (a
+    scope's own options when it evaluates a candidate plan)."""
+    if scope.only is not None:
+        return list(scope.only)
+    # Made once per set of weeks: the plan, its strict twin (`replace`) and the busy checks all ask.
+    made_from = (inst.weeks, inst.profile, inst.timeline, inst.keep_only)  # compared by identity
+    values = (inst.history.first_open_day, inst.history.injury_days)
+    slot = ("session_options", id(inst.weeks))  # the entry holds the weeks, so the id stays theirs
+    memo = inst.memo.get(slot)
+    if memo is None or memo[1] != values or not all(a is b for a, b in zip(memo[0], made_from)):
+        memo = inst.memo[slot] = (made_from, values, _session_options(inst))
+    return list(memo[2])
+
+
+def _session_options(inst: Instance) -> list[Option]:
+    keep = inst.keep_only
+    injury = inst.history.injury_days
+    options = []
+    make = Option._make
+    for w in inst.weeks:
+        lengths = [(k, m) for k, d in w.runs.items() for m in sorted(set(d))]
+        if w.strength:
+            lengths.append((Kind.STRENGTH, inst.profile.durations.strength))
+        if w.rehab:
+            lengths.append((Kind.REHAB, w.rehab_minutes))
+        for day_date in w.days:
+            day = (day_date - inst.epoch).days
+            if day < inst.history.first_open_day:
+                continue
+            # R9: nothing but the physio's programme while injured, and only then
+            here = [(k, m) for k, m in lengths if (k is Kind.REHAB) == (day in injury)]
+            midnight = inst.timeline.plain_day(day_date)
+            for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
+                close = inst.timeline.day_end(day_date, window.end) if midnight is None else midnight + window.end
+                if close is None:
+                    continue
+                for clock in range(window.start, window.end, GRID_MINUTES):
+                    if midnight is not None:
+                        start = midnight + clock
+                    elif (moment := inst.timeline.local(day_date, clock)) is not None:
+                        start = inst.timeline.minutes(moment)
+                    else:
+                        continue
+                    for kind, minutes in here:
+                        if start + minutes <= close and (keep is None or day < keep[0]
+                                                         or (day, kind, start, start + minutes) in keep[1]):
+                            options.append(make(day, kind, start, start + minutes, clock))
+    return options
+
+
+def overlapping_busy(inst: Instance, v: Variables) -> Iterable[Option]:
+    buffer = inst.profile.rules.busy_buffer_min
+    for b in inst.busy:
+        for day in range(max(0, b.start // 1440 - 1), b.end // 1440 + 2):
+            for o in v.by_day.get(day, ()):
+                if o.start < b.end + buffer and b.start - buffer < o.end:
+                    yield o
+
+
+def blocked_weeks(inst: Instance) -> frozenset[int]:
+    """Weeks in which busy time (plus the buffer) takes away at least one place a session could go.
+
+    Made once per instance (kept on it as functools.cached_property would keep it: a `replace`d
+    instance, with other weeks or busy time, makes its own)."""
+    found = inst.__dict__.get(_BLOCKED)
+    if found is None:
+        found = inst.__dict__[_BLOCKED] = _blocked_weeks(inst)
+    return found
+
+
+_BLOCKED = "_blocked_weeks"  # blocked_weeks' entry in the instance's own attributes
+
+
+def _blocked_weeks(inst: Instance) -> frozenset[int]:
+    if not inst.busy:
+        return frozenset()
+    return frozenset(o.day // 7 + 1 for o in overlapping_busy(inst, indexed(session_options(inst))))
+
+
+def free_days(inst: Instance) -> dict[int, frozenset[int]]:
+    """Plan weeks in which busy time takes every place a run could go on some day with a window:
+    week index -> the days of the week (0 = its first) that still have one."""
+    if not inst.busy:
+        return {}
+    options = [o for o in session_options(inst) if o.kind.is_run]
+    blocked = set(overlapping_busy(inst, indexed(options)))
+    windows: dict[int, set[int]] = defaultdict(set)
+    free: dict[int, set[int]] = defaultdict(set)
+    for o in options:
+        windows[o.day // 7 + 1].add(o.day % 7)
+        if o not in blocked:
+            free[o.day // 7 + 1].add(o.day % 7)
+    return {w: frozenset(free[w]) for w, days in windows.items() if free[w] != days}
+
+
+def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> Instance:
+    """The plan's weeks and instance: periodization, then, when busy time takes whole days from
+    some weeks, periodization again with those weeks' free days (fewer runs there: R2 is an upper
+    bound), so the planner and the explainer solve the same model."""
+    inst = build_instance(profile, week_targets(profile), busy)
+    free = free_days(inst)
+    return build_instance(profile, week_targets(profile, free_days=free), busy) if free else inst
