@@ -217,8 +217,8 @@ def read_entry(event, zone: ZoneInfo, source: str) -> Entry:
     if end < start:
         raise CalendarError(source, f"{name} DTEND", "is before DTSTART", "make the event end after it starts")
     kind = event_kind(event, source, name)
-    props = tuple((k, textprop.get(event, k) if k.startswith("X-") else str(event[k])) for k in R7_PROPS + VIEW_PROPS
-                  if k in event)
+    props = tuple((k, textprop.get(event, k, "") or "" if k.startswith("X-") else str(event[k]))
+                  for k in R7_PROPS + VIEW_PROPS if k in event)
     return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone), props)
 
 
@@ -417,7 +417,14 @@ def events(cal: Calendar, zone: ZoneInfo, source: str, fix: str) -> list[Event]:
         if not all(isinstance(t, dt.datetime) for t in times):
             raise CalendarError(source, f"event {name}", "cannot be read (a runcal session has a DTSTART and a DTEND "
                                 "with a time; all-day events are not runcal sessions)", fix)
-        start, end = (moment(component, prop, zone, source, name).astimezone(zone) for prop in ("DTSTART", "DTEND"))
+        start, end = (_local(component, prop, zone, source, name) for prop in ("DTSTART", "DTEND"))
         found.append(Event(component, event_kind(component, source, name), start, end, cancelled(component),
                            missed_text(component), textprop.get(component, PROPS.PLANNED_START)))
     return found
+
+
+def _local(component, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.datetime:
+    """DTSTART or DTEND, known to be a date-time, in the runner's zone."""
+    when = moment(component, prop, zone, source, name)
+    assert when is not None  # events() checked it is there
+    return when.astimezone(zone)
