@@ -22,16 +22,17 @@ those modules is callable as its API function (CallableModule below), so `solver
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import sys
 import types
-from typing import TYPE_CHECKING, Any
 
 from .errors import CalendarError, InputError, NoPlanError, ProfileError, RuncalError, SolverTimeout
 
+TYPE_CHECKING = False  # not typing's: importing typing and datetime doubled `import solver`'s time
 if TYPE_CHECKING:
+    import datetime as dt
     from pathlib import Path
+    from typing import Any
 
     from .domain import Plan, Profile
 
@@ -65,9 +66,11 @@ def plan(profile: Profile, busy: tuple = (), time_limit: float = 60.0, workers: 
 
 def to_ics(made: Plan, stamp: dt.datetime | None = None) -> bytes:
     """The plan file's bytes. `stamp` is DTSTAMP (default: now); the same stamp, the same bytes."""
+    import datetime
+
     from .ics import plan_to_ical
 
-    return plan_to_ical(made, stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+    return plan_to_ical(made, stamp or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0))
 
 
 def load_profile(path: str | Path) -> Profile:
