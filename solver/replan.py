@@ -30,7 +30,7 @@ from .model import (Busy, FixedSession, History, Instance, Option, Variables, bu
 from .offers import offers_for
 from .periodization import Ran, week_targets
 from .readiness import WeekLoad, assess_loads
-from .profile import profile_digest, profile_from_json
+from .profile import profile_digest
 from .rehab import Rehab
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
@@ -105,8 +105,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     calendars as they are now (`busy`): a session whose time now clashes with busy time moves
     (or, with no place left in its week, is dropped), the rest stays where it is if it can."""
     cal = planfile.parse_rewritable(data, source, FIX)
-    embedded = profile_from_json(_text(cal, PROPS.PROFILE, source, json=True), source,
-                                 textprop.get(cal, PROPS.PROFILE_HASH))
+    embedded = planfile.embedded_profile(cal, source)  # as the checker reads it (and `runcal replan` before this)
     notes = []
     if profile is None:
         profile = embedded
@@ -247,8 +246,8 @@ def _within_plan(first: dt.date, last: dt.date, injury: Injury | None,
                              "give the days you missed")
 
 
-def _text(cal: icalendar.Calendar, name: str, source: str, json: bool = False) -> str:
-    value = textprop.get_json(cal, name) if json else textprop.get(cal, name)
+def _text(cal: icalendar.Calendar, name: str, source: str) -> str:
+    value = textprop.get(cal, name)
     if value is None:
         raise CalendarError(source, name, "missing", FIX)
     return value

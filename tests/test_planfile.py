@@ -134,3 +134,17 @@ def test_an_all_day_runcal_session_is_one_error_not_a_traceback(plan_data):
     text = _edit_event(text, f"X-RUNCAL-SESSION:{s.ident}", end, f"DTEND;VALUE=DATE:{s.start + dt.timedelta(days=1):%Y%m%d}")
     with pytest.raises(CalendarError, match="all-day events are not runcal sessions"):
         replan(text, "<plan>", s.start.date() + dt.timedelta(days=1), stamp=STAMP)
+
+
+def test_the_embedded_profile_is_read_alike(plan_data):
+    """A profile edited after runcal wrote it (its hash no longer matches): the checker and the
+    re-plan refuse it with the same error (the re-plan read it through its own call)."""
+    _, made, data = plan_data
+    text = data.decode()
+    line = next(ln for ln in text.split("\r\n") if ln.startswith("X-RUNCAL-PROFILE-HASH:"))
+    doctored = text.replace(line, "X-RUNCAL-PROFILE-HASH:0000000000000000").encode()
+    with pytest.raises(CalendarError, match="was changed after runcal wrote it") as checked:
+        check_calendar(doctored)
+    with pytest.raises(CalendarError, match="was changed after runcal wrote it") as replanned:
+        replan(doctored, "<plan>", _second_week(made)[0].start.date(), stamp=STAMP)
+    assert str(checked.value) == str(replanned.value)
