@@ -1,6 +1,7 @@
 """runcal's command line: a thin shell over the `solver` library.
 
-Exit codes: 0 done, 1 no plan exists / the plan breaks a rule, 2 bad input.
+Exit codes: 0 done, 1 no plan exists / the plan breaks a rule, 2 bad input, 3 the solver ran out of
+--time-limit before it found a plan or proved there is none (SolverTimeout).
 """
 
 from __future__ import annotations

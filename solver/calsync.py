@@ -40,7 +40,9 @@ from . import icsread, textprop
 from .errors import CalendarError, InputError
 from .ics import planned_start
 from .inputs import format_size, read_text
-from .limits import CALENDAR_EVENTS, DATE_MAX, FILES, PLAN_EVENTS
+from .limits import CALENDAR_EVENTS, DATE_MAX, FILES
+from . import planfile
+from .planfile import PROPS, kind_text
 
 ENV_USER = "RUNCAL_CALDAV_USER"
 ENV_PASSWORD = "RUNCAL_CALDAV_PASSWORD"
@@ -246,14 +248,14 @@ def _calendar(client, who: Login, create_name: str | None = None):
 # --- the plan as calendar objects ------------------------------------------------------------
 
 def _parse_plan(data: bytes, source: str) -> icalendar.Calendar:
-    cal = icsread.parse(data, source, FIX_PLAN, events=PLAN_EVENTS, merge=False, strict=True)
-    icsread.check_rules(cal, source, DATE_MAX, FIX_PLAN)
+    """The local plan file, read as the checker reads it (solver/planfile.py), each event with a UID."""
+    cal = planfile.parse(data, source, FIX_PLAN)
     for event in cal.walk("VEVENT"):
         icsread.sequence(event, source, FIX_PLAN)
         if not str(event.get("UID", "")).strip():
             raise CalendarError(source, icsread.label(event), "has no UID, so it has no object on the server", FIX_PLAN)
-    if textprop.get(cal, "X-RUNCAL-PLAN-ID") is None:
-        raise CalendarError(source, "X-RUNCAL-PLAN-ID", "is not a runcal plan", FIX_PLAN)
+    if textprop.get(cal, PROPS.PLAN_ID) is None:
+        raise CalendarError(source, PROPS.PLAN_ID, "is not a runcal plan", FIX_PLAN)
     return cal
 
 
@@ -307,7 +309,7 @@ def _event(obj: icalendar.Calendar) -> icalendar.Event:
 
 def _label(event) -> str:
     start = event.decoded("DTSTART")
-    kind = textprop.get(event, "X-RUNCAL-KIND", "event")
+    kind = kind_text(event) or "event"
     word = f"{kind} run" if kind in ("easy", "long", "quality") else kind
     return f"{word} {start:%Y-%m-%d %H:%M}" if isinstance(start, dt.datetime) else f"{word} {start}"
 
@@ -337,21 +339,21 @@ def _remote_objects(calendar, plan_key: str | None) -> dict[str, Remote]:
         except (InputError, StopIteration):
             continue  # not ours to judge, or not readable as one of ours
         uid = str(event.get("UID", ""))
-        if uid.endswith("@runcal") and (plan_key is None or textprop.get(cal, "X-RUNCAL-PLAN-ID") == plan_key):
+        if uid.endswith("@runcal") and (plan_key is None or textprop.get(cal, PROPS.PLAN_ID) == plan_key):
             found[uid] = Remote(resource, cal)
     return found
 
 
 def _moved_on_server(remote: icalendar.Event, local: icalendar.Event) -> bool:
     """The runner moved this session on the server: its time is not where runcal put it."""
-    if textprop.get(local, "X-RUNCAL-KIND") in (None, "note", "race"):
+    if kind_text(local) in (None, "note", "race"):
         return False
     start = remote.decoded("DTSTART")
     if not isinstance(start, dt.datetime) or start == local.decoded("DTSTART"):
         return False
-    planned = textprop.get(remote, "X-RUNCAL-PLANNED-START")
+    planned = textprop.get(remote, PROPS.PLANNED_START)
     if planned is None:  # the server kept no X- properties: judge by the plan file's record
-        planned = textprop.get(local, "X-RUNCAL-PLANNED-START")
+        planned = textprop.get(local, PROPS.PLANNED_START)
         if int(remote.get("SEQUENCE", 0)) < int(local.get("SEQUENCE", 0)):
             return False  # the server holds an older version of runcal's own
     return planned_start(start) != planned
@@ -388,7 +390,7 @@ class PushReport:
 
 def push(data: bytes, source: str, who: Login, create: bool = False, dry_run: bool = False) -> PushReport:
     cal = _parse_plan(data, source)
-    plan_key = textprop.get(cal, "X-RUNCAL-PLAN-ID")
+    plan_key = textprop.get(cal, PROPS.PLAN_ID)
     local = objects(cal)
     report = PushReport(who.url, dry_run=dry_run)
     with _talking(who):
@@ -486,13 +488,13 @@ def pull(who: Login, plan_key: str | None = None) -> bytes:
     with _talking(who):
         calendar = _calendar(_client(who), who)
         remote = _remote_objects(calendar, None)
-    plans = Counter(textprop.get(r.cal, "X-RUNCAL-PLAN-ID") for r in remote.values())
+    plans = Counter(textprop.get(r.cal, PROPS.PLAN_ID) for r in remote.values())
     if plan_key is None and len(plans) > 1:
         names = ", ".join(f"{k} ({n} events)" for k, n in sorted(plans.items(), key=lambda kv: str(kv[0])))
-        raise InputError(who.url, "X-RUNCAL-PLAN-ID", f"holds more than one runcal plan: {names}",
+        raise InputError(who.url, PROPS.PLAN_ID, f"holds more than one runcal plan: {names}",
                          "pass --plan-id with the one to pull")
     plan_key = plan_key or next(iter(plans), None)
-    mine = [r for r in remote.values() if textprop.get(r.cal, "X-RUNCAL-PLAN-ID") == plan_key]
+    mine = [r for r in remote.values() if textprop.get(r.cal, PROPS.PLAN_ID) == plan_key]
     if not mine:
         raise InputError(who.url, "", "holds no runcal plan" + (f" with id {plan_key}" if plan_key else ""),
                          "push a plan there first (runcal push PLAN.ics --url URL)")

@@ -3,8 +3,9 @@
 `check_calendar` reads a plan (.ics, as docs/ics-format.md describes it) and a profile and
 lists every rule of RULES.md that the plan breaks, one readable line each. It reads only the
 file and the profile, never the model: a checker that shared the model's code would share its
-bugs. So this module imports only the standard library, icalendar and the plain data modules
-(solver.domain, solver.profile, solver.errors).
+bugs. So this module imports only the standard library and the plain data modules
+(solver.domain, solver.profile, solver.errors); the file itself is read by solver/planfile.py,
+which the re-plan shares and which imports no model code either.
 
 Times: every event is turned into UTC instants for gaps (real elapsed time, so a daylight-saving
 day is 23 or 25 h long) and into the runner's zone for dates, weeks and wall-clock windows.
@@ -18,18 +19,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from icalendar import Calendar
+from zoneinfo import ZoneInfo
 
 from .busy import BusyEvent
 from .domain import PERIODS, WEEKDAYS, Kind, Profile, Race
-from .errors import CalendarError, InputError, ProfileError, printable
+from .errors import CalendarError, printable
 from .inputs import json_value, read_bytes as read_input
-from .limits import DATE_MAX, DATE_MIN, PLAN_EVENTS, check_date
+# Entry, classify, plan_dates and recorded_injuries are the checker's names for what planfile reads.
+from .planfile import Entry, classify, plan_dates, recorded_injuries  # noqa: F401
 from .prescriptions import load_step, session_prescription
-from .profile import MAX_PLAN_WEEKS, profile_from_json
-from . import icsread, textprop
+from . import planfile
 
 UTC = dt.timezone.utc
 R3_GAP = dt.timedelta(hours=8)
@@ -39,10 +38,6 @@ HARD_KINDS = (Kind.LONG, Kind.QUALITY, Kind.RACE)
 LONG_APART_DAYS = 5  # R12: two long runs (or a long run and a race) start this many calendar days apart
 QUALITY_FREE_DAYS = 2  # R8 race recovery: no quality run on the days just after a race (docs/ics-format.md)
 LONG_RUN_DEFAULT_PCT = 40  # R11: without runner.long_run_minutes, the current long run is this share
-# docs/ics-format.md: how a hand-added event (no X-RUNCAL-KIND) is classified, first match wins.
-FAMILIES = (("race", Kind.RACE), ("strength", Kind.STRENGTH))
-RUN_WORDS = (("long", Kind.LONG), ("quality", Kind.QUALITY), ("tempo", Kind.QUALITY), ("interval", Kind.QUALITY))
-FIX_FILE = "give the .ics file that `runcal plan` wrote"
 
 
 @dataclass(frozen=True)
@@ -55,64 +50,6 @@ class Violation:
 
 
 # -- the plan as the checker sees it -------------------------------------------------------
-
-@dataclass(frozen=True)
-class Entry:
-    """One session of the plan file: UTC instants for gaps, local datetimes for days and clocks."""
-
-    kind: Kind
-    start: dt.datetime  # UTC
-    end: dt.datetime  # UTC
-    local_start: dt.datetime
-    local_end: dt.datetime
-    props: tuple[tuple[str, str], ...] = ()  # SUMMARY, DESCRIPTION and X-RUNCAL-* text, for R7
-
-    def prop(self, name: str) -> str | None:
-        return dict(self.props).get(name)
-
-    @property
-    def reported(self) -> dt.date | None:
-        """The day a missed session was reported (X-RUNCAL-MISSED:YYYY-MM-DD); None when unknown
-        (TRUE, from plans written before the date was kept: known from the start)."""
-        try:
-            return dt.date.fromisoformat((self.prop("X-RUNCAL-MISSED") or "").strip())
-        except ValueError:
-            return None
-
-    @property
-    def run_walk(self) -> bool:
-        return (self.prop("X-RUNCAL-RUN-WALK") or "0").strip() not in ("", "0")
-
-    @property
-    def label(self) -> str:
-        return self.kind.label
-
-    @property
-    def seconds(self) -> int:
-        return int((self.end - self.start).total_seconds())
-
-    @property
-    def day(self) -> dt.date:
-        return self.local_start.date()
-
-    @property
-    def days(self) -> list[dt.date]:
-        """Local dates the session touches; one ending at midnight does not touch the next day."""
-        last = self.local_end - dt.timedelta(microseconds=1) if self.end > self.start else self.local_start
-        return [self.day + dt.timedelta(days=i) for i in range((last.date() - self.day).days + 1)]
-
-    @property
-    def key(self) -> dt.datetime:
-        return self.local_start.replace(tzinfo=None)
-
-    def ending(self, other: Entry) -> str:
-        """The end time, with its date only when it differs from `other`'s start date."""
-        same = self.local_end.date() == other.day
-        return f"{self.local_end:%H:%M}" if same else f"{self.local_end:%Y-%m-%d %H:%M}"
-
-    def __str__(self) -> str:
-        return f"{self.label} {self.local_start:%Y-%m-%d %H:%M}"
-
 
 @dataclass(frozen=True)
 class PlanFile:
@@ -223,188 +160,14 @@ def check_calendar(data: bytes, profile: Profile | None = None, source: str = "<
 
 
 def read_plan(data: bytes | str, profile: Profile | None = None, source: str = "<plan>") -> PlanFile:
-    cal = _parse(data, source)
+    """The plan file as the rules read it (solver/planfile.py reads the file itself)."""
+    cal = planfile.parse(data, source)
     first, last = plan_dates(cal, source)
-    profile = profile or _embedded_profile(cal, source)
-    zone = ZoneInfo(profile.timezone)
-    uids = tuple(_uid(event, source) for event in cal.walk("VEVENT"))
-    events = [e for e in cal.walk("VEVENT") if textprop.get(e, "X-RUNCAL-KIND", "").lower() != "note"]  # reminders
-    sessions = [_entry(event, zone, source) for event in events if not _cancelled(event)]
-    sessions.sort(key=lambda s: (s.start, s.end, s.kind.value))
-    missed = [_entry(event, zone, source) for event in events
-              if _cancelled(event) and (textprop.get(event, "X-RUNCAL-MISSED", "") or "").strip()]
-    cancelled = sorted((_entry(event, zone, source) for event in events if _cancelled(event)), key=lambda s: s.start)
-    return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed), injuries=_injuries(cal, last, source),
-                    cancelled=tuple(cancelled), uids=uids)
-
-
-def _uid(event, source: str) -> tuple[str, str]:
-    """(UID or "", the event named for a message), after checking its SEQUENCE."""
-    icsread.sequence(event, source, FIX_FILE)
-    uid = event.get("UID")
-    return (str(uid).strip() if uid is not None else ""), icsread.label(event)
-
-
-def plan_dates(cal: Calendar, source: str) -> tuple[dt.date, dt.date]:
-    """X-RUNCAL-PLAN-START and -END, each a date in the contract's range, at most 104 weeks apart."""
-    first, last = _date_prop(cal, "X-RUNCAL-PLAN-START", source), _date_prop(cal, "X-RUNCAL-PLAN-END", source)
-    if last < first:
-        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"{last} is before X-RUNCAL-PLAN-START {first}", FIX_FILE)
-    if (last - first).days > (MAX_PLAN_WEEKS + 1) * 7:
-        raise CalendarError(source, "X-RUNCAL-PLAN-END", f"the plan would be longer than {MAX_PLAN_WEEKS} weeks", FIX_FILE)
-    return first, last
-
-
-def recorded_injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date | None], ...]:
-    """X-RUNCAL-INJURY as (first day, day cleared or None: not yet)."""
-    return tuple((a, None if b == last and not v.partition("/")[2] else b)
-                 for (a, b), v in zip(_injuries(cal, last, source), textprop.get_all(cal, "X-RUNCAL-INJURY")))
-
-
-def _injuries(cal: Calendar, last: dt.date, source: str) -> tuple[tuple[dt.date, dt.date], ...]:
-    """X-RUNCAL-INJURY values "FROM/UNTIL" (UNTIL empty: not cleared yet, so to the plan's end)."""
-    found = []
-    for value in textprop.get_all(cal, "X-RUNCAL-INJURY"):
-        start, _, until = value.partition("/")
-        try:
-            found.append((check_date(dt.date.fromisoformat(start), source, "X-RUNCAL-INJURY"),
-                          check_date(dt.date.fromisoformat(until), source, "X-RUNCAL-INJURY") if until else last))
-        except ValueError as exc:
-            why = exc.problem if isinstance(exc, InputError) else f"{value!r} is not FROM/UNTIL dates"
-            raise CalendarError(source, "X-RUNCAL-INJURY", why, "write it as 2027-02-01/2027-02-14") from None
-    return tuple(found)
-
-
-def _cancelled(event) -> bool:
-    return str(event.get("STATUS", "")).strip().upper() == "CANCELLED"
-
-
-def _parse(data: bytes | str, source: str) -> Calendar:
-    """The plan's calendar, within the bounds of solver/limits.py, its rules checked (icsread)."""
-    cal = icsread.parse(data.encode("utf-8") if isinstance(data, str) else data, source, FIX_FILE,
-                        events=PLAN_EVENTS, merge=False, strict=True)
-    icsread.check_rules(cal, source, DATE_MAX, FIX_FILE)
-    return cal
-
-
-def _date_prop(cal: Calendar, name: str, source: str) -> dt.date:
-    value = textprop.get(cal, name)
-    if value is None:
-        raise CalendarError(source, name, "missing, so the plan weeks are unknown",
-                            f"check a plan written by `runcal plan`, or add {name}:YYYY-MM-DD")
-    try:
-        day = dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise CalendarError(source, name, f"{str(value)!r} is not a date", "write it as YYYY-MM-DD") from None
-    return check_date(day, source, name)
-
-
-def _embedded_profile(cal: Calendar, source: str) -> Profile:
-    raw = textprop.get_json(cal, "X-RUNCAL-PROFILE")
-    if raw is None:
-        raise CalendarError(source, "X-RUNCAL-PROFILE", "missing, and no profile was given",
-                            "pass --profile with the runner's profile .toml")
-    try:
-        return profile_from_json(raw, f"{source} X-RUNCAL-PROFILE", textprop.get(cal, "X-RUNCAL-PROFILE-HASH"))
-    except ProfileError as exc:  # validated as a profile file is: the field is the profile's own
-        field = f"X-RUNCAL-PROFILE {exc.field}".strip()
-        raise CalendarError(source, field, exc.problem, "pass --profile with the runner's profile .toml (the "
-                            "plan's embedded copy is not one runcal wrote)") from None
-
-
-def _entry(event, zone: ZoneInfo, source: str) -> Entry:
-    name = printable(str(event.get("UID") or event.get("SUMMARY") or "an event without UID"), 80)
-    if "RRULE" in event or "RDATE" in event:
-        raise CalendarError(source, f"{name} RRULE", "repeating events are not checked one by one",
-                            "replace the repeating event by single events")
-    start = _moment(event, "DTSTART", zone, source, name)
-    if start is None:
-        raise CalendarError(source, f"{name} DTSTART", "missing", "give every event a DTSTART")
-    end = _end(event, start, zone, source, name)
-    if end < start:
-        raise CalendarError(source, f"{name} DTEND", "is before DTSTART", "make the event end after it starts")
-    kind = _kind(event, source, name)
-    props = tuple((k, textprop.get(event, k) if k.startswith("X-") else str(event[k])) for k in R7_PROPS + VIEW_PROPS
-                  if k in event)
-    return Entry(kind, start, end, start.astimezone(zone), end.astimezone(zone), props)
-
-
-R7_PROPS = ("SUMMARY", "DESCRIPTION", "X-RUNCAL-TEMPLATE", "X-RUNCAL-RX-PERIOD", "X-RUNCAL-LOAD-STEP", "X-RUNCAL-PERIOD",
-            "X-RUNCAL-RUN-WALK", "X-RUNCAL-MISSED", "X-RUNCAL-KIND", "X-RUNCAL-STEPS")
-# Not used by any rule: what the HTML view (solver/view) shows and how it pairs sessions across re-plans.
-VIEW_PROPS = ("UID", "X-RUNCAL-WEEK", "X-RUNCAL-SESSION", "X-RUNCAL-DROPPED")
-
-
-def _moment(event, prop: str, zone: ZoneInfo, source: str, name: str) -> dt.datetime | None:
-    """DTSTART/DTEND as a UTC instant; a date means local midnight, a floating time the runner's zone."""
-    value = event.get(prop)
-    if value is None:
-        return None
-    try:
-        when = value.dt
-        if not isinstance(when, dt.date):
-            raise ValueError(type(when).__name__)
-        if not DATE_MIN <= (when.date() if isinstance(when, dt.datetime) else when) <= DATE_MAX:
-            raise CalendarError(source, f"{name} {prop}", f"{when:%Y-%m-%d} lies outside the dates runcal plans "
-                                f"({DATE_MIN} to {DATE_MAX})", FIX_FILE)
-        if not isinstance(when, dt.datetime):
-            return dt.datetime.combine(when, dt.time(), zone).astimezone(UTC)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=_zone(value, zone))
-        return when.astimezone(UTC)
-    except (AttributeError, ValueError, TypeError, OverflowError) as exc:
-        if isinstance(exc, CalendarError):
-            raise
-        raise CalendarError(source, f"{name} {prop}", "is not a date or date-time",
-                            "write it as YYYYMMDDTHHMMSS with a TZID") from None
-
-
-def _zone(value, default: ZoneInfo) -> dt.tzinfo:
-    tzid = getattr(value, "params", {}).get("TZID")
-    try:
-        return ZoneInfo(tzid) if tzid else default
-    except (ZoneInfoNotFoundError, ValueError):
-        return default
-
-
-def _end(event, start: dt.datetime, zone: ZoneInfo, source: str, name: str) -> dt.datetime:
-    end = _moment(event, "DTEND", zone, source, name)
-    if end is not None:
-        return end
-    all_day = not isinstance(event["DTSTART"].dt, dt.datetime)
-    duration = icsread.time_value(event, "DURATION")
-    if all_day:  # RFC 5545: an all-day event without an end covers its one day
-        days = max(1, duration.days) if isinstance(duration, dt.timedelta) else 1
-        local = start.astimezone(zone).date() + dt.timedelta(days=days)
-        return dt.datetime.combine(local, dt.time(), zone).astimezone(UTC)
-    return start + duration if isinstance(duration, dt.timedelta) else start
-
-
-def _kind(event, source: str, name: str) -> Kind:
-    raw = textprop.get(event, "X-RUNCAL-KIND")
-    if raw is not None:
-        try:
-            return Kind(raw.strip().lower())
-        except ValueError:
-            raise CalendarError(source, f"{name} X-RUNCAL-KIND", f"{str(raw)!r} is not a session kind",
-                                "use easy, long, quality, race, strength or rehab, or remove the line") from None
-    cats = event.get("CATEGORIES", [])
-    cats = cats if isinstance(cats, list) else [cats]
-    return classify([str(c) for cat in cats for c in getattr(cat, "cats", [cat])], str(event.get("SUMMARY", "")))
-
-
-def classify(categories: Iterable[str], summary: str) -> Kind:
-    """The kind of a hand-added event: race, strength, long, quality (tempo, interval), else easy.
-
-    CATEGORIES name the family first, so the planner's own "Running" event titled
-    "Quality run (race pace)" stays a run; only without a family word does SUMMARY decide it.
-    """
-    cats = " ".join(categories).lower()
-    text = f"{cats} {summary.lower()}"
-    family = next((kind for word, kind in FAMILIES if word in cats), None)
-    if family is None and "run" not in cats:
-        family = next((kind for word, kind in FAMILIES if word in text), None)
-    return family or next((kind for word, kind in RUN_WORDS if word in text), Kind.EASY)
+    profile = profile or planfile.embedded_profile(cal, source)
+    uids = planfile.uids(cal, source)
+    sessions, missed, cancelled = planfile.entries(cal, ZoneInfo(profile.timezone), source)
+    return PlanFile(profile, first, last, tuple(sessions), missed=tuple(missed),
+                    injuries=planfile.injuries(cal, last, source), cancelled=tuple(cancelled), uids=uids)
 
 
 # -- the rules -----------------------------------------------------------------------------
@@ -1169,3 +932,17 @@ def _days_before(offset: int) -> str:
     if offset == -1:
         return "the day after"
     return f"{_n(offset, 'day')} before"
+
+
+# -- solver.check(...), the library's API (solver/__init__.py) -----------------------------
+
+def api(plan: bytes | str | Path, profile: Profile | None = None, busy: tuple[BusyEvent, ...] = ()) -> list[Violation]:
+    """Every rule the plan breaks: `plan` is the file's bytes, or its path (str or Path)."""
+    if isinstance(plan, bytes):
+        return check_calendar(plan, profile, "<plan>", busy)
+    return check_file(plan, profile, busy)
+
+
+from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
+
+callable_module(__name__)

@@ -54,3 +54,17 @@ class NoPlanError(RuncalError):
     def __init__(self, message: str, rules: tuple[str, ...] = ()) -> None:
         self.rules = rules
         super().__init__(message)
+
+
+class SolverTimeout(RuncalError):
+    """The solver ran out of its budget (--time-limit) before it found a plan or proved there is
+    none (exit code 3). Not a NoPlanError on purpose: a NoPlanError is a proof (its explanation's
+    fixes are checked to plan), and code that acts on "no plan exists" (changing the profile,
+    judging the explanation) must not be handed a time-out, which proves nothing; catch both
+    where either means "nothing to write"."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, status: str = "UNKNOWN") -> None:
+        self.status = status  # CP-SAT's status name when it stopped (UNKNOWN: budget spent)
+        super().__init__(message)

@@ -21,6 +21,7 @@ from .domain import Kind
 from .errors import CalendarError
 from .files import output_folder, write_atomic
 from .prescriptions import Exercise, prescription
+from .planfile import PROPS
 
 FILE_WORKOUT, MESG_FILE_ID, MESG_WORKOUT, MESG_STEP = "workout", 0, 26, 27
 # FIT intensity of each step kind (solver/workouts.py STEP_KINDS); walking is a recovery step.
@@ -125,7 +126,7 @@ def _run_step(step: dict, index: int) -> dict:
 def strength_steps(plan: PlanFile, entry: Entry, source: str) -> list[dict]:
     """Garmin's strength workout from the session's R7 cell: a warm-up, then each exercise's sets
     as a repeat of the set (reps, or a timed hold) and its rest."""
-    template, period = entry.prop("X-RUNCAL-TEMPLATE"), entry.prop("X-RUNCAL-RX-PERIOD")
+    template, period = entry.prop(PROPS.TEMPLATE), entry.prop(PROPS.RX_PERIOD)
     p = plan.profile
     try:
         rx = prescription(p.level, p.strength_type, period or "", template or "")

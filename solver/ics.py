@@ -1,4 +1,6 @@
-"""Write a plan as an RFC 5545 calendar that Google Calendar imports cleanly.
+"""Write a plan as an RFC 5545 calendar that Google Calendar imports cleanly: the one writer of
+plan files (runcal plan writes them whole, a re-plan updates one in place with the functions at
+the end), with the property names of solver/planfile.py's PROPS table.
 
 Stable UIDs (uuid5 of the plan id and the session's identity) let a re-import update events in
 place; DTSTAMP comes from the caller so the same inputs give byte-identical files.
@@ -9,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from .domain import Kind, Plan, Session, wall_clock
+from .domain import Kind, Plan, Profile, Session, wall_clock
+from .limits import SEQUENCE_MAX
+from .planfile import PROPS
 from .profile import profile_digest, profile_json
-from . import textprop
+from . import icsread, textprop
 
 PRODID = "-//runcal//runcal training planner 0.1//EN"
 UID_NAMESPACE = uuid.UUID("6f1c3d2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f")
@@ -50,9 +55,9 @@ def plan_to_ical(plan: Plan, stamp: dt.datetime, name: str | None = None) -> byt
     cal.add("calscale", "GREGORIAN")
     # X- values are TEXT (RFC 5545 §3.8.8.2): escaped, or vobject-based servers cut them at a comma.
     for prop, value in (("x-wr-calname", name or calendar_name(plan)), ("x-wr-timezone", p.timezone),
-                        ("x-runcal-plan-start", first.isoformat()), ("x-runcal-plan-end", last.isoformat()),
-                        ("x-runcal-plan-id", plan_id(plan)), ("x-runcal-profile-hash", profile_digest(p)),
-                        ("x-runcal-profile", profile_json(p))):
+                        (PROPS.PLAN_START, first.isoformat()), (PROPS.PLAN_END, last.isoformat()),
+                        (PROPS.PLAN_ID, plan_id(plan)), (PROPS.PROFILE_HASH, profile_digest(p)),
+                        (PROPS.PROFILE, profile_json(p))):
         textprop.add(cal, prop, value)
     cal.add_component(vtimezone(p.timezone, first - dt.timedelta(days=7), last + dt.timedelta(days=7)))
     key = plan_id(plan)
@@ -74,15 +79,15 @@ def session_event(s: Session, plan_key: str, stamp: dt.datetime, sequence: int =
     event.add("categories", [CATEGORY[s.kind]])
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")
-    textprop.add(event, "x-runcal-kind", s.kind.value)
-    textprop.add(event, "x-runcal-week", str(s.week))
-    textprop.add(event, "x-runcal-period", s.period)
-    textprop.add(event, "x-runcal-session", s.ident)
+    textprop.add(event, PROPS.KIND, s.kind.value)
+    textprop.add(event, PROPS.WEEK, str(s.week))
+    textprop.add(event, PROPS.PERIOD, s.period)
+    textprop.add(event, PROPS.SESSION, s.ident)
     # Where runcal put it: a re-plan that finds DTSTART elsewhere knows the runner moved it by hand.
-    textprop.add(event, "x-runcal-planned-start", planned_start(s.start))
+    textprop.add(event, PROPS.PLANNED_START, planned_start(s.start))
     for prop, value in sorted(s.prescription.items()):
         # X- values are RFC 5545 TEXT (X-RUNCAL-STEPS holds JSON): escaped in one place, textprop.
-        textprop.add(event, f"x-runcal-{prop.lower()}", str(value))
+        textprop.add(event, PROPS.prescription(prop), str(value))
     return event
 
 
@@ -142,3 +147,108 @@ def _transitions(zone: ZoneInfo, start: dt.datetime, stop: dt.datetime) -> list[
             found.append(hi.replace(microsecond=0))
         t += step
     return found
+
+
+# -- updating a plan file in place (the re-plan) ----------------------------------------------------
+
+def move_event(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
+    """Same UID, new time (and new words when the re-plan changed a run's length), SEQUENCE + 1.
+    A strength session keeps its own template and prescription (R7)."""
+    bump(component, stamp)
+    changes: list[tuple[str, object]] = [("DTSTART", ical_moment(s.start)), ("DTEND", ical_moment(s.end)),
+                                         (PROPS.PLANNED_START, planned_start(s.start))]
+    if s.kind.is_run:
+        changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), (PROPS.PERIOD, s.period)]
+        if "STEPS" in s.prescription:  # the run's workout, fitted to its new length
+            changes.append((PROPS.STEPS, icalendar.vText(s.prescription["STEPS"])))
+    for name, value in changes:
+        if name.startswith("X-"):
+            textprop.put(component, name, str(value))
+        else:
+            replace_prop(component, name, value)
+
+
+def cancel_event(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt.date | None) -> None:
+    """Cancelled, with why; a missed session records the day the miss was reported (the re-plan's
+    today): the checker judges later weeks by what was known when they began."""
+    bump(component, stamp)
+    replace_prop(component, "STATUS", "CANCELLED")
+    textprop.put(component, PROPS.DROPPED, why)
+    if missed is not None:
+        textprop.put(component, PROPS.MISSED, missed.isoformat())
+
+
+def describe_event(component: icalendar.Event, text: str, stamp: dt.datetime) -> None:
+    """New words for an event (a race's readiness), as any update: SEQUENCE + 1."""
+    bump(component, stamp)
+    replace_prop(component, "DESCRIPTION", text)
+
+
+def bump(component: icalendar.Event, stamp: dt.datetime) -> None:
+    """SEQUENCE + 1 (at most RFC 5545's), DTSTAMP and LAST-MODIFIED now: an update a calendar takes."""
+    sequence = min(icsread.sequence(component, "", "plan again") + 1, SEQUENCE_MAX)  # read when parsed: a whole number
+    for name, value in (("SEQUENCE", sequence), ("DTSTAMP", stamp), ("LAST-MODIFIED", stamp)):
+        replace_prop(component, name, value)
+
+
+def replace_prop(component, name: str, value) -> None:
+    if name in component:
+        del component[name]
+    component.add(name, value)
+
+
+def add_session(cal: icalendar.Calendar, s: Session, stamp: dt.datetime) -> None:
+    """A session a re-plan adds: its identity names the re-plan that made it (w03-easy-r1), so
+    its UID is stable and new."""
+    key = textprop.get(cal, PROPS.PLAN_ID, "runcal")
+    taken = {textprop.get(e, PROPS.SESSION, "") for e in cal.subcomponents if e.name == "VEVENT"}
+    n = 1
+    while (ident := f"w{s.week:02d}-{s.kind.value}-r{n}") in taken:
+        n += 1
+    cal.add_component(session_event(replace(s, ident=ident), key, stamp))
+
+
+INJURY_NOTE = ("Get assessed by a physiotherapist before resuming",
+               "You reported an injury (R9). Seek a healthcare professional's advice: a physiotherapist/osteopath can "
+               "assess you and prescribe an individual rehab programme. runcal pauses your training until you are "
+               "cleared and never invents a rehab programme. runcal is a planning tool, not medical advice.")
+
+
+def record_injury(cal: icalendar.Calendar, start: dt.date, until: dt.date | None, stamp: dt.datetime) -> None:
+    """X-RUNCAL-INJURY FROM/UNTIL for the checker (R9), and an all-day reminder to get assessed.
+    The same injury reported again (its clearance, say): its record and reminder are updated, not
+    doubled (the reminder's SEQUENCE + 1)."""
+    uid = session_uid(textprop.get(cal, PROPS.PLAN_ID, "runcal"), f"injury-{start}")
+    others = [v for v in textprop.get_all(cal, PROPS.INJURY) if v.partition("/")[0] != str(start)]
+    if PROPS.INJURY in cal:
+        del cal[PROPS.INJURY]
+    for value in others:
+        textprop.add(cal, PROPS.INJURY, value)
+    sequence = 0
+    for old in [e for e in cal.subcomponents if e.name == "VEVENT" and str(e.get("UID", "")) == uid]:
+        sequence = icsread.sequence(old, "", "plan again") + 1
+        cal.subcomponents.remove(old)
+    note = icalendar.Event()
+    note.add("uid", uid)
+    note.add("dtstamp", stamp)
+    note.add("dtstart", start)
+    note.add("dtend", start + dt.timedelta(days=1))
+    note.add("summary", INJURY_NOTE[0])
+    note.add("description", INJURY_NOTE[1])
+    note.add("transp", "TRANSPARENT")
+    if sequence:
+        note.add("sequence", sequence)
+    textprop.add(note, PROPS.KIND, "note")
+    cal.add_component(note)
+    textprop.add(cal, PROPS.INJURY, f"{start}/{until or ''}")
+
+
+def record_missed_range(cal: icalendar.Calendar, first: dt.date, last: dt.date, reported: dt.date) -> None:
+    """X-RUNCAL-MISSED-RANGE FROM/TO/REPORTED: later re-plans keep the stretch free and missed."""
+    textprop.add(cal, PROPS.MISSED_RANGE, f"{first}/{last}/{reported}")
+
+
+def embed_profile(cal: icalendar.Calendar, profile: Profile) -> None:
+    """X-RUNCAL-PROFILE and its hash: the profile the plan is now made with."""
+    textprop.put(cal, PROPS.PROFILE, profile_json(profile))
+    textprop.put(cal, PROPS.PROFILE_HASH, profile_digest(profile))

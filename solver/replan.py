@@ -13,27 +13,30 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import icalendar
 from ortools.sat.python import cp_model
 
 from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
-from .errors import CalendarError, InputError, NoPlanError
-from . import icsread, textprop
-from .ics import ical_moment, planned_start, session_event, session_uid
+from .errors import CalendarError, InputError, NoPlanError, SolverTimeout
+from . import textprop
+from . import ics
+from .ics import planned_start
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, drop_cost_bound,
                     free_days,
                     place_planned_sessions, planned_instance)
 from .offers import offers_for
 from .periodization import Ran, week_targets
 from .readiness import WeekLoad, assess_loads
-from .profile import profile_digest, profile_from_json, profile_json
+from .profile import profile_digest
 from .rehab import Rehab
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
-from .check import _parse as parse_plan_calendar, plan_dates, read_plan, recorded_injuries
-from .limits import SEQUENCE_MAX, date_problem
+from .check import read_bytes, read_plan
+from . import planfile
+from .planfile import PROPS, plan_dates, recorded_injuries
 from .solve import extract, readiness_words, solver_for
 from .timeline import UTC
 
@@ -101,13 +104,12 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     """Re-plan the plan file `data` around what was missed (or an injury) and the runner's busy
     calendars as they are now (`busy`): a session whose time now clashes with busy time moves
     (or, with no place left in its week, is dropped), the rest stays where it is if it can."""
-    cal = _parse(data, source)
-    embedded = profile_from_json(_text(cal, "X-RUNCAL-PROFILE", source, json=True), source,
-                                 textprop.get(cal, "X-RUNCAL-PROFILE-HASH"))
+    cal = planfile.parse_rewritable(data, source, FIX)
+    embedded = planfile.embedded_profile(cal, source)  # as the checker reads it (and `runcal replan` before this)
     notes = []
     if profile is None:
         profile = embedded
-    elif profile_digest(profile) != textprop.get(cal, "X-RUNCAL-PROFILE-HASH", ""):
+    elif profile_digest(profile) != textprop.get(cal, PROPS.PROFILE_HASH, ""):
         notes.append("the profile differs from the one this plan was made with; re-planning with the new one")
     # The weeks as `runcal plan` shaped them with the same calendars (busy time that takes whole
     # days lowers those weeks' run counts), then re-derived below from what was run.
@@ -116,8 +118,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # shaped weeks they differ when shaping takes a crowded week's runs away, and the "same" targets
     # re-derived below resized a plan nothing had happened to.)
     free = free_days(build_instance(profile, week_targets(profile), busy))
-    if weeks[0].monday.isoformat() != _text(cal, "X-RUNCAL-PLAN-START", source):
-        raise InputError(source, "X-RUNCAL-PLAN-START", "the plan and the profile start on different weeks",
+    if weeks[0].monday.isoformat() != _text(cal, PROPS.PLAN_START, source):
+        raise InputError(source, PROPS.PLAN_START, "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")
     inst = build_instance(profile, weeks)
     plan_end = weeks[-1].monday + dt.timedelta(days=6)
@@ -127,15 +129,16 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # its clearance, say) replaces its record.
     pauses += [p for p in _recorded_injuries(cal, source) if not (injury and p.start == injury.start)]
     injured = lambda day: any(p.covers(day, plan_end) for p in pauses)  # noqa: E731
-    events = _events(cal, inst, source)
+    records = planfile.events(cal, inst.timeline.zone, source, FIX)
+    events = _events(records, inst)
     state = _classify(events, inst, today, [Selector(m) for m in missed], [Selector(d) for d in done],
                       missed_ranges, injured, source)
-    state.missed_before = _missed_before(cal, inst)
-    earlier = _recorded_ranges(cal, source)  # stretches missed at earlier re-plans: still free, still missed
+    state.missed_before = _missed_before(records, inst)
+    earlier = planfile.missed_ranges(cal, source, FIX)  # stretches missed at earlier re-plans: still free, still missed
     stretches = [(a, b, today) for a, b in missed_ranges] + earlier
     stretches += [(p.start, p.until or plan_end, p.start) for p in pauses]  # an injury is known from its day
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b, _ in stretches)  # noqa: E731
-    reports = [({e.week}, today) for e in state.missed] + _earlier_misses(cal, inst, today)
+    reports = [({e.week}, today) for e in state.missed] + _earlier_misses(records, inst, today)
     reports += [({w.index for w in weeks if any(a <= d <= b for d in w.days)}, when) for a, b, when in stretches]
     ran = _ran(weeks, state, settled, _rerun_weeks(weeks, reports, stretches))
     targets = week_targets(profile, ran, free)
@@ -155,7 +158,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
                         for w in targets)
     inst = build_instance(profile, targets, busy)
-    not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(cal, inst)
+    not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(records)
     inst = replace(inst, fixed=tuple(f for f in inst.fixed
                                      if not (f.race and (injured(f.race.date) or f.race.date in not_started))))
     injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
@@ -163,7 +166,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
     inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days,
-                                  _missed_runs(cal, inst, state, today))
+                                  _missed_runs(records, inst, state, today))
     inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
     chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
     placed = list(extract(inst, chosen))
@@ -175,20 +178,19 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         _record_injury(cal, injury, stamp, result)
     if missed_ranges:
         for a, b in missed_ranges:
-            textprop.add(cal, "x-runcal-missed-range", f"{a}/{b}/{today}")
+            ics.record_missed_range(cal, a, b, today)
         result.data = cal.to_ical()
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
-        textprop.put(cal, "X-RUNCAL-PROFILE", profile_json(profile))
-        textprop.put(cal, "X-RUNCAL-PROFILE-HASH", profile_digest(profile))
+        ics.embed_profile(cal, profile)
         result.data = cal.to_ical()
     new_plan = read_plan(result.data, profile, source)
     # An offer changes the profile (more sessions, a later race): the weeks already over stay as
     # they were run, disturbed or not — the variant would re-derive an undisturbed one from itself.
     past = _ran(weeks, state, settled, {w.index for w in weeks})
     result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, past, free), set(past))
-    if _say_readiness(cal, result.readiness, stamp):
+    if _say_readiness(cal, result.readiness, stamp, inst, source):
         result.data = cal.to_ical()
     result.table = file_week_table(new_plan)
     return result
@@ -207,63 +209,27 @@ def _readiness(profile: Profile, plan, weeks_of, over: set[int]) -> tuple:
                  if not r.ready and r.race.priority == "A" else r for r in found)
 
 
-def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime) -> bool:
+def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime, inst: Instance, source: str) -> bool:
     """Each race event's description ends with its readiness, as `runcal plan` writes it; an event
     whose words change is updated like any other (SEQUENCE + 1). Whether anything changed."""
     changed = False
     lines = {r.race.date: readiness_words(r) for r in readiness}
-    for event in cal.walk("VEVENT"):
-        if textprop.get(event, "X-RUNCAL-KIND") != Kind.RACE.value or str(event.get("STATUS", "")).upper() == "CANCELLED":
+    for record in planfile.events(cal, inst.timeline.zone, source, FIX):
+        if record.kind is not Kind.RACE or record.cancelled:
             continue
-        words = lines.get(event.decoded("DTSTART").date())
+        event = record.component
+        words = lines.get(record.start.date())
         if words is None:
             continue
         text = str(event.get("DESCRIPTION", ""))
         head = text.split("\n\nReadiness (", 1)[0]
         if f"{head}\n\n{words}" != text:
-            _bump(event, stamp)
-            _replace_prop(event, "DESCRIPTION", f"{head}\n\n{words}")
+            ics.describe_event(event, f"{head}\n\n{words}", stamp)
             changed = True
     return changed
 
 
 # --- reading the plan ----------------------------------------------------------------------------
-
-def _parse(data: bytes, source: str) -> icalendar.Calendar:
-    """The plan's calendar, read as the checker reads it (bounds, rules), with every event's UID,
-    SEQUENCE and times readable: the re-plan rewrites them."""
-    cal = parse_plan_calendar(data, source)
-    if "X-RUNCAL-PLAN-START" not in cal or "X-RUNCAL-PROFILE" not in cal:
-        raise CalendarError(source, "X-RUNCAL-PLAN-START", "is not a runcal plan (no X-RUNCAL-* properties)", FIX)
-    plan_dates(cal, source)  # as the checker reads them: dates in range, at most 104 weeks
-    seen: dict[str, str] = {}
-    for event in cal.walk("VEVENT"):
-        name = icsread.label(event)
-        icsread.sequence(event, source, FIX)
-        uid = str(event.get("UID", "")).strip()
-        if not uid:
-            raise CalendarError(source, name, "has no UID, so a re-plan cannot update it in place", FIX)
-        if uid in seen:
-            raise CalendarError(source, name, f"has the same UID as {seen[uid]}, so a re-plan cannot tell them apart",
-                                "give each event its own UID, or plan again")
-        seen[uid] = name
-        for prop in ("DTSTART", "DTEND"):
-            _readable_time(event, prop, name, source)
-    return cal
-
-
-def _readable_time(event, prop: str, name: str, source: str) -> None:
-    if prop not in event:
-        return
-    try:
-        when = event.decoded(prop)
-        day = when.date() if isinstance(when, dt.datetime) else when
-        problem = date_problem(day) if isinstance(day, dt.date) else "is not a date or date-time"
-    except Exception:  # icalendar's assorted errors for a value it cannot decode
-        problem = "is not a date or date-time"
-    if problem:
-        raise CalendarError(source, f"{name} {prop}", problem, FIX)
-
 
 def _within_plan(first: dt.date, last: dt.date, injury: Injury | None,
                  ranges: list[tuple[dt.date, dt.date]]) -> None:
@@ -280,97 +246,61 @@ def _within_plan(first: dt.date, last: dt.date, injury: Injury | None,
                              "give the days you missed")
 
 
-def _text(cal: icalendar.Calendar, name: str, source: str, json: bool = False) -> str:
-    value = textprop.get_json(cal, name) if json else textprop.get(cal, name)
+def _text(cal: icalendar.Calendar, name: str, source: str) -> str:
+    value = textprop.get(cal, name)
     if value is None:
         raise CalendarError(source, name, "missing", FIX)
     return value
 
 
-def _events(cal: icalendar.Calendar, inst: Instance, source: str) -> list[PlanEvent]:
+def _events(records: list[planfile.Event], inst: Instance) -> list[PlanEvent]:
+    """The sessions still planned (not cancelled), each with its plan week and whether the runner
+    moved it by hand (its DTSTART is not where runcal put it; a race stays where it is)."""
     events = []
-    for component in cal.walk("VEVENT"):
-        kind_text = textprop.get(component, "X-RUNCAL-KIND")
-        if str(component.get("STATUS", "")).upper() == "CANCELLED" or kind_text in (None, "note"):
-            continue  # cancelled, added by hand, or a reminder: not a session
-        try:
-            kind = Kind(kind_text)
-            start = _aware(component.decoded("DTSTART"), inst)
-            end = _aware(component.decoded("DTEND"), inst)
-        except (KeyError, ValueError) as exc:
-            raise CalendarError(source, f"event {component.get('UID')}", f"cannot be read ({exc})", FIX) from None
-        planned = textprop.get(component, "X-RUNCAL-PLANNED-START")
-        moved = planned is not None and planned_start(start) != planned
-        week = (start.date() - inst.weeks[0].monday).days // 7 + 1
-        events.append(PlanEvent(component, kind, start, end, week, moved and kind is not Kind.RACE))
+    for r in records:
+        if r.cancelled:
+            continue
+        moved = r.planned is not None and planned_start(r.start) != r.planned
+        events.append(PlanEvent(r.component, r.kind, r.start, r.end, _week(r.start, inst), moved and r.kind is not Kind.RACE))
     return events
 
 
-def _missed_before(cal: icalendar.Calendar, inst: Instance) -> Counter:
+def _week(start: dt.datetime, inst: Instance) -> int:
+    return (start.date() - inst.weeks[0].monday).days // 7 + 1
+
+
+def _cancelled_missed(records: list[planfile.Event]) -> list[planfile.Event]:
+    """Sessions an earlier re-plan cancelled as missed (CANCELLED with X-RUNCAL-MISSED)."""
+    return [r for r in records if r.cancelled and r.missed]
+
+
+def _missed_before(records: list[planfile.Event], inst: Instance) -> Counter:
     """Strength sessions an earlier re-plan cancelled as missed (X-RUNCAL-MISSED): they still count
     towards R1's minimum of their week, as the checker counts them; forgetting them made a second
     re-plan of such a week infeasible."""
-    found: Counter = Counter()
-    for component in cal.walk("VEVENT"):
-        if str(component.get("STATUS", "")).upper() == "CANCELLED" and \
-                (textprop.get(component, "X-RUNCAL-MISSED", "") or "").strip() and \
-                textprop.get(component, "X-RUNCAL-KIND") == Kind.STRENGTH.value:
-            start = _aware(component.decoded("DTSTART"), inst)
-            found[(start.date() - inst.weeks[0].monday).days // 7 + 1] += 1
-    return found
+    return Counter(_week(r.start, inst) for r in _cancelled_missed(records) if r.kind is Kind.STRENGTH)
 
 
-def _earlier_misses(cal: icalendar.Calendar, inst: Instance, today: dt.date) -> list[tuple[set[int], dt.date]]:
+def _earlier_misses(records: list[planfile.Event], inst: Instance, today: dt.date) -> list[tuple[set[int], dt.date]]:
     """(week, day reported) of each session an earlier re-plan cancelled as missed
     (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept: read as reported today)."""
-    found = []
-    for c in cal.walk("VEVENT"):
-        reported = (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()
-        if str(c.get("STATUS", "")).upper() != "CANCELLED" or not reported or c.get("DTSTART") is None \
-                or not isinstance(c.decoded("DTSTART"), dt.datetime):
-            continue
-        week = (_aware(c.decoded("DTSTART"), inst).date() - inst.weeks[0].monday).days // 7 + 1
-        try:
-            found.append(({week}, dt.date.fromisoformat(reported)))
-        except ValueError:
-            found.append(({week}, today))
-    return found
+    return [({_week(r.start, inst)}, r.reported or today) for r in _cancelled_missed(records)]
 
 
-def _missed_runs(cal: icalendar.Calendar, inst: Instance, state: "_State",
+def _missed_runs(records: list[planfile.Event], inst: Instance, state: "_State",
                  today: dt.date) -> dict[int, tuple[tuple[Kind, int, int], ...]]:
     """Week -> (kind, minutes, day reported) of each run missed: named in this re-plan (reported
     today) or cancelled by an earlier one (X-RUNCAL-MISSED:<date>; TRUE, from files before the
-    date was kept, is known from the start, as the checker reads it)."""
+    date was kept, is known from the start, as the checker reads it: nothing later to hold it to)."""
     first = inst.weeks[0].monday
     found: dict[int, list[tuple[Kind, int, int]]] = defaultdict(list)
     for e in state.missed:
         if e.kind in RUN_KINDS:
             found[e.week].append((e.kind, e.minutes, (today - first).days))
-    for c in cal.walk("VEVENT"):
-        if str(c.get("STATUS", "")).upper() != "CANCELLED" or textprop.get(c, "X-RUNCAL-KIND") not in \
-                {k.value for k in RUN_KINDS}:
-            continue
-        try:
-            reported = dt.date.fromisoformat((textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip())
-            start, end = _aware(c.decoded("DTSTART"), inst), _aware(c.decoded("DTEND"), inst)
-        except (KeyError, ValueError):
-            continue  # not a missed run with its date: nothing later to hold it to
-        found[(start.date() - first).days // 7 + 1].append(
-            (Kind(textprop.get(c, "X-RUNCAL-KIND")), elapsed_minutes(start, end), (reported - first).days))
+    for r in records:
+        if r.cancelled and r.kind in RUN_KINDS and r.reported is not None:
+            found[_week(r.start, inst)].append((r.kind, elapsed_minutes(r.start, r.end), (r.reported - first).days))
     return {w: tuple(r) for w, r in found.items()}
-
-
-def _recorded_ranges(cal: icalendar.Calendar, source: str) -> list[tuple[dt.date, dt.date, dt.date]]:
-    """X-RUNCAL-MISSED-RANGE values FROM/TO/REPORTED: the stretches earlier re-plans marked missed."""
-    found = []
-    for value in textprop.get_all(cal, "X-RUNCAL-MISSED-RANGE"):
-        try:
-            a, b, reported = (dt.date.fromisoformat(part) for part in value.split("/"))
-        except ValueError:
-            raise CalendarError(source, "X-RUNCAL-MISSED-RANGE", f"{value!r} is not FROM/TO/REPORTED dates", FIX) from None
-        found.append((a, b, reported))
-    return found
 
 
 def _rerun_weeks(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt.date]],
@@ -384,17 +314,9 @@ def _rerun_weeks(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt
     return {w.index for w in weeks for touched, when in reports if w.index in touched and over(w, when)}
 
 
-def _missed_race_days(cal: icalendar.Calendar, inst: Instance) -> set[dt.date]:
+def _missed_race_days(records: list[planfile.Event]) -> set[dt.date]:
     """Days of races an earlier re-plan recorded as not started (CANCELLED, X-RUNCAL-MISSED)."""
-    return {_aware(c.decoded("DTSTART"), inst).date() for c in cal.walk("VEVENT")
-            if str(c.get("STATUS", "")).upper() == "CANCELLED" and textprop.get(c, "X-RUNCAL-KIND") == Kind.RACE.value
-            and (textprop.get(c, "X-RUNCAL-MISSED", "") or "").strip()}
-
-
-def _aware(value: dt.datetime, inst: Instance) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        raise ValueError("all-day sessions are not runcal sessions")
-    return value.replace(tzinfo=inst.timeline.zone) if value.tzinfo is None else value.astimezone(inst.timeline.zone)
+    return {r.start.date() for r in _cancelled_missed(records) if r.kind is Kind.RACE}
 
 
 @dataclass
@@ -574,9 +496,11 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -
     if status in ("", "INFEASIBLE"):
         raise NoPlanError("No plan exists after the missed sessions. Fix: mark fewer sessions missed, or add "
                           "availability.")
-    if status not in ("optimal", "feasible"):
-        raise NoPlanError(f"No re-plan found within the time limit (solver status {status}). Fix: raise "
-                          "--time-limit.")
+    if status == "UNKNOWN":  # the budget ran out before any level found a re-plan
+        raise SolverTimeout(f"No re-plan found within the time limit (solver status {status}): the budget ran out "
+                            "before a re-plan was found or proven impossible. Fix: raise --time-limit.", status)
+    if status not in ("optimal", "feasible"):  # MODEL_INVALID: a bug of ours, not the input
+        raise NoPlanError(f"No re-plan found (solver status {status}).")
     return chosen, status
 
 
@@ -734,7 +658,8 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
     for s in sorted(fresh, key=lambda s: s.start):
         candidates = movable.get((s.week, s.kind))
         if not candidates:  # a session with no original to carry over (rehab; a run whose original was cancelled)
-            _add_event(cal, s, stamp, result)
+            ics.add_session(cal, s, stamp)
+            result.added.append(f"{s.kind.label} {s.start:%Y-%m-%d %H:%M}")
             continue
         e = min(candidates, key=lambda c: (abs((c.start - s.start).total_seconds()), c.uid))
         candidates.remove(e)
@@ -746,7 +671,7 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             why = why_moved(old, new, others, busy, rules.busy_buffer_min, rules.recovery_hours, e in state.missed)
             resized = f" ({old.minutes} → {new.minutes} min)" if new.minutes != old.minutes else ""
             result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}", why))
-        _move(e.component, s, stamp)
+        ics.move_event(e.component, s, stamp)
         kept.add(e.uid)
     for e in [*state.future, *state.missed, *state.injured]:
         if e.uid not in kept:
@@ -754,70 +679,17 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             why = why_dropped(Slot(e.kind, e.start, e.end), busy, rules.busy_buffer_min, e in state.missed, stretch,
                               e in state.injured)
             result.dropped.append((e.label, why))
-            _cancel(e.component, stamp, why.stored, missed=today if e in state.missed else None)
+            ics.cancel_event(e.component, stamp, why.stored, missed=today if e in state.missed else None)
     for e in state.missed_races:
         name = next((r.name for r in inst.profile.races if r.date == e.start.date()), "the race")
         why = Reason(f"you did not start {name}; the plan goes on from what you ran", "R8")
         result.dropped.append((e.label, why))
-        _cancel(e.component, stamp, why.stored, missed=today)
+        ics.cancel_event(e.component, stamp, why.stored, missed=today)
     every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured) \
         + len(state.missed_races)
     result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
     result.data = cal.to_ical()
     return result
-
-
-def _move(component: icalendar.Event, s: Session, stamp: dt.datetime) -> None:
-    """Same UID, new time (and new words when the re-plan changed its length), SEQUENCE + 1."""
-    _bump(component, stamp)
-    changes = [("DTSTART", ical_moment(s.start)), ("DTEND", ical_moment(s.end)),
-               ("X-RUNCAL-PLANNED-START", planned_start(s.start))]
-    if s.kind.is_run:  # a strength session keeps its own template and prescription (R7)
-        changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), ("X-RUNCAL-PERIOD", s.period)]
-        if "STEPS" in s.prescription:  # the run's workout, fitted to its new length (TEXT: vText escapes it)
-            changes.append(("X-RUNCAL-STEPS", icalendar.vText(s.prescription["STEPS"])))
-    for name, value in changes:
-        if name.startswith("X-"):
-            textprop.put(component, name, value)
-        else:
-            _replace_prop(component, name, value)
-
-
-def _cancel(component: icalendar.Event, stamp: dt.datetime, why: str, missed: dt.date | None) -> None:
-    """Cancelled, with why; a missed session records the day the miss was reported (the re-plan's
-    today): the checker judges later weeks by what was known when they began."""
-    _bump(component, stamp)
-    _replace_prop(component, "STATUS", "CANCELLED")
-    textprop.put(component, "X-RUNCAL-DROPPED", why)
-    if missed is not None:
-        textprop.put(component, "X-RUNCAL-MISSED", missed.isoformat())
-
-
-def _bump(component: icalendar.Event, stamp: dt.datetime) -> None:
-    sequence = min(icsread.sequence(component, "", FIX) + 1, SEQUENCE_MAX)  # read in _parse: a whole number
-    for name, value in (("SEQUENCE", sequence), ("DTSTAMP", stamp), ("LAST-MODIFIED", stamp)):
-        if name in component:
-            del component[name]
-        component.add(name, value)
-
-
-def _replace_prop(component, name: str, value) -> None:
-    if name in component:
-        del component[name]
-    component.add(name, value)
-
-
-
-
-def _add_event(cal: icalendar.Calendar, s: Session, stamp: dt.datetime, result: ReplanResult) -> None:
-    """A new session: its identity names the re-plan that made it, so its UID is stable and new."""
-    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
-    taken = {textprop.get(e, "X-RUNCAL-SESSION", "") for e in cal.walk("VEVENT")}
-    n = 1
-    while (ident := f"w{s.week:02d}-{s.kind.value}-r{n}") in taken:
-        n += 1
-    cal.add_component(session_event(replace(s, ident=ident), key, stamp))
-    result.added.append(f"{s.kind.label} {s.start:%Y-%m-%d %H:%M}")
 
 
 def _rehab_words(s: Session, injury: Injury) -> Session:
@@ -828,37 +700,27 @@ def _rehab_words(s: Session, injury: Injury) -> Session:
 
 def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, result: ReplanResult) -> None:
     """An all-day reminder to get assessed, and the injury period for the checker (R9)."""
-    key = textprop.get(cal, "X-RUNCAL-PLAN-ID", "runcal")
-    uid = session_uid(key, f"injury-{injury.start}")
-    # The same injury reported again (its clearance, say): its record and reminder are updated, not doubled.
-    others = [v for v in textprop.get_all(cal, "X-RUNCAL-INJURY") if v.partition("/")[0] != str(injury.start)]
-    if "X-RUNCAL-INJURY" in cal:
-        del cal["X-RUNCAL-INJURY"]
-    for value in others:
-        textprop.add(cal, "x-runcal-injury", value)
-    sequence = 0
-    for old in [e for e in cal.subcomponents if e.name == "VEVENT" and str(e.get("UID", "")) == uid]:
-        sequence = icsread.sequence(old, "", FIX) + 1
-        cal.subcomponents.remove(old)
-    note = icalendar.Event()
-    note.add("uid", uid)
-    note.add("dtstamp", stamp)
-    note.add("dtstart", injury.start)
-    note.add("dtend", injury.start + dt.timedelta(days=1))
-    note.add("summary", "Get assessed by a physiotherapist before resuming")
-    note.add("description", "You reported an injury (R9). Seek a healthcare professional's advice: a "
-                            "physiotherapist/osteopath can assess you and prescribe an individual rehab programme. "
-                            "runcal pauses your training until you are cleared and never invents a rehab programme. "
-                            "runcal is a planning tool, not medical advice.")
-    note.add("transp", "TRANSPARENT")
-    if sequence:
-        note.add("sequence", sequence)
-    textprop.add(note, "x-runcal-kind", "note")
-    cal.add_component(note)
-    textprop.add(cal, "x-runcal-injury", f"{injury.start}/{injury.until or ''}")
+    ics.record_injury(cal, injury.start, injury.until, stamp)
     if not injury.rehab:
         result.notes.append("no rehab programme given: nothing is scheduled until you are cleared "
                             "(pass --rehab FILE with your physiotherapist's programme)")
     if injury.until is None:
         result.notes.append("the injury has no end date: re-plan with --until once you are cleared")
     result.data = cal.to_ical()
+
+
+# --- solver.replan(...), the library's API (solver/__init__.py) ------------------------------
+
+def api(plan: bytes | str | Path, today: dt.date, missed: list[str] = (), done: list[str] = (),
+        missed_ranges: list[tuple[dt.date, dt.date]] = (), profile: Profile | None = None,
+        stamp: dt.datetime | None = None, time_limit: float = 60.0, injury: Injury | None = None,
+        busy: tuple[BusyEvent, ...] = ()) -> ReplanResult:
+    """`replan` of the plan file's bytes, or of the file at a path (read the checker's guarded way)."""
+    source = "<plan>" if isinstance(plan, bytes) else str(plan)
+    data = plan if isinstance(plan, bytes) else read_bytes(plan)
+    return replan(data, source, today, missed, done, missed_ranges, profile, stamp, time_limit, injury, busy)
+
+
+from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
+
+callable_module(__name__)

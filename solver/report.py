@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from .domain import Kind, Plan, Profile
+from .planfile import PROPS
 
 LETTER = {Kind.EASY: "E", Kind.LONG: "L", Kind.QUALITY: "Q", Kind.RACE: "R", Kind.STRENGTH: "S", Kind.REHAB: "P"}
 LEGEND = "E easy run · L long run · Q quality run · R race · S strength · P physio rehab · - rest day"
@@ -21,7 +22,7 @@ def file_week_table(plan) -> str:
     with the runner's own moves): a week's period is the one its sessions name."""
     periods: dict[int, str] = {}
     for s in plan.sessions:
-        periods.setdefault(plan.week_of(s.day), s.prop("X-RUNCAL-PERIOD") or "")
+        periods.setdefault(plan.week_of(s.day), s.prop(PROPS.PERIOD) or "")
     weeks = [(w, plan.first_day_of(w), periods.get(w) or ("injury" if plan.injured_week(w) else "-"))
              for w in plan.weeks]
     return _table(weeks, [(s.day, plan.week_of(s.day), s.kind, s.seconds // 60) for s in plan.sessions])

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from .describe import describe
 from .domain import Kind, Plan, Profile, Session, WeekTarget
-from .errors import InputError, NoPlanError, RuncalError
+from .errors import InputError, NoPlanError, RuncalError, SolverTimeout
 from .explain import explain, precheck
 from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import Outcome, placeable_by_weeks, solve_instance
@@ -97,10 +97,13 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
         inst = strict
     if outcome.status == cp_model.INFEASIBLE:
         raise explain(profile, busy)
-    if outcome.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if outcome.status == cp_model.UNKNOWN:  # the budget ran out: nothing found, nothing proven
         status = cp_model.CpSolver().status_name(outcome.status)
-        raise NoPlanError(f"No plan found within the time limit (solver status {status}). "
-                          "Fix: raise --time-limit or shorten the plan.")
+        raise SolverTimeout(f"No plan found within the time limit (solver status {status}): the budget ran out "
+                            "before a plan was found or proven impossible. Fix: raise --time-limit or shorten the plan.",
+                            status)
+    if outcome.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # MODEL_INVALID: a bug of ours, not the input
+        raise NoPlanError(f"No plan found (solver status {cp_model.CpSolver().status_name(outcome.status)}).")
     sessions = extract(inst, outcome.chosen)
     plan = Plan(
         profile=profile,

@@ -4,8 +4,8 @@ An X- property's value type is TEXT unless it says otherwise (RFC 5545 §3.8.8.2
 `\\` and newlines inside it are escaped (§3.3.11). icalendar 7 writes and returns X- values as
 they stand (vUnknown), and vobject — hence Radicale, which stores vobject's rewrite — cuts such a
 value at its first unescaped comma: the embedded profile JSON came back as `{"all_day_busy":…`.
-Writers (solver/ics.py, solver/replan.py) go through `add`/`put`, readers (solver/check.py,
-solver/replan.py, solver/caldav.py) through `get`/`get_all`.
+The writer (solver/ics.py) goes through `add`/`put`, readers (solver/planfile.py, and
+solver/calsync.py for server objects) through `get`/`get_all`.
 
 Our own escaping rather than icalendar's vText: vText turns a literal `\\N` into a newline
 before escaping, which would corrupt JSON holding a backslash; this pair is exact both ways.

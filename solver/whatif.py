@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from .domain import LEVELS, WEEKDAYS, Kind, Plan, Profile, WeekTarget, Window
-from .errors import InputError, NoPlanError, ProfileError
+from .errors import InputError, NoPlanError, ProfileError, SolverTimeout
 from .files import output_folder, write_atomic
 from .inputs import parse_toml, read_text
 from .limits import SCENARIOS, cores
@@ -314,7 +314,7 @@ def _show(value: Any) -> str:
 @dataclass(frozen=True)
 class Outcome:
     scenario: Scenario
-    status: str  # "optimal", "feasible", "no plan" or "invalid"
+    status: str  # "optimal", "feasible", "no plan", "time limit" (nothing found, nothing proven) or "invalid"
     plan: Plan | None = None
     weeks: tuple[WeekTarget, ...] = ()  # what periodization asked of each week (also without a plan)
     problem: str = ""  # why there is no plan, in the rules' words
@@ -332,6 +332,8 @@ def solve_scenario(job: tuple[Scenario, tuple[BusyEvent, ...], float]) -> Outcom
         plan = make_plan(scenario.profile, busy, time_limit=time_limit, offers=True)
     except NoPlanError as exc:
         return Outcome(scenario, "no plan", weeks=weeks, problem=str(exc), rules=tuple(exc.rules))
+    except SolverTimeout as exc:  # not a "no plan": more time may find one
+        return Outcome(scenario, "time limit", weeks=weeks, problem=str(exc))
     return Outcome(scenario, plan.status, plan=plan, weeks=plan.weeks)
 
 
@@ -501,9 +503,11 @@ def _span(values) -> list[int]:
 
 # -- output -------------------------------------------------------------------------------------
 
+# A scenario's "plan" cell by its status: a time-out is neither a plan nor a proof that none exists.
+PLAN_CELL = {"optimal": "optimal", "feasible": "feasible (time limit)", "no plan": "NO PLAN",
+             "time limit": "NONE (time limit)", "invalid": "INVALID"}
 ROWS = (
-    ("plan", lambda r: {"optimal": "optimal", "feasible": "feasible (time limit)"}.get(r["status"], "NO PLAN")
-     if r["feasible"] or r["status"] == "no plan" else "INVALID"),
+    ("plan", lambda r: PLAN_CELL.get(r["status"], "INVALID")),
     ("races", lambda r: ", ".join(f"{x['distance']} {x['priority']} {x['date']}" for x in r["races"]) or "none"),
     ("weeks of preparation", lambda r: _or_dash(r["weeks_of_preparation"])),
     ("peak run min/week", lambda r: None if r["peak_weekly_minutes"] is None
@@ -538,7 +542,7 @@ def format_table(rows: list[dict[str, Any]]) -> str:
         what = r["overrides"] or "the profile as given"
         notes.append(f"{r['name']}: {what}")
         if r["problem"]:
-            notes.append(f"  {'no plan' if r['status'] == 'no plan' else 'invalid'}: {r['problem']}")
+            notes.append(f"  {r['status'] if r['status'] in ('no plan', 'time limit') else 'invalid'}: {r['problem']}")
         for dropped in r["dropped"] or []:
             notes.append(f"  dropped: {dropped}")
         for ready in r["readiness"] or []:
@@ -558,3 +562,16 @@ def _range(span: list[int]) -> str:
 
 def _or_dash(value: Any) -> str:
     return "—" if value is None else str(value)
+
+
+# -- solver.whatif(...), the library's API (solver/__init__.py) ---------------------------------
+
+def api(profile: Profile, scenarios: list[str] | tuple[str, ...] = (), time_limit: float = 60.0,
+        jobs: int | None = 1, busy: tuple[str | Path, ...] = ()) -> list[dict[str, Any]]:
+    """The baseline and each scenario text ("NAME: KEY=VALUE; …"), planned: one `summarize` row each."""
+    return [summarize(o) for o in run_scenarios(scenarios_for(profile, scenarios), time_limit, jobs, busy)]
+
+
+from . import callable_module  # noqa: E402  (the package's __init__: no cycle)
+
+callable_module(__name__)

@@ -48,7 +48,7 @@ from randomprofiles import CALENDAR_NAME, Case, case as make_case  # noqa: E402
 
 from solver import explain, report  # noqa: E402
 from solver.check import check_calendar, read_plan  # noqa: E402
-from solver.errors import InputError, NoPlanError, ProfileError  # noqa: E402
+from solver.errors import InputError, NoPlanError, ProfileError, SolverTimeout  # noqa: E402
 from solver.ics import plan_to_ical  # noqa: E402
 from solver.periodization import plan_start  # noqa: E402
 from solver.profile import load_profile  # noqa: E402
@@ -114,6 +114,11 @@ def _run(case: Case, folder: Path, out: Outcome, time_limit: float, thorough: bo
     begun = time.perf_counter()
     try:
         plan = make_plan(profile, busy, time_limit=time_limit)
+    except SolverTimeout as exc:  # neither a plan nor a proof: a finding of its own
+        out.timed("plan", time.perf_counter() - begun)
+        out.events.append("time limit")
+        out.fail("plan/time limit", str(exc)[:160])
+        return
     except NoPlanError as exc:
         out.timed("plan", time.perf_counter() - begun)
         out.events.append("no plan")
@@ -169,16 +174,13 @@ def _week_table(plan, data: bytes, profile, out: Outcome) -> None:
 
 def _judge_no_plan(profile, busy, truth, exc: NoPlanError, out: Outcome, time_limit: float, thorough: bool) -> None:
     message = str(exc)
-    if "time limit" in message:
-        out.fail("plan/time limit", message[:160])
-        return
     if not message.startswith("No plan"):
         out.fail("plan/untyped no plan", message[:160])
     fixes = _suggested(profile, message)
     for advice, fixed in fixes[: None if thorough else 1]:
         try:
             plan = make_plan(fixed, busy, time_limit=time_limit)
-        except NoPlanError as again:
+        except (NoPlanError, SolverTimeout) as again:
             out.fail("no plan/suggested fix does not plan", f"'{advice}' → {str(again)[:120]}")
             continue
         for v in check_calendar(plan_to_ical(plan, STAMP), fixed, "<fixed>", truth):
@@ -191,7 +193,7 @@ def _judge_no_plan(profile, busy, truth, exc: NoPlanError, out: Outcome, time_li
     for fewer in tries:
         try:
             plan = make_plan(fewer, busy, time_limit=time_limit)
-        except NoPlanError:
+        except (NoPlanError, SolverTimeout):
             continue
         data = plan_to_ical(replace(plan, profile=profile), STAMP)
         if not check_calendar(data, profile, "<original>", truth):
@@ -314,7 +316,7 @@ def _replan(action: Action, data: bytes, profile, busy, truth, out: Outcome, tim
     try:
         result = replan(data, "plan.ics", action.today, action.missed, action.done, action.ranges, None, STAMP,
                         time_limit, injury=action.injury, busy=busy)
-    except NoPlanError as exc:
+    except (NoPlanError, SolverTimeout) as exc:
         out.fail(f"{command}/no plan", f"{action}: {str(exc)[:160]}")
         return
     except InputError as exc:

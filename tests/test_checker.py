@@ -162,21 +162,33 @@ def test_every_check_names_its_rule_and_source_sentence():
         assert '"' in doc or check.__name__ in ("plan_window", "run_lengths"), f"{check.__name__} quotes no source sentence"
 
 
-def test_checker_does_not_import_the_model():
-    # The checker is the specification; sharing the model's code would let one bug pass both.
-    tree = ast.parse(Path(__file__).parents[1].joinpath("solver", "check.py").read_text())
-    relative = {node.module or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level
-                for a in node.names}
+@pytest.mark.parametrize("module", ["check.py", "planfile.py"])
+def test_checker_does_not_import_the_model(module):
+    # The checker is the specification; sharing the model's code would let one bug pass both. The
+    # plan-file reader it shares with the re-plan (planfile.py) is held to the same imports.
+    tree = ast.parse(Path(__file__).parents[1].joinpath("solver", module).read_text())
+    relative = {node.module or "__init__" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level}
     absolute = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.level}
     absolute |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
     # busy: reading the runner's own calendars is input, not model building.
     # prescriptions: the R7 table is data the plan must match, read by both sides.
     # textprop: RFC 5545 TEXT escaping of X- values, the file format itself.
     # inputs, icsread, limits: reading a file within the input contract's bounds (issue 16).
+    # planfile: the plan file read in one place; __init__: the package (callable_module), below.
     assert relative <= {"busy", "domain", "errors", "icsread", "inputs", "limits", "prescriptions", "profile",
-                        "textprop"}
+                        "textprop", "planfile", "__init__"}
     assert {m.split(".")[0] for m in absolute} <= {"__future__", "collections", "dataclasses", "datetime",
-                                                    "functools", "icalendar", "json", "pathlib", "re", "zoneinfo"}
+                                                    "functools", "icalendar", "json", "pathlib", "re", "zoneinfo",
+                                                    "sys"}
+
+
+def test_the_package_imports_nothing_heavy_when_loaded():
+    """solver/__init__.py (which the checker's `from . import callable_module` loads) imports only
+    the errors at module level; its API functions import the solver when called."""
+    tree = ast.parse(Path(__file__).parents[1].joinpath("solver", "__init__.py").read_text())
+    top = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    relative = {node.module for node in top if isinstance(node, ast.ImportFrom) and node.level}
+    assert relative == {"errors"}
 
 
 # -- R1 -------------------------------------------------------------------------------------

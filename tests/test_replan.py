@@ -12,7 +12,7 @@ from conftest import STAMP, plan_checked
 from cli import main
 from solver.check import check_calendar
 from solver.domain import Kind
-from solver.errors import CalendarError, NoPlanError
+from solver.errors import CalendarError, NoPlanError, SolverTimeout
 from solver.profile import parse_profile
 from solver.replan import replan
 
@@ -250,9 +250,10 @@ def test_a_replan_out_of_time_says_so_rather_than_no_plan():
         "[availability]", '[availability]\nmon = ["06:00-21:00"]\nwed = ["06:00-21:00"]\nfri = ["06:00-21:00"]')
     plan, data = plan_checked(text, "ten.toml")
     missed = _session(plan, 3, Kind.LONG)
-    with pytest.raises(NoPlanError, match=r"time limit \(solver status UNKNOWN\)\. Fix: raise --time-limit"):
+    with pytest.raises(SolverTimeout, match=r"time limit \(solver status UNKNOWN\).*Fix: raise --time-limit") as caught:
         replan(data, "plan.ics", today=missed.start.date() + dt.timedelta(days=1),
                missed=[f"{missed.start.date()}:long"], stamp=LATER, time_limit=0.0001)
+    assert not isinstance(caught.value, NoPlanError) and caught.value.exit_code == 3  # not a proof of "no plan"
 
 
 def test_a_replan_after_a_missed_week_still_counts_its_missed_strength():

@@ -11,6 +11,7 @@ from ..check import PlanFile, Entry
 from ..domain import Kind, Race
 from ..readiness import target
 from .ceilings import LongCeiling, r11_long_ceiling, r6_volume_ceiling
+from ..planfile import PROPS
 
 VOLUME_KINDS = (Kind.EASY, Kind.LONG, Kind.QUALITY)  # races are not training volume (docs/ics-format.md)
 PERIOD_LABELS = {"base": "Base", "build": "Build", "peak": "Peak", "taper": "Taper", "race": "Race week",
@@ -61,8 +62,8 @@ class Block:
     @property
     def reason(self) -> str:
         """Why a cancelled session was cancelled, in words (X-RUNCAL-DROPPED)."""
-        why = self.entry.prop("X-RUNCAL-DROPPED") or "cancelled"
-        return f"missed; {why}" if (self.entry.prop("X-RUNCAL-MISSED") or "").upper() == "TRUE" else why
+        why = self.entry.prop(PROPS.DROPPED) or "cancelled"
+        return f"missed; {why}" if (self.entry.prop(PROPS.MISSED) or "").upper() == "TRUE" else why
 
     @property
     def uid(self) -> str:
@@ -189,6 +190,6 @@ def _numbers(plan: PlanFile) -> list[dict]:
 
 def _period(plan: PlanFile, week: int) -> str:
     """The week's period as its sessions carry it (X-RUNCAL-PERIOD), cancelled ones included."""
-    periods = Counter(e.prop("X-RUNCAL-PERIOD") for e in (*plan.sessions, *plan.cancelled)
-                      if plan.week_of(e.day) == week and e.prop("X-RUNCAL-PERIOD"))
+    periods = Counter(e.prop(PROPS.PERIOD) for e in (*plan.sessions, *plan.cancelled)
+                      if plan.week_of(e.day) == week and e.prop(PROPS.PERIOD))
     return periods.most_common(1)[0][0] if periods else ""

@@ -247,7 +247,7 @@ def test_mutated_x_runcal_values_never_trace_back(tmp_path, data, command):
         "replan", str(path), "--today", TODAY, "--now", NOW, "--dry-run", "--time-limit", "5"]
     result = CliRunner().invoke(main, args)
     event(f"{command} exit {result.exit_code}")  # --hypothesis-show-statistics: how often each answer came
-    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exit_code in (0, 1, 2, 3), result.output  # 3: the re-plan ran out of --time-limit (SolverTimeout)
     if result.exception is not None:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output

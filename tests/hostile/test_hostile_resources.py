@@ -62,7 +62,9 @@ def test_the_time_limit_bounds_the_whole_plan(tmp_path):
     if run.returncode == 0:
         assert check_file(tmp_path / "out.ics", load_profile(tmp_path / "open.toml")) == []
     else:
-        assert run.returncode == 1 and run.stderr.startswith("Error: No plan found within the time limit"), run.stderr
+        # exit code 3: the budget ran out (SolverTimeout), not a proof that no plan exists (1)
+        assert run.returncode == 3 and run.stderr.startswith("Error: No plan found within the time limit"), run.stderr
+        assert "Fix: raise --time-limit" in run.stderr
         assert run.stderr.count("\n") == 1
         assert (tmp_path / "out.ics").read_bytes().startswith(b"precious")
 
