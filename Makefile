@@ -15,6 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 test: $(STAMP)
 	$(BIN)/ruff check solver cli.py tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # The modules [tool.mypy] in pyproject.toml does not list as still having errors.
