@@ -36,6 +36,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import icalendar
 
+from .icsbytes import calendar_bytes
 from . import icsread, textprop
 from .errors import CalendarError, InputError
 from .ics import planned_start
@@ -403,7 +404,7 @@ def push(data: bytes, source: str, who: Login, create: bool = False, dry_run: bo
         for uid, obj in sorted(local.items(), key=lambda item: (_sort_key(_event(item[1])), item[0])):
             event, there = _event(obj), remote.get(uid)
             if there is None:
-                writes.append((uid, obj.to_ical(), None))
+                writes.append((uid, calendar_bytes(obj), None))
                 report.created.append(_label(event))
             elif _moved_on_server(there.event, event):
                 report.kept.append(f"{_label(event)} → {there.event.decoded('DTSTART'):%Y-%m-%d %H:%M}")
@@ -413,7 +414,7 @@ def push(data: bytes, source: str, who: Login, create: bool = False, dry_run: bo
                 report.unchanged += 1
             else:
                 plan_changed |= _raise_sequence(event, there.event)
-                writes.append((uid, obj.to_ical(), there))
+                writes.append((uid, calendar_bytes(obj), there))
                 report.updated.append(f"{_label(event)} (SEQUENCE {event.get('SEQUENCE', 0)})")
         stale = [r for uid, r in sorted(remote.items()) if uid not in local]
         report.deleted = [f"{_label(r.event)} (no longer in the plan)" for r in stale]
@@ -427,7 +428,7 @@ def push(data: bytes, source: str, who: Login, create: bool = False, dry_run: bo
         for r in stale:
             r.resource.delete(if_match=True, precondition="etag")
     if plan_changed:
-        report.plan = cal.to_ical()
+        report.plan = calendar_bytes(cal)
     return report
 
 
@@ -508,7 +509,7 @@ def pull(who: Login, plan_key: str | None = None) -> bytes:
         cal.add_component(zone)
     for r in sorted(mine, key=lambda r: (_sort_key(r.event), str(r.event["UID"]))):
         cal.add_component(r.event)
-    return cal.to_ical()
+    return calendar_bytes(cal)
 
 
 # --- busy time from a server ---------------------------------------------------------------------

@@ -165,8 +165,7 @@ def placeable_by_weeks(inst: Instance, new_solver: NewSolver) -> bool | None:
     chosen: tuple[Option, ...] = ()
     for week in inst.weeks:
         part, scope = _part(inst, (week.index,), chosen)
-        model, v = build_model(part, scope=scope)
-        model.clear_objective()
+        model, v = build_model(part, scope=replace(scope, feasibility=True))
         solver = new_solver(True)
         solver.parameters.linearization_level = 0  # any solution will do: no LP to prove bounds with
         solver.parameters.stop_after_first_solution = True

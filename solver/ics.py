@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from .icsbytes import calendar_bytes
 from .domain import Kind, Plan, Profile, Session, wall_clock
 from .limits import SEQUENCE_MAX
 from .planfile import PROPS
@@ -46,7 +47,7 @@ def calendar_name(plan: Plan) -> str:
 
 
 def plan_to_ical(plan: Plan, stamp: dt.datetime, name: str | None = None) -> bytes:
-    """The whole calendar as bytes (CRLF line ends, lines folded at 75 octets by icalendar)."""
+    """The whole calendar as bytes (CRLF line ends, lines folded at 75 octets as icalendar folds them)."""
     p = plan.profile
     first, last = plan.weeks[0].monday, plan.weeks[-1].monday + dt.timedelta(days=6)
     cal = icalendar.Calendar()
@@ -63,7 +64,7 @@ def plan_to_ical(plan: Plan, stamp: dt.datetime, name: str | None = None) -> byt
     key = plan_id(plan)
     for session in sorted(plan.sessions, key=lambda s: (s.start, s.kind.value)):
         cal.add_component(session_event(session, key, stamp.astimezone(UTC)))
-    return cal.to_ical()
+    return calendar_bytes(cal)
 
 
 def session_event(s: Session, plan_key: str, stamp: dt.datetime, sequence: int = 0) -> icalendar.Event:

@@ -103,6 +103,9 @@ class Scope:
     volumes_checked: bool = False  # R6/R8's volumes are constants, already checked on the whole plan
     open_ends: tuple[bool, bool] = (False, False)  # plan weeks come before / after these ones
     trained_before: int = 0  # training days in a row just before the first day (R10)
+    # Any plan keeping every hard rule will do (an offer's placement check): no objective, and
+    # pruning may leave out options that differ from a kept one only in cost or in soft gaps.
+    feasibility: bool = False
 
 
 WHOLE_PLAN = Scope()

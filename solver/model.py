@@ -50,7 +50,7 @@ def new_variables(inst: Instance, model: cp_model.CpModel, explain: bool = False
                   ) -> Variables:
     v = Variables(explain=explain, scope=scope)
     prune = inst.prune and not explain and scope.only is None
-    for o in pruned_options(inst) if prune else session_options(inst, scope):
+    for o in pruned_options(inst, scope.feasibility) if prune else session_options(inst, scope):
         v.x[o] = model.new_bool_var(f"{o.kind.value}[day {o.day} {o.clock // 60:02d}:{o.clock % 60:02d}]")
         v.by_day[o.day].append(o)
     for week in inst.weeks:
@@ -65,8 +65,9 @@ def build_model(inst: Instance, explain: bool = False, scope: Scope = WHOLE_PLAN
     model = cp_model.CpModel()
     v = new_variables(inst, model, explain, scope)
     terms: Terms = []
-    for rule in HARD_RULES + SOFT_RULES:
+    for rule in HARD_RULES if scope.feasibility else HARD_RULES + SOFT_RULES:
         terms += rule(inst, model, v)
     v.objective = cp_model.LinearExpr.weighted_sum([lit for lit, _ in terms], [coef for _, coef in terms])
-    model.minimize(v.objective)
+    if not scope.feasibility:
+        model.minimize(v.objective)
     return model, v

@@ -3,11 +3,12 @@ options busy time takes away, and the weeks and days it takes them from."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
 from .busy import BusyEvent
-from .domain import WEEKDAYS, Kind, Profile
+from .domain import WEEKDAYS, Kind, Profile, WeekTarget
 from .instance import WHOLE_PLAN, Instance, Option, Scope, build_instance
 from .periodization import week_targets
 from .variables import Variables, indexed
@@ -31,39 +32,34 @@ def session_options(inst: Instance, scope: Scope = WHOLE_PLAN) -> list[Option]:
     return list(memo[2])
 
 
+def _lengths(inst: Instance, w: WeekTarget) -> list[tuple[Kind, int]]:
+    """Every (kind, minutes) the week places."""
+    lengths = [(k, m) for k, d in w.runs.items() for m in sorted(set(d))]
+    if w.strength:
+        lengths.append((Kind.STRENGTH, inst.profile.durations.strength))
+    if w.rehab:
+        lengths.append((Kind.REHAB, w.rehab_minutes))
+    return lengths
+
+
 def _session_options(inst: Instance) -> list[Option]:
     keep = inst.keep_only
     injury = inst.history.injury_days
     options = []
     make = Option._make
     for w in inst.weeks:
-        lengths = [(k, m) for k, d in w.runs.items() for m in sorted(set(d))]
-        if w.strength:
-            lengths.append((Kind.STRENGTH, inst.profile.durations.strength))
-        if w.rehab:
-            lengths.append((Kind.REHAB, w.rehab_minutes))
+        lengths = _lengths(inst, w)
         for day_date in w.days:
             day = (day_date - inst.epoch).days
             if day < inst.history.first_open_day:
                 continue
             # R9: nothing but the physio's programme while injured, and only then
             here = [(k, m) for k, m in lengths if (k is Kind.REHAB) == (day in injury)]
-            midnight = inst.timeline.plain_day(day_date)
-            for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
-                close = inst.timeline.day_end(day_date, window.end) if midnight is None else midnight + window.end
-                if close is None:
-                    continue
-                for clock in range(window.start, window.end, GRID_MINUTES):
-                    if midnight is not None:
-                        start = midnight + clock
-                    elif (moment := inst.timeline.local(day_date, clock)) is not None:
-                        start = inst.timeline.minutes(moment)
-                    else:
-                        continue
-                    for kind, minutes in here:
-                        if start + minutes <= close and (keep is None or day < keep[0]
-                                                         or (day, kind, start, start + minutes) in keep[1]):
-                            options.append(make(day, kind, start, start + minutes, clock))
+            for clock, start, close in _starts(inst, day_date):
+                for kind, minutes in here:
+                    if start + minutes <= close and (keep is None or day < keep[0]
+                                                     or (day, kind, start, start + minutes) in keep[1]):
+                        options.append(make(day, kind, start, start + minutes, clock))
     return options
 
 
@@ -101,7 +97,53 @@ def free_days(inst: Instance) -> dict[int, frozenset[int]]:
     week index -> the days of the week (0 = its first) that still have one."""
     if not inst.busy:
         return {}
-    options = [o for o in session_options(inst) if o.kind.is_run]
+    if inst.keep_only is not None:  # keep_only names kinds and slots: read the options themselves
+        return _free_days_of(inst, [o for o in session_options(inst) if o.kind.is_run])
+    buffer = inst.profile.rules.busy_buffer_min
+    near: dict[int, list[tuple[int, int]]] = defaultdict(list)  # day -> busy spans overlapping_busy checks there
+    for b in inst.busy:
+        for day in range(max(0, b.start // 1440 - 1), b.end // 1440 + 2):
+            near[day].append((b.start - buffer, b.end + buffer))
+    found = {}
+    for w in inst.weeks:
+        if not any(w.runs.values()):
+            continue
+        # A run of any length that fits at a start and misses busy time, so does a shorter one
+        # there: the shortest run has a place on exactly the days some run has.
+        shortest = min(m for d in w.runs.values() for m in d)
+        windows, free = set(), set()
+        for day_date in w.days:
+            day = (day_date - inst.epoch).days
+            if day < inst.history.first_open_day or day in inst.history.injury_days:
+                continue
+            starts = [(start, close) for _, start, close in _starts(inst, day_date) if start + shortest <= close]
+            if starts:
+                windows.add(day % 7)
+            if any(all(not (a < start + shortest and start < z) for a, z in near.get(day, ())) for start, _ in starts):
+                free.add(day % 7)
+        if free != windows:
+            found[w.index] = frozenset(free)
+    return found
+
+
+def _starts(inst: Instance, day_date: dt.date) -> list[tuple[int, int, int]]:
+    """(wall-clock minute, start, window close), the last two in elapsed minutes, of every start on
+    the 15-minute grid of the day's windows (none at a wall-clock time the clocks skip or repeat)."""
+    found = []
+    midnight = inst.timeline.plain_day(day_date)
+    for window in inst.profile.availability[WEEKDAYS[day_date.weekday()]]:
+        close = inst.timeline.day_end(day_date, window.end) if midnight is None else midnight + window.end
+        if close is None:
+            continue
+        for clock in range(window.start, window.end, GRID_MINUTES):
+            if midnight is not None:
+                found.append((clock, midnight + clock, close))
+            elif (moment := inst.timeline.local(day_date, clock)) is not None:
+                found.append((clock, inst.timeline.minutes(moment), close))
+    return found
+
+
+def _free_days_of(inst: Instance, options: list[Option]) -> dict[int, frozenset[int]]:
     blocked = set(overlapping_busy(inst, indexed(options)))
     windows: dict[int, set[int]] = defaultdict(set)
     free: dict[int, set[int]] = defaultdict(set)
@@ -112,10 +154,11 @@ def free_days(inst: Instance) -> dict[int, frozenset[int]]:
     return {w: frozenset(free[w]) for w, days in windows.items() if free[w] != days}
 
 
-def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> Instance:
-    """The plan's weeks and instance: periodization, then, when busy time takes whole days from
-    some weeks, periodization again with those weeks' free days (fewer runs there: R2 is an upper
-    bound), so the planner and the explainer solve the same model."""
-    inst = build_instance(profile, week_targets(profile), busy)
+def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = (),
+                     weeks: tuple[WeekTarget, ...] | None = None) -> Instance:
+    """The plan's weeks and instance: periodization (`weeks`, when already made), then, when busy
+    time takes whole days from some weeks, periodization again with those weeks' free days (fewer
+    runs there: R2 is an upper bound), so the planner and the explainer solve the same model."""
+    inst = build_instance(profile, week_targets(profile) if weeks is None else weeks, busy)
     free = free_days(inst)
     return build_instance(profile, week_targets(profile, free_days=free), busy) if free else inst

@@ -21,7 +21,7 @@ from .variables import Variables, indexed
 MAX_PRUNING_ROUNDS = 3
 
 
-def pruned_options(inst: Instance) -> list[Option]:
+def pruned_options(inst: Instance, feasibility: bool = False) -> list[Option]:
     """The options without those that can never be chosen (busy time, a fixed session's R3/R4, R8's
     strength-free days) and without those another option can always replace at no greater cost.
 
@@ -33,13 +33,17 @@ def pruned_options(inst: Instance) -> list[Option]:
     stays feasible with a instead, at no greater cost if a costs no more, level by level. Mirror
     image: a later option with the same end rank. Each dropped option has a replacement with a
     smaller (cost, start), so a chain of replacements ends at a kept option: the optimum is the
-    same, only equivalent or worse plans are lost."""
+    same, only equivalent or worse plans are lost.
+
+    `feasibility` (any plan keeping the hard rules will do): every option costs the same and only
+    the hard rules' gaps (R3, R4, R13) set thresholds, not the 48 h preference's, so more options
+    share a rank; the argument above, read for feasibility alone, still holds."""
     options = session_options(inst)
     v = indexed(options)
     gone = {*overlapping_busy(inst, v), *near_fixed_r3(inst, v), *near_fixed_r4(inst, v), *strength_near_races(inst, v),
             *near_fixed_r12(inst, v), *near_fixed_r13(inst, v), *quality_after_races(inst, v)}
     options = [o for o in options if o not in gone]
-    costs = {o: option_costs(inst, o) for o in options}
+    costs = {o: (0,) if feasibility else option_costs(inst, o) for o in options}
     groups: dict[int, dict[tuple, list[Option]]] = defaultdict(lambda: defaultdict(list))  # day -> groups
     for o in sorted(options, key=lambda o: o.start):
         groups[o.day][o.kind, o.end - o.start].append(o)
@@ -49,7 +53,7 @@ def pruned_options(inst: Instance) -> list[Option]:
     alive = set(options)
     days = set(groups)
     for _ in range(MAX_PRUNING_ROUNDS):
-        before, after = _thresholds(inst, indexed([o for o in options if o in alive]), days)
+        before, after = _thresholds(inst, indexed([o for o in options if o in alive]), days, feasibility)
         dropped: set[Option] = set()
         for day in days:
             base = day * 1440 - _BIT_OFFSET
@@ -103,7 +107,7 @@ def _dominated(group: list[Option], breaks: list[bool], costs: dict, strict: boo
 _BIT_OFFSET = 3 * 1440  # _thresholds: bit i of a day's threshold set is minute day * 1440 - offset + i
 
 
-def _thresholds(inst: Instance, v: Variables, days: Iterable[int]) -> tuple[dict, dict]:
+def _thresholds(inst: Instance, v: Variables, days: Iterable[int], feasibility: bool = False) -> tuple[dict, dict]:
     """Per (day, kind), the minutes where the set of clashing or under-48-h options changes, as the
     bits of an int (bit i: minute day * 1440 - _BIT_OFFSET + i): `before` for the option's start
     (earlier options' ends plus a gap), `after` for its end (later options' starts minus a gap). The
@@ -111,7 +115,7 @@ def _thresholds(inst: Instance, v: Variables, days: Iterable[int]) -> tuple[dict
     offset reaches lies before every option of the day, so it tells none from another."""
     recovery = inst.profile.rules.recovery_hours * 60
     key_gap = inst.profile.rules.strength_before_key_hours * 60
-    gaps = (recovery, PREFER_GAP_MINUTES)
+    gaps = (recovery,) if feasibility else (recovery, PREFER_GAP_MINUTES)
     marks: dict[tuple, int] = {}
 
     def shifted(of: int, kinds: tuple[Kind, ...], attr: str, by: int, day: int) -> int:

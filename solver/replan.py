@@ -18,6 +18,7 @@ from pathlib import Path
 import icalendar
 from ortools.sat.python import cp_model
 
+from .icsbytes import calendar_bytes
 from .busy import BusyEvent
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
 from .errors import CalendarError, InputError, NoPlanError, SolverTimeout
@@ -179,19 +180,19 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     if missed_ranges:
         for a, b in missed_ranges:
             ics.record_missed_range(cal, a, b, today)
-        result.data = cal.to_ical()
+        result.data = calendar_bytes(cal)
     result.notes = notes + result.notes
     result.status = status
     if profile is not embedded:
         ics.embed_profile(cal, profile)
-        result.data = cal.to_ical()
+        result.data = calendar_bytes(cal)
     new_plan = read_plan(result.data, profile, source)
     # An offer changes the profile (more sessions, a later race): the weeks already over stay as
     # they were run, disturbed or not — the variant would re-derive an undisturbed one from itself.
     past = _ran(weeks, state, settled, {w.index for w in weeks})
     result.readiness = _readiness(profile, new_plan, lambda q: week_targets(q, past, free), set(past))
     if _say_readiness(cal, result.readiness, stamp, inst, source):
-        result.data = cal.to_ical()
+        result.data = calendar_bytes(cal)
     result.table = file_week_table(new_plan)
     return result
 
@@ -688,7 +689,7 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
     every = len(state.future) + len(state.missed) + len(state.races) + len(state.done) + len(state.injured) \
         + len(state.missed_races)
     result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
-    result.data = cal.to_ical()
+    result.data = calendar_bytes(cal)
     return result
 
 
@@ -706,7 +707,7 @@ def _record_injury(cal: icalendar.Calendar, injury: Injury, stamp: dt.datetime, 
                             "(pass --rehab FILE with your physiotherapist's programme)")
     if injury.until is None:
         result.notes.append("the injury has no end date: re-plan with --until once you are cleared")
-    result.data = cal.to_ical()
+    result.data = calendar_bytes(cal)
 
 
 # --- solver.replan(...), the library's API (solver/__init__.py) ------------------------------

@@ -6,6 +6,7 @@ Every gap rule (R3, R4) compares these numbers, so a daylight-saving day is 23 o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -39,10 +40,7 @@ class Timeline:
     def plain_day(self, day: dt.date) -> int | None:
         """Elapsed minutes at local midnight of `day` when the day is exactly 24 h long (no
         daylight-saving change in it), so that its wall-clock minute m is that plus m; else None."""
-        start, end = self.local(day, 0), self.local(day + dt.timedelta(days=1), 0)
-        if start is None or end is None or self.minutes(end) - self.minutes(start) != 24 * 60:
-            return None
-        return self.minutes(start)
+        return _plain_day(self, day)
 
     def minutes(self, moment: dt.datetime) -> int:
         return int((moment.astimezone(UTC) - self.epoch).total_seconds() // 60)
@@ -57,3 +55,13 @@ class Timeline:
         else:
             moment = self.local(day, minute)
         return None if moment is None else self.minutes(moment)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _plain_day(timeline: Timeline, day: dt.date) -> int | None:
+    # Asked for every day by options, pruning, rules and periodization, and again for each variant
+    # a readiness offer plans (a Timeline is a value: equal timelines share the entries).
+    start, end = timeline.local(day, 0), timeline.local(day + dt.timedelta(days=1), 0)
+    if start is None or end is None or timeline.minutes(end) - timeline.minutes(start) != 24 * 60:
+        return None
+    return timeline.minutes(start)

@@ -7,10 +7,12 @@ plan passes the independent checker like every other plan of the suite.
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
+from ortools.sat.python import cp_model
 
-from solver.model import build_instance, build_model, pruned_options, session_options
+from solver.model import WHOLE_PLAN, Scope, build_instance, build_model, pruned_options, session_options
 from solver.periodization import week_targets
 from solver.profile import load_profile, parse_profile
 from solver.solve import busy_for, solver_for
@@ -85,3 +87,32 @@ def test_options_no_plan_can_use_are_left_out():
     buffer = profile.rules.busy_buffer_min
     clashing = [o for o in every if any(o.start < b.end + buffer and b.start - buffer < o.end for b in inst.busy)]
     assert clashing and not kept.intersection(clashing)
+
+
+
+def _feasible(inst, scope, pins=()) -> bool:
+    model, v = build_model(inst, scope=scope)
+    v.fix(model, pins)
+    return solver_for(60, 1).solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_feasibility_pruning_keeps_feasibility_with_pinned_sessions(name):
+    """Offers' placement checks (solve.placeable) prune for feasibility alone: equal costs, only
+    the hard rules' gaps. A dropped option's replacement works whatever else the plan holds, so
+    with any kept options pinned in, the pruned model is feasible exactly when the plain one is.
+    Pins of two or three sessions close together make many of the cases infeasible: the edge."""
+    profile = parse_profile(CASES[name], f"{name}.toml")
+    inst = dataclasses.replace(build_instance(profile, week_targets(profile)), allow_drops=False)
+    kept = pruned_options(inst, feasibility=True)
+    assert len(kept) < len(pruned_options(inst)), "feasibility pruning keeps no fewer options than the optimum's"
+    rng = random.Random(name)
+    verdicts = []
+    for _ in range(12):
+        first = rng.choice(kept)
+        near = [o for o in kept if o is not first and abs(o.day - first.day) <= 1]
+        pins = [first, *rng.sample(near, min(len(near), rng.choice((1, 2))))]
+        pruned = _feasible(inst, Scope(feasibility=True), pins)
+        assert pruned == _feasible(dataclasses.replace(inst, prune=False), WHOLE_PLAN, pins), pins
+        verdicts.append(pruned)
+    assert any(verdicts) and not all(verdicts), f"pins never reached the edge: {verdicts}"
