@@ -12,7 +12,7 @@ have gives readiness numbers for a run/walk race.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from .domain import DISTANCES, Kind, Profile, Race, WeekTarget
@@ -37,30 +37,40 @@ class Variant:
 
 
 def offers_for(profile: Profile, race: Race, weeks_of: Weeks, verify: Verify | None = None,
-               done: dict[int, WeekLoad] | None = None) -> tuple[str, ...]:
+               done: dict[int, WeekLoad] | None = None, known: Mapping[int, str | None] | None = None) -> tuple[str, ...]:
     """The variants that make `race` ready, in words with their numbers: the smallest that works of
     each kind of change (a later race, a shorter one, more sessions, a later race with more
-    sessions). Readiness is read on the variant's planned weeks (cheap), the weeks already over
-    (`done`, after a re-plan) as they were run; `verify` then places the first one that is ready
-    before it is offered. When none works, says what was tried."""
+    sessions), at most MOST_OFFERS. `known`: kinds (indices into KINDS) already worked out (by
+    solve.py's child, aside), read only when that kind is reached. When none works, says what
+    was tried."""
     found: list[str] = []
-    for kind in (_later, _shorter, _more_sessions, _later_with_more_sessions):
-        for variant in kind(profile, race):
-            ready = _readiness(variant, weeks_of, done or {})
-            if ready is None or not ready.ready:
-                continue
-            # The smallest change of this kind that is ready on paper: offered if it can be placed.
-            if verify is None or verify(variant.profile):
-                found.append(f"{variant.words}: ready (peak week {ready.reached_weekly} of "
-                             f"{ready.target.peak_weekly} min, long run {ready.reached_long} of "
-                             f"{ready.target.long_run} min)")
-            break
+    for index in range(len(KINDS)):
+        line = known[index] if known is not None and index in known else offer(index, profile, race, weeks_of, verify, done)
+        if line is not None:
+            found.append(line)
         if len(found) >= MOST_OFFERS:
             break
     if not found:
         found.append(f"none of the changes tried (the race up to {LATER_WEEKS[-1]} weeks later, a shorter distance, "
                      f"up to {MORE_SESSIONS[-1]} more sessions a week, or both) gets it ready")
     return tuple(found)
+
+
+def offer(index: int, profile: Profile, race: Race, weeks_of: Weeks, verify: Verify | None = None,
+          done: dict[int, WeekLoad] | None = None) -> str | None:
+    """The smallest change of kind KINDS[index] that gets `race` ready, in words, or None. Readiness
+    is read on the variant's planned weeks (cheap), the weeks already over (`done`, after a
+    re-plan) as they were run; `verify` then places the first one that is ready before it is offered."""
+    for variant in KINDS[index](profile, race):
+        ready = _readiness(variant, weeks_of, done or {})
+        if ready is None or not ready.ready:
+            continue
+        # The smallest change of this kind that is ready on paper: offered if it can be placed.
+        if verify is None or verify(variant.profile):
+            return (f"{variant.words}: ready (peak week {ready.reached_weekly} of "
+                    f"{ready.target.peak_weekly} min, long run {ready.reached_long} of {ready.target.long_run} min)")
+        return None
+    return None
 
 
 def target_loads(weeks: tuple[WeekTarget, ...]) -> dict[int, WeekLoad]:
@@ -106,3 +116,6 @@ def _more_sessions(profile: Profile, race: Race) -> list[Variant]:
     return [Variant(f"{profile.sessions_per_week + more} sessions a week (sessions_per_week)",
                     replace(profile, sessions_per_week=profile.sessions_per_week + more), race.name)
             for more in MORE_SESSIONS if profile.sessions_per_week + more <= MAX_SESSIONS]
+
+
+KINDS = (_later, _shorter, _more_sessions, _later_with_more_sessions)  # in the order they are offered

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -17,8 +17,9 @@ from .explain import explain, precheck
 from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import LARGE_MODEL_OPTIONS, Outcome, placeable_by_weeks, solve_instance
 from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, planned_instance, session_options
-from .offers import FEASIBILITY_TIME_LIMIT, offers_for
-from .readiness import RaceReadiness, assess
+from .forked import Forked
+from .offers import FEASIBILITY_TIME_LIMIT, KINDS, offer, offers_for, target_loads
+from .readiness import RaceReadiness, assess, assess_loads
 from .periodization import plan_start, week_targets
 
 SEED = 20261127
@@ -75,14 +76,66 @@ class Budget:
 
 
 def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: float = DEFAULT_TIME_LIMIT,
-              workers: int = 1, offers: bool = False) -> Plan:
+              workers: int = 1, offers: bool = False, offers_aside: bool = False) -> Plan:
     """Plan the profile. One worker by default: CP-SAT is then deterministic, so the same inputs
     give the same plan (and a byte-identical .ics). Each race's readiness is assessed and written
     into its event; with `offers`, a race out of reach also gets the changes that would make it
-    ready, each planned first (solver/offers.py)."""
+    ready, each planned first (solver/offers.py). `offers_aside`: those offers are worked out in a
+    forked child while the plan is solved (solver/forked.py), the same offers sooner; for a
+    process of its own (runcal plan), not for one of several solving side by side (whatif)."""
     weeks = week_targets(profile)
     precheck(profile, weeks, busy)
     inst = planned_instance(profile, busy, weeks)
+    aside = _offers_aside(profile, busy, inst.weeks) if offers and offers_aside else None
+    try:
+        return _solved(profile, busy, inst, time_limit, workers, offers, aside)
+    finally:
+        if aside is not None:
+            aside.cancel()
+
+
+def _offers_aside(profile: Profile, busy: tuple[BusyEvent, ...], weeks: tuple[WeekTarget, ...]) -> Forked | None:
+    """The offers of each A race the planned weeks do not get ready even with every session placed
+    (a plan places no more than its weeks plan, so it does not get them ready either), worked out
+    in a child while the parent solves: race name -> offers."""
+    races = [r.race for r in assess_loads(profile, weeks[0].monday, target_loads(weeks))
+             if not r.ready and r.race.priority == "A"]
+    if not races:
+        return None
+    return Forked(lambda: {race.name: offer(ASIDE, profile, race, *_variants_planned(busy)) for race in races})
+
+
+ASIDE = len(KINDS) - 1  # the kind of offer worked out aside: a later race with more sessions, the
+# costliest (up to 24 variants: 60 generated runners, 6.3 s of the 11 s their offers took), and the
+# one the parent often does not need (three offers found before it).
+
+
+class _Aside(Mapping):
+    """One race's offers worked out aside, as offers_for's `known`: the child is waited for only
+    when offers_for reaches that kind; a result that is not a line of words is not taken."""
+
+    def __init__(self, aside: Forked, race: str) -> None:
+        self.aside, self.race = aside, race
+
+    def _value(self) -> dict[int, str | None]:
+        found = self.aside.result()
+        if not isinstance(found, dict) or self.race not in found:
+            return {}
+        line = found[self.race]
+        return {ASIDE: line} if line is None or isinstance(line, str) else {}
+
+    def __getitem__(self, index: int) -> str | None:
+        return self._value()[index]
+
+    def __iter__(self):
+        return iter(self._value())
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+
+def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_limit: float, workers: int,
+            offers: bool, aside: Forked | None) -> Plan:
     weeks = inst.weeks
     budget = Budget(time_limit, workers)
     # First with every planned session required: when that is feasible it is also the optimum of
@@ -117,7 +170,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
         solve_seconds=outcome.solve_seconds,
         build_seconds=outcome.build_seconds,
     )
-    return with_readiness(plan, _variants_planned(busy) if offers else None)
+    return with_readiness(plan, _variants_planned(busy) if offers else None, aside)
 
 
 def _variants_planned(busy: tuple[BusyEvent, ...]) -> tuple[Callable, Callable]:
@@ -134,13 +187,14 @@ def _variants_planned(busy: tuple[BusyEvent, ...]) -> tuple[Callable, Callable]:
     return (lambda q: instance(q).weeks), (lambda q: placeable(q, busy, inst=instance(q)))
 
 
-def with_readiness(plan: Plan, planned: tuple[Callable, Callable] | None = None) -> Plan:
+def with_readiness(plan: Plan, planned: tuple[Callable, Callable] | None = None, aside: Forked | None = None) -> Plan:
     """The plan with each race's readiness, also in words in the race's event; with `planned` (a
     variant's weeks, and whether they can be placed), a race out of reach gets its offers
-    (solver/offers.py)."""
+    (solver/offers.py), the kind worked out `aside` taken from there."""
     found = assess(plan)
     if planned is not None:
-        found = tuple(replace(r, offers=offers_for(plan.profile, r.race, *planned))
+        found = tuple(replace(r, offers=offers_for(plan.profile, r.race, *planned,
+                                                   known=_Aside(aside, r.race.name) if aside else None))
                       if not r.ready and r.race.priority == "A" else r for r in found)
     lines = {r.race: readiness_words(r) for r in found}
     sessions = tuple(replace(s, details=f"{s.details}\n\n{lines[s.race]}") if s.race in lines else s

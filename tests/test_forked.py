@@ -1,0 +1,69 @@
+"""Work done aside in a forked child (solver/forked.py), and the readiness offers `runcal plan`
+works out that way: the same offers as worked out in-process, for races out of reach."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from conftest import ROOT
+from solver.errors import RuncalError
+from solver.forked import Forked
+from solver.profile import load_profile
+from solver.solve import busy_for, make_plan
+
+sys.path.insert(0, str(ROOT / "bench"))
+import runner_inputs  # noqa: E402  (generated runners with Google-style calendars)
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2,
+                                reason="no fork, or one core: Forked does nothing aside")
+
+
+@needs_fork
+def test_a_childs_result_comes_back():
+    parent = os.getpid()
+    child = Forked(lambda: {"pid": os.getpid(), "words": ("a", "b")})
+    found = child.result()
+    assert found["words"] == ("a", "b") and found["pid"] != parent
+    assert child.result() is found  # read once
+
+
+@needs_fork
+def test_a_failing_child_gives_none():
+    assert Forked(lambda: 1 / 0).result() is None
+    assert Forked(lambda: os._exit(3)).result() is None
+
+
+@needs_fork
+def test_a_cancelled_child_is_gone():
+    child = Forked(lambda: __import__("time").sleep(60))
+    pid = child._pid
+    child.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert child.result() is None
+
+
+def _out_of_reach(tmp_path, count: int = 12):
+    for name, text, calendar in runner_inputs.runner_profiles(count):
+        (tmp_path / f"{name}.ics").write_bytes(calendar)
+        (tmp_path / f"{name}.toml").write_text(text, "utf-8")
+        yield load_profile(tmp_path / f"{name}.toml")
+
+
+def test_offers_worked_out_aside_are_the_offers(tmp_path):
+    """Generated runners whose goal race is out of reach: offers_aside gives the same readiness,
+    offers included, as working every offer out in this process (and so the same output)."""
+    compared = 0
+    for profile in _out_of_reach(tmp_path):
+        busy = busy_for(profile)
+        try:
+            here = make_plan(profile, busy, offers=True)
+        except RuncalError:  # a runner without a plan has no offers to compare
+            continue
+        aside = make_plan(profile, busy, offers=True, offers_aside=True)
+        assert aside.readiness == here.readiness and aside.sessions == here.sessions, profile.name
+        compared += any(r.offers for r in here.readiness)
+    assert compared >= 4, "too few races out of reach: the offers were not compared"
