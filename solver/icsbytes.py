@@ -3,8 +3,9 @@
 icalendar folds every content line one character at a time, encoding each to count its octets:
 half of writing a plan (0.10 of 0.19 s for the marathon sample, whose descriptions carry the
 structured steps, race briefs and strength prescriptions). Folding the encoded line by slicing,
-at character boundaries, is 20 times faster. The result is byte for byte icalendar's own (tests/test_icsbytes.py compares the two on
-every sample plan and on generated lines), so this changes no file, only how fast it is written.
+at character boundaries, is 20 times faster. The result is byte for byte icalendar's own
+(tests/test_icsbytes.py compares the two on every sample plan and on generated lines), so this
+changes no file, only how fast it is written.
 """
 
 from __future__ import annotations
