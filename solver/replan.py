@@ -35,7 +35,7 @@ from .profile import profile_digest
 from .rehab import Rehab
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
-from .check import read_bytes, read_plan
+from .check import plan_of, read_bytes
 from . import planfile
 from .planfile import PROPS, plan_dates, recorded_injuries
 from .solve import extract, readiness_words, solver_for
@@ -184,7 +184,7 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     if profile is not embedded:
         ics.embed_profile(cal, profile)
     result.data = calendar_bytes(cal)  # once every change is in (each writing was 0.1 s of 19 weeks)
-    new_plan = read_plan(result.data, profile, source)
+    new_plan = plan_of(cal, profile, source)
     # An offer changes the profile (more sessions, a later race): the weeks already over stay as
     # they were run, disturbed or not — the variant would re-derive an undisturbed one from itself.
     past = _ran(weeks, state, settled, {w.index for w in weeks})
@@ -478,10 +478,14 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -
             held = (chosen, values)
             if budget.left <= 0:
                 return chosen, "feasible"
-            _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
-                                                    budget, levels=3)
-            if bound_status == "optimal" and values[:3] == bound:
-                return chosen, status
+            # A held week that changes anyway (R6 capping it from the volume actually run, say)
+            # costs changes the weeks before alone never count: the bound cannot match then.
+            later = {_slot(inst, e) for e in originals if e.week >= undisturbed}
+            if not later or later <= {(o.day, o.kind, o.start, o.end) for o in chosen}:
+                _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
+                                                        budget, levels=3)
+                if bound_status == "optimal" and values[:3] == bound:
+                    return chosen, status
             if budget.left <= 0:
                 return chosen, "feasible"
     # The held weeks' re-plan is a plan of the whole horizon (the held weeks are part of it): where

@@ -110,3 +110,37 @@ def test_the_held_weeks_answer_stands_when_the_whole_horizon_runs_out(monkeypatc
     monkeypatch.setattr(module, "_lexicographic", fake)
     assert module._solve(inst, state, 3, 20.0) == (held, "feasible")
     assert calls == [(True, 4, 4), (False, 2, 3), (False, 4, 4)]
+
+
+def test_a_held_week_that_changes_anyway_goes_to_the_whole_horizon_without_the_bound(monkeypatch):
+    """A held week whose own session the held re-plan could not keep (R6 capping it from what was
+    run): its change is one the weeks before alone never count, so their bound cannot certify the
+    held re-plan; the whole horizon is solved next, from the held re-plan. And when every held
+    session is kept, the bound is asked as before. The solves are stubbed: replan._solve's control flow."""
+    from types import SimpleNamespace
+
+    from conftest import BASE_PROFILE, EVERY_DAY, profile_text
+
+    import solver.replan as module
+    from solver.model import build_instance
+    from solver.periodization import week_targets
+    from solver.profile import parse_profile
+
+    profile = parse_profile(profile_text(BASE_PROFILE, EVERY_DAY))
+    inst = build_instance(profile, week_targets(profile))
+    late = SimpleNamespace(week=3)  # a session of a held week (undisturbed = 3)
+    monkeypatch.setattr(module, "_slot", lambda inst, e: ("day", "kind", e.week, e.week))
+    kept = SimpleNamespace(day="day", kind="kind", start=3, end=3)  # the option at that session's slot
+    for chosen, expected in (([], [(True, 4, 4), (False, 4, 4)]),  # not kept: no bound, the whole horizon
+                             ([kept], [(True, 4, 4), (False, 2, 3)])):  # kept: the bound, which certifies it
+        calls = []
+        answers = iter([(chosen, "optimal", [2, 0, 30, 5]), ([], "optimal", [2, 0, 30]),
+                        (chosen, "optimal", [2, 0, 30, 5])])
+
+        def fake(inst, originals, budget, levels=4, hint=()):
+            calls.append((inst.keep_only is not None, len(inst.weeks), levels))
+            return next(answers)
+
+        monkeypatch.setattr(module, "_lexicographic", fake)
+        assert module._solve(inst, module._State([], [], [late], [], 0), 3, 20.0) == (chosen, "optimal")
+        assert calls == expected, chosen

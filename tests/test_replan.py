@@ -268,3 +268,34 @@ def test_a_replan_after_a_missed_week_still_counts_its_missed_strength():
     assert any(str(e["X-RUNCAL-KIND"]) == "strength" for e in cancelled)
     second = replan(first.data, "plan.ics", today=dt.date(2027, 1, 20), stamp=LATER + dt.timedelta(days=2))
     assert check_calendar(second.data, profile) == []
+
+
+@pytest.mark.parametrize("what", ["quality", "week", "injury"])
+def test_a_replan_reads_its_own_result_as_the_file_reads(monkeypatch, what):
+    """replan reads the new plan (readiness, the week table) from the calendar it has just
+    rewritten in memory (check.plan_of), not from its bytes parsed again: the two readings must
+    be the same plan, on the marathon sample around its Google export."""
+    import solver.replan as replanning
+    from conftest import ROOT
+    from solver.check import plan_of, read_plan
+    from solver.ics import plan_to_ical
+    from solver.icsbytes import calendar_bytes
+    from solver.profile import load_profile
+    from solver.solve import busy_for, make_plan
+
+    path = ROOT / "sample_calendars" / "advanced_marathon.toml"
+    profile = load_profile(path)
+    busy = busy_for(profile)
+    data = plan_to_ical(make_plan(profile, busy), STAMP)
+    seen = []  # (what replan read from memory, the calendar's bytes then: race events change after)
+    monkeypatch.setattr(replanning, "plan_of",
+                        lambda cal, *a: seen.append((plan_of(cal, *a), calendar_bytes(cal))) or seen[-1][0])
+    monday = profile.start + dt.timedelta(weeks=8) - dt.timedelta(days=profile.start.weekday())
+    kwargs = {"quality": {"missed": [f"{monday + dt.timedelta(days=1)}:quality"]},
+              "week": {"missed_ranges": [(monday, monday + dt.timedelta(days=6))]},
+              "injury": {"injury": replanning.Injury(monday, monday + dt.timedelta(days=10), None)}}[what]
+    today = monday + dt.timedelta(days=2 if what == "quality" else 7 if what == "week" else 0)
+    result = replan(data, str(path), today, profile=profile, stamp=STAMP, busy=busy, **kwargs)
+    assert len(seen) == 1 and (result.moved or result.dropped or result.resized)
+    assert seen[0][0] == read_plan(seen[0][1], profile, str(path))
+    assert not check_calendar(result.data, profile, str(path), busy)
