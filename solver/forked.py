@@ -2,36 +2,40 @@
 
 `runcal plan` solves on one core (one CP-SAT worker keeps plans deterministic); a race out of
 reach also needs its readiness offers, each variant planned and placed (solver/offers.py), which
-do not depend on the plan's solve. A child forked before the solve computes them on the other core
-and hands back the result through a pipe (pickled by the child, unpickled by its parent only).
+do not depend on the plan's solve. A child forked before the solve works through them on the
+other core and hands each result back through a pipe as soon as it has it (pickled by the child,
+unpickled by its parent only), so the parent can take what is there and do the rest itself.
 
-A child that fails or is not there (no fork on the platform, one core) gives None, and the caller
-does the work itself: the result is the same either way, only when it is ready differs.
+A child that fails or is not there (no fork on the platform, one core) delivers nothing more, and
+the caller does the work itself: the results are the same either way, only when they are ready
+differs.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
+import struct
 import warnings
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from .limits import cores
 
-T = TypeVar("T")
+_LENGTH = struct.Struct("!I")  # each result: its pickle's length, then the pickle
 
 
-class Forked(Generic[T]):
-    """`work()` running in a child; result() waits for it (None if the child could not finish)."""
+class Forked:
+    """`work()`'s items, produced in a child in order; `take()` returns those delivered so far."""
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], Iterable[Any]]) -> None:
         self._pid: int | None = None
-        self._done = False
-        self._value: T | None = None
+        self._buffer = b""
+        self.items: list[Any] = []  # delivered so far, in the child's order
+        self.finished = True  # no more items will come
         if not hasattr(os, "fork") or cores() < 2:
-            self._done = True
             return
         read, write = os.pipe()
         with warnings.catch_warnings():
@@ -43,37 +47,59 @@ class Forked(Generic[T]):
             code = 1
             try:
                 os.close(read)
-                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(data)
+                for item in work():
+                    data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.write(write, _LENGTH.pack(len(data)))
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(write, view):]
                 code = 0
-            except BaseException:  # noqa: BLE001 - any failure: the parent does the work itself
+            except BaseException:  # noqa: BLE001 - any failure: the parent does the rest itself
                 pass
             finally:
                 os._exit(code)
         os.close(write)
-        self._pid, self._read = pid, read
+        self._pid, self._read, self.finished = pid, read, False
 
-    def result(self) -> T | None:
-        """The child's result, waiting for it if need be; None when there is none."""
-        if not self._done and self._pid is not None:
-            self._done = True
-            with os.fdopen(self._read, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(self._pid, 0)
+    def take(self, wait: bool = False) -> list[Any]:
+        """The items delivered so far (waiting for one more when `wait` and more may come)."""
+        while not self.finished:
+            ready, _, _ = select.select([self._read], [], [], None if wait else 0)
+            if not ready:
+                break
+            chunk = os.read(self._read, 1 << 16)
+            if not chunk:  # the child is done (or gone)
+                self._end()
+                break
+            self._buffer += chunk
+            got = self._frames()
+            if got and wait:
+                break
+        return self.items
+
+    def _frames(self) -> int:
+        got = 0
+        while len(self._buffer) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self._buffer)
+            if len(self._buffer) < _LENGTH.size + size:
+                break
+            self.items.append(pickle.loads(self._buffer[_LENGTH.size:_LENGTH.size + size]))
+            self._buffer = self._buffer[_LENGTH.size + size:]
+            got += 1
+        return got
+
+    def _end(self) -> None:
+        self.finished = True
+        os.close(self._read)
+        if self._pid is not None:
+            os.waitpid(self._pid, 0)
             self._pid = None
-            if os.waitstatus_to_exitcode(status) == 0 and data:
-                self._value = pickle.loads(data)
-        return self._value
 
     def cancel(self) -> None:
-        """Stop the child if it is still running (the plan failed, or its result is not wanted)."""
-        if not self._done and self._pid is not None:
-            self._done = True
+        """Stop the child if it is still running (the plan failed, or the rest is not wanted)."""
+        if not self.finished and self._pid is not None:
             try:
                 os.kill(self._pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            os.waitpid(self._pid, 0)
-            os.close(self._read)
-            self._pid = None
+            self._end()

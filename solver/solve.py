@@ -102,36 +102,53 @@ def _offers_aside(profile: Profile, busy: tuple[BusyEvent, ...], weeks: tuple[We
              if not r.ready and r.race.priority == "A"]
     if not races:
         return None
-    return Forked(lambda: {race.name: offer(ASIDE, profile, race, *_variants_planned(busy)) for race in races})
+    def work():
+        planned = _variants_planned(busy)
+        for index in ASIDE_ORDER:
+            yield index, {race.name: offer(index, profile, race, *planned) for race in races}
+
+    return Forked(work)
 
 
-ASIDE = len(KINDS) - 1  # the kind of offer worked out aside: a later race with more sessions, the
-# costliest (up to 24 variants: 60 generated runners, 6.3 s of the 11 s their offers took), and the
-# one the parent often does not need (three offers found before it).
+# The kinds of offer the child works out, in its order: from the costliest, a later race with more
+# sessions (up to 24 variants: 60 generated runners, 6.3 s of the 11 s their offers took), which
+# the parent often does not need (three offers found before it); the parent, once it has solved,
+# takes them from the other end (offers_for's order) and stops where the child has been.
+ASIDE_ORDER = tuple(reversed(range(len(KINDS))))
 
 
 class _Aside(Mapping):
-    """One race's offers worked out aside, as offers_for's `known`: the child is waited for only
-    when offers_for reaches that kind; a result that is not a line of words is not taken."""
+    """One race's offers worked out aside, as offers_for's `known`: the kinds the child has
+    delivered, and the one it is working on (waited for: begun before the parent would begin
+    it); a result that is not a line of words (or None) is not taken."""
 
     def __init__(self, aside: Forked, race: str) -> None:
         self.aside, self.race = aside, race
 
-    def _value(self) -> dict[int, str | None]:
-        found = self.aside.result()
-        if not isinstance(found, dict) or self.race not in found:
-            return {}
-        line = found[self.race]
-        return {ASIDE: line} if line is None or isinstance(line, str) else {}
+    def _delivered(self) -> dict[int, str | None]:
+        found: dict[int, str | None] = {}
+        for item in self.aside.items:
+            if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], dict) and self.race in item[1]:
+                line = item[1][self.race]
+                if item[0] in ASIDE_ORDER and (line is None or isinstance(line, str)):
+                    found[item[0]] = line
+        return found
+
+    def __contains__(self, index: object) -> bool:
+        self.aside.take()
+        while (index not in self._delivered() and not self.aside.finished
+               and ASIDE_ORDER[min(len(self.aside.items), len(ASIDE_ORDER) - 1)] == index):
+            self.aside.take(wait=True)  # the child is on this kind now
+        return index in self._delivered()
 
     def __getitem__(self, index: int) -> str | None:
-        return self._value()[index]
+        return self._delivered()[index]
 
     def __iter__(self):
-        return iter(self._value())
+        return iter(self._delivered())
 
     def __len__(self) -> int:
-        return len(self._value())
+        return len(self._delivered())
 
 
 def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_limit: float, workers: int,

@@ -21,29 +21,50 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or len(os.sched_getaffin
                                 reason="no fork, or one core: Forked does nothing aside")
 
 
+def _all(child: Forked) -> list:
+    while not child.finished:
+        child.take(wait=True)
+    return child.items
+
+
 @needs_fork
-def test_a_childs_result_comes_back():
+def test_a_childs_results_come_back_in_order_as_they_are_made():
     parent = os.getpid()
-    child = Forked(lambda: {"pid": os.getpid(), "words": ("a", "b")})
-    found = child.result()
-    assert found["words"] == ("a", "b") and found["pid"] != parent
-    assert child.result() is found  # read once
+
+    def work():
+        yield os.getpid()
+        yield {"words": ("a", "b")}
+        yield "x" * 200_000  # more than a pipe holds at once
+
+    items = _all(Forked(work))
+    assert items[0] != parent and items[1:] == [{"words": ("a", "b")}, "x" * 200_000]
 
 
 @needs_fork
-def test_a_failing_child_gives_none():
-    assert Forked(lambda: 1 / 0).result() is None
-    assert Forked(lambda: os._exit(3)).result() is None
+def test_a_failing_child_delivers_what_it_made_before():
+    def work():
+        yield 1
+        raise ZeroDivisionError
+
+    assert _all(Forked(work)) == [1]
+    assert _all(Forked(lambda: os._exit(3))) == []
 
 
 @needs_fork
-def test_a_cancelled_child_is_gone():
-    child = Forked(lambda: __import__("time").sleep(60))
+def test_take_does_not_wait_unless_asked():
+    def work():
+        yield 1
+        __import__("time").sleep(60)
+        yield 2
+
+    child = Forked(work)
+    assert child.take(wait=True) == [1]
+    assert child.take() == [1] and not child.finished
     pid = child._pid
     child.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    assert child.result() is None
+    assert child.finished and child.take() == [1]
 
 
 def _out_of_reach(tmp_path, count: int = 12):
