@@ -18,6 +18,7 @@ from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import LARGE_MODEL_OPTIONS, Outcome, placeable_by_weeks, solve_instance
 from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, planned_instance, session_options
 from .forked import Forked
+from .limits import cores
 from .offers import FEASIBILITY_TIME_LIMIT, KINDS, offer, offers_for, target_loads
 from .readiness import RaceReadiness, assess, assess_loads
 from .periodization import plan_start, week_targets
@@ -86,7 +87,8 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
     weeks = week_targets(profile)
     precheck(profile, weeks, busy)
     inst = planned_instance(profile, busy, weeks)
-    aside = _offers_aside(profile, busy, inst.weeks) if offers and offers_aside else None
+    # Aside only with a core to spare: --workers as many as the cores keeps them all solving.
+    aside = _offers_aside(profile, busy, inst.weeks) if offers and offers_aside and workers < cores() else None
     try:
         return _solved(profile, busy, inst, time_limit, workers, offers, aside)
     finally:
