@@ -144,3 +144,33 @@ def test_a_held_week_that_changes_anyway_goes_to_the_whole_horizon_without_the_b
         monkeypatch.setattr(module, "_lexicographic", fake)
         assert module._solve(inst, module._State([], [], [late], [], 0), 3, 20.0) == (chosen, "optimal")
         assert calls == expected, chosen
+
+
+def test_the_shift_level_is_not_solved_when_nothing_moves_in_time(monkeypatch):
+    """The marathon sample around its Google export, the quality run of week 9 missed (the bench's
+    case): every session the re-plan keeps stays at its time, so the shift level (costs never
+    negative) is held at 0 without a solve — fewer than three solves a lexicographic pass — and
+    the re-plan checks clean."""
+    from conftest import ROOT, STAMP
+
+    import solver.replan as module
+    from solver.check import check_calendar
+    from solver.ics import plan_to_ical
+    from solver.profile import load_profile
+    from solver.solve import busy_for, make_plan
+
+    path = ROOT / "sample_calendars" / "advanced_marathon.toml"
+    profile = load_profile(path)
+    busy = busy_for(profile)
+    plan = make_plan(profile, busy)
+    missed = next(s for s in plan.sessions if s.week == 9 and s.kind.value == "quality")
+    made, passes = [], []
+    real, lexicographic = module.solver_for, module._lexicographic
+    monkeypatch.setattr(module, "solver_for", lambda *a: made.append(a) or real(*a))
+    monkeypatch.setattr(module, "_lexicographic", lambda *a, **k: passes.append(a) or lexicographic(*a, **k))
+    day = missed.start.date()
+    result = module.replan(plan_to_ical(plan, STAMP), str(path), day + dt.timedelta(days=1),
+                           missed=[f"{day}:quality"], profile=profile, stamp=STAMP, busy=busy)
+    assert result.status == "optimal" and not result.moved and result.dropped
+    assert len(made) < 3 * len(passes), (len(made), len(passes))
+    assert not check_calendar(result.data, profile, str(path), busy)
