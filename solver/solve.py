@@ -105,7 +105,7 @@ def _offers_aside(profile: Profile, busy: tuple[BusyEvent, ...], weeks: tuple[We
     if not races:
         return None
     def work():
-        planned = _variants_planned(busy)
+        planned = variants_planned(busy)
         for index in ASIDE_ORDER:
             yield index, {race.name: offer(index, profile, race, *planned) for race in races}
 
@@ -189,10 +189,10 @@ def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_
         solve_seconds=outcome.solve_seconds,
         build_seconds=outcome.build_seconds,
     )
-    return with_readiness(plan, _variants_planned(busy) if offers else None, aside)
+    return with_readiness(plan, variants_planned(busy) if offers else None, aside)
 
 
-def _variants_planned(busy: tuple[BusyEvent, ...]) -> tuple[Callable, Callable]:
+def variants_planned(busy: tuple[BusyEvent, ...]) -> tuple[Callable, Callable]:
     """offers_for's two questions of a variant, sharing its planned instance: offers_for asks
     for a variant's weeks and then, for the one it offers, whether they can be placed (planning
     a variant's weeks twice was a third of what its offers cost)."""

@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .domain import LEVELS, WEEKDAYS, Kind, Plan, Profile, WeekTarget, Window
+from .domain import LEVELS, WEEKDAYS, Kind, Plan, Profile, Race, WeekTarget, Window
 from .errors import InputError, NoPlanError, ProfileError, RuncalError, SolverTimeout
 from .files import output_folder, write_atomic
 from .inputs import parse_toml, read_text
@@ -56,9 +56,9 @@ from .ics import calendar_name, plan_to_ical
 from .objective import plan_tally
 from .periodization import plan_start, week_targets
 from .profile import LEVEL_DEFAULTS, MAX_PLAN_WEEKS, RULE_BOUNDS, _Reader
-from .offers import target_loads
+from .offers import offer, offers_for, target_loads
 from .readiness import assess, assess_loads
-from .solve import busy_for, make_plan
+from .solve import ASIDE_ORDER, busy_for, make_plan, variants_planned
 
 BASELINE = "baseline"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")  # fullmatch: "$" would let a trailing newline through
@@ -322,15 +322,16 @@ class Outcome:
     rules: tuple[str, ...] = ()  # the rule IDs that block it, when known
 
 
-def solve_scenario(job: tuple[Scenario, tuple[BusyEvent, ...], float]) -> Outcome:
-    """Plan one scenario; a scenario without a plan is an outcome, not an exception."""
+def solve_scenario(job: tuple[Scenario, tuple[BusyEvent, ...], float], offers: bool = True) -> Outcome:
+    """Plan one scenario; a scenario without a plan is an outcome, not an exception. Without
+    `offers`, a race out of reach has none yet (run_scenarios works them out as tasks of their own)."""
     scenario, busy, time_limit = job
     try:
         weeks = week_targets(scenario.profile)
     except InputError as exc:
         return Outcome(scenario, "invalid", problem=str(exc))
     try:
-        plan = make_plan(scenario.profile, busy, time_limit=time_limit, offers=True)
+        plan = make_plan(scenario.profile, busy, time_limit=time_limit, offers=offers)
     except NoPlanError as exc:
         return Outcome(scenario, "no plan", weeks=weeks, problem=str(exc), rules=tuple(exc.rules))
     except SolverTimeout as exc:  # not a "no plan": more time may find one
@@ -360,14 +361,10 @@ def run_scenarios(scenarios: list[Scenario], time_limit: float, jobs: int | None
         # thread of ours runs then and the children never call into BLAS (see _pool_context).
         warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\)", category=DeprecationWarning)
         # The costliest first, so the last to finish is a cheap one: plans whose A race is out of
-        # reach even on paper (each offer is planned and placed: the marathon sample's six-sessions
-        # scenario 0.75 s against 0.3-0.45 s for the others, and, started last, the whole run's
-        # tail), then the longest plans (more weeks, more sessions).
+        # reach even on paper (they have offers to work out), then the longest plans (more weeks,
+        # more sessions).
         order = sorted(range(len(work)), key=lambda i: (not _offers_ahead(work[i][0].profile), -_size(work[i][0].profile)))
-        futures = {i: pool.submit(solve_scenario, work[i]) for i in order}
-        for future in as_completed(futures.values()):
-            done(future.result())
-        return [futures[i].result() for i in range(len(work))]
+        return _pooled(pool, work, order, done)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -378,6 +375,53 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     Elsewhere: spawn, fresh interpreters."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _pooled(pool: ProcessPoolExecutor, work: list, order: list[int], done: Callable[[Outcome], None]) -> list[Outcome]:
+    """Each scenario planned as a task, and each kind of offer for a race a plan leaves out of
+    reach as a task of its own once that plan is in: a scenario's offers (each planned and
+    placed: the marathon sample's six-sessions scenario, 0.42 of its 0.75 s) then spread over
+    the cores instead of making the run's tail. The offers are those make_plan would give
+    (offers_for over the kinds, every one worked out)."""
+    outcomes: dict[int, Outcome] = {}
+    waiting: dict[int, dict[str, dict[int, str | None]]] = {}  # scenario -> race -> kind -> offer
+    tasks = {pool.submit(solve_scenario, work[i], False): ("plan", i) for i in order}
+    while tasks:
+        finished = next(as_completed(tasks))
+        what = tasks.pop(finished)
+        if what[0] == "plan":
+            i = what[1]
+            outcome = outcomes[i] = finished.result()
+            races = [r.race for r in (outcome.plan.readiness if outcome.plan else ())
+                     if not r.ready and r.race.priority == "A"]
+            waiting[i] = {race.name: {} for race in races}
+            for race in races:
+                for index in ASIDE_ORDER:
+                    tasks[pool.submit(offer_task, work[i][0].profile, race, index, work[i][1])] = ("offer", i, race.name, index)
+        else:
+            _, i, name, index = what
+            waiting[i][name][index] = finished.result()
+        i = what[1]
+        if i in waiting and all(len(kinds) == len(ASIDE_ORDER) for kinds in waiting[i].values()):
+            outcomes[i] = _with_offers(outcomes[i], waiting.pop(i))
+            done(outcomes[i])
+    return [outcomes[i] for i in range(len(work))]
+
+
+def offer_task(profile: Profile, race: Race, index: int, busy: tuple[BusyEvent, ...]) -> str | None:
+    """One kind of offer for one race (solve.offer, with the variants planned and placed as
+    make_plan plans them)."""
+    return offer(index, profile, race, *variants_planned(busy))
+
+
+def _with_offers(outcome: Outcome, found: dict[str, dict[int, str | None]]) -> Outcome:
+    plan = outcome.plan
+    if plan is None or not found:
+        return outcome
+    unused = lambda q: ()  # noqa: E731 - every kind is known: offers_for plans no variant itself
+    readiness = tuple(replace(r, offers=offers_for(plan.profile, r.race, unused, known=found[r.race.name]))
+                      if r.race.name in found else r for r in plan.readiness)
+    return replace(outcome, plan=replace(plan, readiness=readiness))
 
 
 def _busy_of(scenarios: list[Scenario], busy: tuple[str | Path, ...], all_day: str | None) -> list[tuple[BusyEvent, ...]]:

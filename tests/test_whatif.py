@@ -340,3 +340,21 @@ def test_r6_walk_counts_cutbacks():
     assert readiness.r6_weeks_to(100, 146, 10, 4) == 6
     assert readiness.r6_weeks_to(100, 150, 0, 4) is None
     assert readiness.r6_weeks_to(400, 380, 10, 4) == 0
+
+
+def test_offers_worked_out_as_pool_tasks_are_make_plans_offers():
+    """In the pool, a scenario whose A race is out of reach has its kinds of offer worked out as
+    tasks of their own: the outcomes (offers included) are those of planning each scenario in
+    one process, and of make_plan itself. The marathon sample with six sessions leaves the
+    marathon out of reach (the bench's what-if)."""
+    from conftest import ROOT
+    from solver.profile import load_profile
+
+    base = load_profile(ROOT / "sample_calendars" / "advanced_marathon.toml")
+    scenarios = whatif.scenarios_for(base, ["six-sessions: sessions=6", "intermediate: level=intermediate"])
+    serial = whatif.run_scenarios(scenarios, 60, jobs=1)
+    parallel = whatif.run_scenarios(scenarios, 60, jobs=2)
+    assert any(r.offers for o in serial for r in o.plan.readiness), "no race out of reach: nothing compared"
+    assert [o.plan.readiness for o in parallel] == [o.plan.readiness for o in serial]
+    assert [o.plan.sessions for o in parallel] == [o.plan.sessions for o in serial]
+    assert [whatif.summarize(o) for o in parallel] == [whatif.summarize(o) for o in serial]
