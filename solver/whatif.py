@@ -58,7 +58,7 @@ from .periodization import plan_start, week_targets
 from .profile import LEVEL_DEFAULTS, MAX_PLAN_WEEKS, RULE_BOUNDS, _Reader
 from .offers import offer, offers_for, target_loads
 from .readiness import assess, assess_loads
-from .solve import ASIDE_ORDER, busy_for, make_plan, variants_planned
+from .solve import ASIDE_ORDER, busy_for, busy_sources, make_plan, variants_planned
 
 BASELINE = "baseline"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")  # fullmatch: "$" would let a trailing newline through
@@ -432,7 +432,8 @@ def _busy_of(scenarios: list[Scenario], busy: tuple[str | Path, ...], all_day: s
     found = []
     for s in scenarios:
         p = s.profile
-        key = (p.busy, p.source, p.timezone, plan_start(p), p.end, p.all_day_busy)
+        # The calendars as found (a scenario's source names it, its folder is the profile's).
+        key = (tuple(map(str, busy_sources(p)[0])), p.timezone, plan_start(p), p.end, p.all_day_busy)
         if key not in read:
             read[key] = busy_for(p, busy, all_day)
         found.append(read[key])

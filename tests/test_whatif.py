@@ -358,3 +358,22 @@ def test_offers_worked_out_as_pool_tasks_are_make_plans_offers():
     assert [o.plan.readiness for o in parallel] == [o.plan.readiness for o in serial]
     assert [o.plan.sessions for o in parallel] == [o.plan.sessions for o in serial]
     assert [whatif.summarize(o) for o in parallel] == [whatif.summarize(o) for o in serial]
+
+
+def test_busy_time_is_read_once_for_scenarios_that_share_their_weeks(monkeypatch):
+    """The marathon sample's Google export, five scenarios over three plan windows: three reads,
+    and each scenario gets what reading for it alone gives."""
+    from conftest import ROOT
+    from solver.profile import load_profile
+    from solver.solve import busy_for
+
+    base = load_profile(ROOT / "sample_calendars" / "advanced_marathon.toml")
+    scenarios = whatif.scenarios_for(base, [
+        "six-sessions: sessions=6", "intermediate: level=intermediate",
+        "later: race=2027-03-07 half B 09:00 Reading Half; race=2027-04-25 marathon A 09:00 Manchester Marathon",
+        "earlier: race=2027-03-07 half B 09:00 Reading Half; race=2027-03-28 marathon A 09:00 Manchester Marathon"])
+    reads = []
+    monkeypatch.setattr(whatif, "busy_for", lambda *a, **k: reads.append(a) or busy_for(*a, **k))
+    found = whatif._busy_of(scenarios, (), None)
+    assert len(reads) == 3 and all(found)
+    assert found == [busy_for(s.profile) for s in scenarios]
