@@ -99,7 +99,7 @@ def make_plan(profile: Profile, busy: tuple[BusyEvent, ...] = (), time_limit: fl
 def _offers_aside(profile: Profile, busy: tuple[BusyEvent, ...], weeks: tuple[WeekTarget, ...]) -> Forked | None:
     """The offers of each A race the planned weeks do not get ready even with every session placed
     (a plan places no more than its weeks plan, so it does not get them ready either), worked out
-    in a child while the parent solves: race name -> offers."""
+    in a child while the parent solves: one (kind, race name -> offer) item per kind, in ASIDE_ORDER."""
     races = [r.race for r in assess_loads(profile, weeks[0].monday, target_loads(weeks))
              if not r.ready and r.race.priority == "A"]
     if not races:

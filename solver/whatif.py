@@ -409,7 +409,7 @@ def _pooled(pool: ProcessPoolExecutor, work: list, order: list[int], done: Calla
 
 
 def offer_task(profile: Profile, race: Race, index: int, busy: tuple[BusyEvent, ...]) -> str | None:
-    """One kind of offer for one race (solve.offer, with the variants planned and placed as
+    """One kind of offer for one race (offers.offer, with the variants planned and placed as
     make_plan plans them)."""
     return offer(index, profile, race, *variants_planned(busy))
 
