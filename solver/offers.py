@@ -73,6 +73,18 @@ def offer(index: int, profile: Profile, race: Race, weeks_of: Weeks, verify: Ver
     return None
 
 
+def needs_offers(r: RaceReadiness) -> bool:
+    """An A race out of reach gets offers (a B race is a tune-up: its readiness is only reported)."""
+    return not r.ready and r.race.priority == "A"
+
+
+def out_of_reach(profile: Profile, weeks: tuple[WeekTarget, ...]) -> list[Race]:
+    """The races that need offers even with every planned session of `weeks` placed: a plan places
+    no more than its weeks plan, so its readiness is no better (whatif and runcal plan start
+    working offers out on this, before the plan is solved)."""
+    return [r.race for r in assess_loads(profile, weeks[0].monday, target_loads(weeks)) if needs_offers(r)]
+
+
 def target_loads(weeks: tuple[WeekTarget, ...]) -> dict[int, WeekLoad]:
     """What each week is planned to hold (when every planned session is placed)."""
     return {w.index: WeekLoad(w.index, w.run_minutes, max((m for k in (Kind.LONG, Kind.QUALITY, Kind.EASY)

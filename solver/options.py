@@ -94,11 +94,11 @@ def _blocked_weeks(inst: Instance) -> frozenset[int]:
 
 def free_days(inst: Instance) -> dict[int, frozenset[int]]:
     """Plan weeks in which busy time takes every place a run could go on some day with a window:
-    week index -> the days of the week (0 = its first) that still have one."""
+    week index -> the days of the week (0 = its first) that still have one. It shapes
+    periodization, which comes before any slot is kept, so a re-plan's keep_only plays no part
+    (its callers, planned_instance and replan, ask it of instances fresh from build_instance)."""
     if not inst.busy:
         return {}
-    if inst.keep_only is not None:  # keep_only names kinds and slots: read the options themselves
-        return _free_days_of(inst, [o for o in session_options(inst) if o.kind.is_run])
     buffer = inst.profile.rules.busy_buffer_min
     near: dict[int, list[tuple[int, int]]] = defaultdict(list)  # day -> busy spans overlapping_busy checks there
     for b in inst.busy:
@@ -141,17 +141,6 @@ def _starts(inst: Instance, day_date: dt.date) -> list[tuple[int, int, int]]:
             elif (moment := inst.timeline.local(day_date, clock)) is not None:
                 found.append((clock, inst.timeline.minutes(moment), close))
     return found
-
-
-def _free_days_of(inst: Instance, options: list[Option]) -> dict[int, frozenset[int]]:
-    blocked = set(overlapping_busy(inst, indexed(options)))
-    windows: dict[int, set[int]] = defaultdict(set)
-    free: dict[int, set[int]] = defaultdict(set)
-    for o in options:
-        windows[o.day // 7 + 1].add(o.day % 7)
-        if o not in blocked:
-            free[o.day // 7 + 1].add(o.day % 7)
-    return {w: frozenset(free[w]) for w, days in windows.items() if free[w] != days}
 
 
 def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = (),

@@ -28,7 +28,7 @@ from .ics import planned_start
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, drop_cost_bound,
                     free_days,
                     place_planned_sessions, planned_instance)
-from .offers import offers_for
+from .offers import needs_offers, offers_for
 from .periodization import Ran, week_targets
 from .readiness import WeekLoad, assess_loads
 from .profile import profile_digest
@@ -205,7 +205,7 @@ def _readiness(profile: Profile, plan, weeks_of, over: set[int]) -> tuple:
     found = assess_loads(profile, plan.first_day, loads)
     done = {w: load for w, load in loads.items() if w in over}
     return tuple(replace(r, offers=offers_for(profile, r.race, weeks_of, done=done))
-                 if not r.ready and r.race.priority == "A" else r for r in found)
+                 if needs_offers(r) else r for r in found)
 
 
 def _say_readiness(cal: icalendar.Calendar, readiness: tuple, stamp: dt.datetime, inst: Instance, source: str) -> bool:

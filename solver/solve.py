@@ -19,8 +19,8 @@ from .decompose import LARGE_MODEL_OPTIONS, Outcome, placeable_by_weeks, solve_i
 from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, planned_instance, session_options
 from .forked import Forked
 from .limits import cores
-from .offers import FEASIBILITY_TIME_LIMIT, KINDS, offer, offers_for, target_loads
-from .readiness import RaceReadiness, assess, assess_loads
+from .offers import FEASIBILITY_TIME_LIMIT, KINDS, needs_offers, offer, offers_for, out_of_reach
+from .readiness import RaceReadiness, assess
 from .periodization import plan_start, week_targets
 
 SEED = 20261127
@@ -100,8 +100,7 @@ def _offers_aside(profile: Profile, busy: tuple[BusyEvent, ...], weeks: tuple[We
     """The offers of each A race the planned weeks do not get ready even with every session placed
     (a plan places no more than its weeks plan, so it does not get them ready either), worked out
     in a child while the parent solves: one (kind, race name -> offer) item per kind, in ASIDE_ORDER."""
-    races = [r.race for r in assess_loads(profile, weeks[0].monday, target_loads(weeks))
-             if not r.ready and r.race.priority == "A"]
+    races = out_of_reach(profile, weeks)
     if not races:
         return None
     def work():
@@ -214,7 +213,7 @@ def with_readiness(plan: Plan, planned: tuple[Callable, Callable] | None = None,
     if planned is not None:
         found = tuple(replace(r, offers=offers_for(plan.profile, r.race, *planned,
                                                    known=_Aside(aside, r.race.name) if aside else None))
-                      if not r.ready and r.race.priority == "A" else r for r in found)
+                      if needs_offers(r) else r for r in found)
     lines = {r.race: readiness_words(r) for r in found}
     sessions = tuple(replace(s, details=f"{s.details}\n\n{lines[s.race]}") if s.race in lines else s
                      for s in plan.sessions)

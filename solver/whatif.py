@@ -56,8 +56,8 @@ from .ics import calendar_name, plan_to_ical
 from .objective import plan_tally
 from .periodization import plan_start, week_targets
 from .profile import LEVEL_DEFAULTS, MAX_PLAN_WEEKS, RULE_BOUNDS, _Reader
-from .offers import offer, offers_for, target_loads
-from .readiness import assess, assess_loads
+from .offers import needs_offers, offer, offers_for, out_of_reach
+from .readiness import assess
 from .solve import ASIDE_ORDER, busy_for, busy_sources, make_plan, variants_planned
 
 BASELINE = "baseline"
@@ -392,8 +392,7 @@ def _pooled(pool: ProcessPoolExecutor, work: list, order: list[int], done: Calla
         if what[0] == "plan":
             i = what[1]
             outcome = outcomes[i] = finished.result()
-            races = [r.race for r in (outcome.plan.readiness if outcome.plan else ())
-                     if not r.ready and r.race.priority == "A"]
+            races = [r.race for r in (outcome.plan.readiness if outcome.plan else ()) if needs_offers(r)]
             waiting[i] = {race.name: {} for race in races}
             for race in races:
                 for index in ASIDE_ORDER:
@@ -447,7 +446,7 @@ def _offers_ahead(profile: Profile) -> bool:
         weeks = week_targets(profile)
     except RuncalError:
         return False
-    return any(not r.ready and r.race.priority == "A" for r in assess_loads(profile, weeks[0].monday, target_loads(weeks)))
+    return bool(out_of_reach(profile, weeks))
 
 
 def _size(profile: Profile) -> int:

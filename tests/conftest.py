@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import textwrap
 from pathlib import Path
 
@@ -85,3 +86,17 @@ def sample_plan(request) -> tuple[Plan, bytes]:
         assert not violations, "\n".join(map(str, violations))
         _sample_cache[path.name] = (plan, data)
     return _sample_cache[path.name]
+
+
+def generated_runners(folder: Path, count: int) -> list[Path]:
+    """The benchmark's generated runners (bench/runner_inputs.py: Google-style busy calendars, B
+    races), written into `folder`: each profile's .toml beside its calendar."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import runner_inputs
+
+    paths = []
+    for name, text, calendar in runner_inputs.runner_profiles(count):
+        (folder / f"{name}.ics").write_bytes(calendar)
+        (folder / f"{name}.toml").write_text(text, "utf-8")
+        paths.append(folder / f"{name}.toml")
+    return paths

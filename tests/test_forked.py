@@ -4,18 +4,14 @@ works out that way: the same offers as worked out in-process, for races out of r
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import generated_runners
 from solver.errors import RuncalError
 from solver.forked import Forked
 from solver.profile import load_profile
 from solver.solve import busy_for, make_plan
-
-sys.path.insert(0, str(ROOT / "bench"))
-import runner_inputs  # noqa: E402  (generated runners with Google-style calendars)
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2,
                                 reason="no fork, or one core: Forked does nothing aside")
@@ -67,18 +63,11 @@ def test_take_does_not_wait_unless_asked():
     assert child.finished and child.take() == [1]
 
 
-def _out_of_reach(tmp_path, count: int = 12):
-    for name, text, calendar in runner_inputs.runner_profiles(count):
-        (tmp_path / f"{name}.ics").write_bytes(calendar)
-        (tmp_path / f"{name}.toml").write_text(text, "utf-8")
-        yield load_profile(tmp_path / f"{name}.toml")
-
-
 def test_offers_worked_out_aside_are_the_offers(tmp_path):
     """Generated runners whose goal race is out of reach: offers_aside gives the same readiness,
     offers included, as working every offer out in this process (and so the same output)."""
     compared = 0
-    for profile in _out_of_reach(tmp_path):
+    for profile in map(load_profile, generated_runners(tmp_path, 12)):
         busy = busy_for(profile)
         try:
             here = make_plan(profile, busy, offers=True)

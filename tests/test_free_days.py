@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
 from zoneinfo import ZoneInfo
 from collections import defaultdict
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, generated_runners
 from solver.busy import BusyEvent, read_busy
 from solver.instance import History, build_instance
 from solver.options import free_days, overlapping_busy, session_options
@@ -22,9 +21,6 @@ from solver.periodization import week_targets
 from solver.profile import load_profile, parse_profile
 from solver.solve import busy_for
 from solver.variables import indexed
-
-sys.path.insert(0, str(ROOT / "bench"))
-import runner_inputs  # noqa: E402  (the benchmark's generated runners with Google-style calendars)
 
 
 def by_options(inst) -> dict[int, frozenset[int]]:
@@ -39,16 +35,9 @@ def by_options(inst) -> dict[int, frozenset[int]]:
     return {w: frozenset(free[w]) for w, days in windows.items() if free[w] != days}
 
 
-def _runners(tmp_path, count: int):
-    for name, text, calendar in runner_inputs.runner_profiles(count):
-        (tmp_path / f"{name}.ics").write_bytes(calendar)
-        (tmp_path / f"{name}.toml").write_text(text, "utf-8")
-        yield tmp_path / f"{name}.toml"
-
-
 def test_free_days_of_generated_runners_with_google_calendars(tmp_path):
     nonempty = 0
-    for path in _runners(tmp_path, 40):
+    for path in generated_runners(tmp_path, 40):
         profile = load_profile(path)
         inst = build_instance(profile, week_targets(profile), busy_for(profile))
         assert free_days(inst) == by_options(inst), path.name
@@ -67,7 +56,7 @@ def test_free_days_of_the_samples(path, tmp_path):
 
 def test_free_days_around_injury_and_today(tmp_path):
     """A re-plan's instance: no run before today, none on injury days (R9) — whole days either way."""
-    path = next(_runners(tmp_path, 1))
+    path = generated_runners(tmp_path, 1)[0]
     profile = load_profile(path)
     inst = build_instance(profile, week_targets(profile), busy_for(profile))
     history = History(first_open_day=10, injury_days=frozenset(range(20, 31)))
