@@ -288,12 +288,14 @@ def _earlier_misses(records: list[planfile.Event], inst: Instance, today: dt.dat
 
 def _missed_runs(records: list[planfile.Event], inst: Instance, state: "_State",
                  today: dt.date) -> dict[int, tuple[tuple[Kind, int, int], ...]]:
-    """Week -> (kind, minutes, day reported) of each run missed: named in this re-plan (reported
-    today) or cancelled by an earlier one (X-RUNCAL-MISSED:<date>; TRUE, from files before the
+    """Week -> (kind, minutes, day reported) of each run missed: named in this re-plan or cancelled
+    by the injury it reports (reported today), or cancelled by an earlier one (X-RUNCAL-MISSED:<date>; TRUE, from files before the
     date was kept, is known from the start, as the checker reads it: nothing later to hold it to)."""
     first = inst.weeks[0].monday
     found: dict[int, list[tuple[Kind, int, int]]] = defaultdict(list)
-    for e in state.missed:
+    # A run an injury cancels today is not run either, and known from today on: a week that began
+    # before it (its long run already run, say) is judged as a late miss is, not by the runs left.
+    for e in state.missed + state.injured:
         if e.kind in RUN_KINDS:
             found[e.week].append((e.kind, e.minutes, (today - first).days))
     for r in records:
@@ -690,7 +692,9 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             why = why_dropped(Slot(e.kind, e.start, e.end), busy, rules.busy_buffer_min, e in state.missed, stretch,
                               e in state.injured)
             result.dropped.append((e.label, why))
-            ics.cancel_event(e.component, stamp, why.stored, missed=today if e in state.missed else None)
+            # The day it became known, for the checker's "as known when the week began" (R6, R11).
+            ics.cancel_event(e.component, stamp, why.stored,
+                             missed=today if e in state.missed or e in state.injured else None)
     for e in state.missed_races:
         name = next((r.name for r in inst.profile.races if r.date == e.start.date()), "the race")
         why = Reason(f"you did not start {name}; the plan goes on from what you ran", "R8")

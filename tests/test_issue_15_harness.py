@@ -32,8 +32,6 @@ WEEKS = int(os.environ.get("RUNCAL_HARNESS_WEEKS", "6"))
 
 # (failure class, detail pattern) -> the strict-xfail test that reproduces it.
 KNOWN = {
-    (r"injury/no plan", r"No plan exists"):
-        "test_issue_15_open.py::test_an_injury_reported_after_the_long_run_still_replans",
     (r"no plan/refused but a plan exists", r""):
         "test_issue_15_open.py::test_a_profile_that_plans_with_one_session_fewer_is_not_refused",
 }
