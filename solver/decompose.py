@@ -75,7 +75,8 @@ def solve_instance(inst: Instance, new_solver: NewSolver, by_weeks: bool | None 
 def decomposable(inst: Instance) -> bool:
     """Weeks are independent but for their boundaries only when no week's volume is a variable."""
     h = inst.history
-    fixed_weeks = not (h.replanning or h.done or h.first_open_day) and not (inst.allow_drops and blocked_weeks(inst))
+    fixed_weeks = not (h.replanning or h.done or h.first_open_day) and not (
+        inst.allow_drops and (inst.drops_anywhere or blocked_weeks(inst)))
     return fixed_weeks and len(inst.weeks) > 1
 
 

@@ -49,9 +49,10 @@ def r12_apart(kind: Kind, ahead: int) -> Kind | str | None:
 
 
 def flexible(inst: Instance, week: WeekTarget) -> bool:
-    """A week may leave planned sessions out only when the runner's busy calendar cuts into it;
-    when plain availability cannot hold the plan, the runner should hear "no plan" and why."""
-    return inst.history.replanning or (inst.allow_drops and week.index in blocked_weeks(inst))
+    """A week may leave planned sessions out when the runner's busy calendar cuts into it, or, as
+    the last resort (`drops_anywhere`), when the hard rules leave some week no room for all of its
+    sessions: R2's sessions_per_week is an upper bound, so such a plan is the runner's plan."""
+    return inst.history.replanning or (inst.allow_drops and (inst.drops_anywhere or week.index in blocked_weeks(inst)))
 
 
 def _clash(a_start: int, a_end: int, b_start: int, b_end: int, gap: int) -> bool:

@@ -69,6 +69,9 @@ class Instance:
     busy: tuple[Busy, ...] = ()
     history: History = field(default_factory=lambda: History())
     allow_drops: bool = True  # False: every planned session must be placed, even in busy weeks
+    # The last resort before "no plan": any week may leave planned sessions out (the fewest), when
+    # the hard rules and the calendar cannot hold them all even where busy time lets weeks do so.
+    drops_anywhere: bool = False
     prune: bool = True  # leave out options another option of the same day and kind can always replace
     # A re-plan's steering (replan.py; still data here: it flows through solve.py and decompose.py):
     extra_costs: Callable[[Option], tuple[int, ...]] | None = None  # a re-plan's own levels, per option

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from .describe import describe
 from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import InputError, NoPlanError, RuncalError, SolverTimeout
-from .explain import explain, precheck
+from .explain import RULE_OF, explain, minimal_conflict, precheck
 from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import LARGE_MODEL_OPTIONS, Outcome, placeable_by_weeks, solve_instance
 from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, planned_instance, session_options
@@ -168,6 +168,22 @@ def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_
         outcome.add(first)
     else:
         inst = strict
+    crowding: list = []
+    if outcome.status == cp_model.INFEASIBLE:
+        # The last resort: where the hard rules leave a week no room for all its sessions (R8's
+        # strength-free days, R12, R13 and short windows before a race), that week holds fewer —
+        # R2's sessions_per_week is an upper bound, so that is the runner's plan, not "no plan".
+        # Only what no week can give up (R1's minimum, a race) is refused, with why.
+        first, inst = outcome, replace(inst, allow_drops=True, drops_anywhere=True)
+        outcome = solve_within(inst, budget)
+        outcome.add(first)
+        if outcome.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if _crowded_locally(inst, outcome.chosen):
+                crowding = minimal_conflict(profile, busy)  # the rules that crowd it, for the plan's notes
+            else:
+                outcome.status = cp_model.INFEASIBLE  # the profile's own conflict: its fix, not a thinner plan
+        elif outcome.status == cp_model.UNKNOWN:  # the budget ran out on the last resort: the plan as the
+            outcome.status = cp_model.INFEASIBLE  # runner asked for it was proven impossible, so say why
     if outcome.status == cp_model.INFEASIBLE:
         raise explain(profile, busy)
     if outcome.status == cp_model.UNKNOWN:  # the budget ran out: nothing found, nothing proven
@@ -182,7 +198,7 @@ def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_
         profile=profile,
         weeks=weeks,
         sessions=sessions,
-        dropped=dropped_sessions(weeks, sessions),
+        dropped=dropped_sessions(weeks, sessions, crowding_rules(crowding, weeks, blocked_weeks(inst))),
         status="optimal" if outcome.status == cp_model.OPTIMAL else "feasible",
         objective=outcome.objective,
         solve_seconds=outcome.solve_seconds,
@@ -370,8 +386,28 @@ def extract(inst: Instance, chosen: Iterable[Option]) -> tuple[Session, ...]:
     return tuple(sessions)
 
 
-def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...]) -> tuple[str, ...]:
-    """Planned sessions that found no place (busy time), in words."""
+CROWDED_WEEKS_SHARE = 4  # project's choice: see _crowded_locally
+
+
+def _crowded_locally(inst: Instance, chosen: Iterable[Option]) -> bool:
+    """Whether the last resort's plan leaves sessions out of few weeks (busy weeks aside): at most
+    one in CROWDED_WEEKS_SHARE of the plan's weeks, and at least one. A week or two before a race
+    or around a trip that cannot hold every session is the calendar's doing, and the plan around
+    it is worth having; a conflict in most weeks is the profile's (more sessions than the rules
+    let its windows hold), and the runner is better served by "no plan", the rules and the fix
+    (lower sessions_per_week, say) than by a plan short of a session every week, its volume still
+    counted for the sessions it left out (project's choice)."""
+    placed = Counter((o.day // 7 + 1, o.kind) for o in chosen)
+    busy = blocked_weeks(inst)
+    short = {w.index for w in inst.weeks if w.index not in busy
+             and any(placed[w.index, kind] < count for kind, count in w.planned.items())}
+    return len(short) <= max(1, len(inst.weeks) // CROWDED_WEEKS_SHARE)
+
+
+def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...],
+                     crowded: Mapping[int, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """Planned sessions that found no place, in words: busy time, or (`crowded`: week -> the rules,
+    for weeks busy time does not cut into) the hard rules themselves."""
     placed = Counter((s.week, s.kind) for s in sessions)
     notes = []
     for week in weeks:
@@ -379,7 +415,25 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
             missing = count - placed[week.index, kind]
             if missing > 0:
                 what = kind.label if kind.is_run else f"{kind.value} session"
+                rules = (crowded or {}).get(week.index)
+                why = (f"{', '.join(rules)} leave the week's windows no place for every session it planned "
+                       "(R2: sessions_per_week is the most a week holds, not a number it must)") if rules else \
+                    ("busy time leaves no place for it under R3, R4, R5 and R10, or R6 holds the week "
+                     "to what the week before could run")
                 notes.append(f"week {week.index} ({week.monday}): {missing} {what}{'s' if missing > 1 else ''} left out — "
-                             "busy time leaves no place for it under R3, R4, R5 and R10, or R6 holds the week "
-                             "to what the week before could run")
+                             f"{why}")
     return tuple(notes)
+
+
+def crowding_rules(core: list[tuple[str, int]], weeks: tuple[WeekTarget, ...],
+                   busy_weeks: frozenset[int]) -> dict[int, tuple[str, ...]]:
+    """Week -> the rules of the conflict (explain.minimal_conflict) that crowd it, for every week
+    busy time does not cut into (the conflict's own rules wherever the solver left a session out:
+    it may leave it out next to the weeks the conflict names)."""
+    rules = tuple(dict.fromkeys(sorted((RULE_OF.get(r, r) for r, _ in core), key=_rule_key)))
+    rules = tuple(r for r in rules if r not in ("availability", "R2")) or ("the hard rules",)  # R2: said after them
+    return {w.index: rules for w in weeks if w.index not in busy_weeks} if core else {}
+
+
+def _rule_key(rule: str) -> tuple[int, str]:
+    return (int(rule[1:]), rule) if rule[:1] == "R" and rule[1:].isdigit() else (99, rule)

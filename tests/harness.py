@@ -186,8 +186,12 @@ def _judge_no_plan(profile, busy, truth, exc: NoPlanError, out: Outcome, time_li
         for v in check_calendar(plan_to_ical(plan, STAMP), fixed, "<fixed>", truth):
             out.fail(f"no plan/suggested fix's plan: check {v.rule}", str(v))
     # R2 is an upper bound: a plan with one session fewer a week that the original profile's own
-    # checker accepts is a plan of the original profile, which was refused.
-    tries = [replace(profile, sessions_per_week=profile.sessions_per_week - 1)] if profile.sessions_per_week > 2 else []
+    # checker accepts is a plan of the original profile, which was refused — unless the refusal
+    # says so itself: a conflict in many weeks is refused with that fix by design (a plan short
+    # of a session only in a few weeks is made instead: solve._crowded_locally).
+    fewer_fix = f"lower sessions_per_week to {profile.sessions_per_week - 1}"
+    tries = [replace(profile, sessions_per_week=profile.sessions_per_week - 1)] \
+        if profile.sessions_per_week > 2 and fewer_fix not in message.partition("Fix:")[2] else []
     if thorough and profile.rules.strength_max > profile.rules.strength_min:
         tries.append(replace(profile, rules=replace(profile.rules, strength_max=profile.rules.strength_max - 1)))
     for fewer in tries:
