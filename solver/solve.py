@@ -416,7 +416,8 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
             if missing > 0:
                 what = kind.label if kind.is_run else f"{kind.value} session"
                 rules = (crowded or {}).get(week.index)
-                why = (f"{', '.join(rules)} leave the week's windows no place for every session it planned "
+                verb = "leaves" if rules and len(rules) == 1 and rules[0].startswith("R") else "leave"
+                why = (f"{', '.join(rules)} {verb} the week's windows no place for every session it planned "
                        "(R2: sessions_per_week is the most a week holds, not a number it must)") if rules else \
                     ("busy time leaves no place for it under R3, R4, R5 and R10, or R6 holds the week "
                      "to what the week before could run")
