@@ -692,9 +692,12 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             why = why_dropped(Slot(e.kind, e.start, e.end), busy, rules.busy_buffer_min, e in state.missed, stretch,
                               e in state.injured)
             result.dropped.append((e.label, why))
-            # The day it became known, for the checker's "as known when the week began" (R6, R11).
-            ics.cancel_event(e.component, stamp, why.stored,
-                             missed=today if e in state.missed or e in state.injured else None)
+            # A run an injury cancels carries the day it became known, for the checker's "as known
+            # when the week began" (R6, R11). Not a race (the marker says "not started", and a
+            # clearance reported later gives the race back) nor strength (a missed one counts
+            # towards R1's minimum, and the week may be healthy again once the injury is cleared).
+            known = e in state.missed or (e in state.injured and e.kind in RUN_KINDS)
+            ics.cancel_event(e.component, stamp, why.stored, missed=today if known else None)
     for e in state.missed_races:
         name = next((r.name for r in inst.profile.races if r.date == e.start.date()), "the race")
         why = Reason(f"you did not start {name}; the plan goes on from what you ran", "R8")

@@ -177,13 +177,13 @@ def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_
         first, inst = outcome, replace(inst, allow_drops=True, drops_anywhere=True)
         outcome = solve_within(inst, budget)
         outcome.add(first)
-        if outcome.status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if _crowded_locally(inst, outcome.chosen):
-                crowding = minimal_conflict(profile, busy)  # the rules that crowd it, for the plan's notes
-            else:
-                outcome.status = cp_model.INFEASIBLE  # the profile's own conflict: its fix, not a thinner plan
-        elif outcome.status == cp_model.UNKNOWN:  # the budget ran out on the last resort: the plan as the
-            outcome.status = cp_model.INFEASIBLE  # runner asked for it was proven impossible, so say why
+        if outcome.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and _crowded_locally(inst, outcome.chosen):
+            crowding = minimal_conflict(profile, busy)  # the rules that crowd it, for the plan's notes
+        else:
+            # The profile's own conflict (its fix, not a thinner plan), or the budget ran out on the
+            # last resort (nothing found, or a plan short in more weeks than the optimum may be): the
+            # plan as the runner asked for it was proven impossible, so "no plan" and why is true.
+            outcome.status = cp_model.INFEASIBLE
     if outcome.status == cp_model.INFEASIBLE:
         raise explain(profile, busy)
     if outcome.status == cp_model.UNKNOWN:  # the budget ran out: nothing found, nothing proven
@@ -416,8 +416,9 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
             if missing > 0:
                 what = kind.label if kind.is_run else f"{kind.value} session"
                 rules = (crowded or {}).get(week.index)
-                verb = "leaves" if rules and len(rules) == 1 and rules[0].startswith("R") else "leave"
-                why = (f"{', '.join(rules)} {verb} the week's windows no place for every session it planned "
+                verb = "leaves" if rules and len(rules) == 1 and rules[0] != "the hard rules" else "leave"
+                who = f"{', '.join(rules[:-1])} and {rules[-1]}" if rules and len(rules) > 1 else "".join(rules or ())
+                why = (f"{who} {verb} the week's windows no place for every session it planned "
                        "(R2: sessions_per_week is the most a week holds, not a number it must)") if rules else \
                     ("busy time leaves no place for it under R3, R4, R5 and R10, or R6 holds the week "
                      "to what the week before could run")
@@ -428,12 +429,23 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
 
 def crowding_rules(core: list[tuple[str, int]], weeks: tuple[WeekTarget, ...],
                    busy_weeks: frozenset[int]) -> dict[int, tuple[str, ...]]:
-    """Week -> the rules of the conflict (explain.minimal_conflict) that crowd it, for every week
-    busy time does not cut into (the conflict's own rules wherever the solver left a session out:
-    it may leave it out next to the weeks the conflict names)."""
-    rules = tuple(dict.fromkeys(sorted((RULE_OF.get(r, r) for r, _ in core), key=_rule_key)))
-    rules = tuple(r for r in rules if r not in ("availability", "R2")) or ("the hard rules",)  # R2: said after them
-    return {w.index: rules for w in weeks if w.index not in busy_weeks} if core else {}
+    """Week -> the rules that crowd it: those of the conflict (explain.minimal_conflict) in that
+    week; in a week the conflict does not name, busy time when it cuts into the week (no entry:
+    dropped_sessions says so), else the whole conflict's (the solver may leave a session out next
+    to the weeks the conflict names), else "the hard rules" (no conflict found in its time)."""
+    def named(groups) -> tuple[str, ...]:
+        groups = set(groups)
+        rules = dict.fromkeys(sorted((RULE_OF.get(r, r) for r in groups), key=_rule_key))
+        found = tuple(r for r in rules if r not in ("availability", "R2"))  # R2: said after them
+        return (found + ("busy time",) * ("busy" in groups)) or ("the hard rules",)
+    found = {}
+    for w in weeks:
+        own = [r for r, week in core if week == w.index]
+        if own:
+            found[w.index] = named(own)
+        elif w.index not in busy_weeks:
+            found[w.index] = named(r for r, _ in core)
+    return found
 
 
 def _rule_key(rule: str) -> tuple[int, str]:

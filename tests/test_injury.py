@@ -138,3 +138,40 @@ def test_cli_injury_end_to_end(tmp_path):
     bad.write_text("[programme]\n")
     out = runner.invoke(main, ["injury", str(path), "--from", str(HURT), "--rehab", str(bad)])
     assert out.exit_code == 2 and out.output.startswith("Error: ") and "Traceback" not in out.output
+
+
+def test_r9_only_runs_an_injury_cancels_are_marked_missed_so_a_clearance_gives_the_race_back():
+    """R9, R11, R1, R8: a run an injury cancels counts as a miss known from the injury's day
+    (X-RUNCAL-MISSED, for R11's share of a long run already run); a race or strength session it
+    cancels does not — X-RUNCAL-MISSED on a race means "not started", and a missed strength session
+    counts towards R1's minimum, which a week healthy again after the clearance still needs."""
+    from conftest import BASE_PROFILE, EVERY_DAY, profile_text
+
+    from solver.domain import Kind
+
+    text = profile_text(BASE_PROFILE.replace("end = 2027-01-31", "end = 2027-02-21"), EVERY_DAY, """
+    [[race]]
+    name = "Winter 10K"
+    date = 2027-02-14
+    distance = "10k"
+    priority = "B"
+    """)
+    profile = parse_profile(text, "p.toml")
+    _, data = plan_checked(text, "p.toml")
+    hurt = dt.date(2027, 2, 1)
+    open_ended = replan(data, "plan.ics", hurt, injury=Injury(hurt), stamp=STAMP + dt.timedelta(days=60))
+    cancelled = [e for e in icalendar.Calendar.from_ical(open_ended.data).walk("VEVENT")
+                 if str(e.get("STATUS")) == "CANCELLED"]
+    marked = {str(e["X-RUNCAL-KIND"]) for e in cancelled if "X-RUNCAL-MISSED" in e}
+    assert marked and marked <= {k.value for k in (Kind.EASY, Kind.QUALITY, Kind.LONG)}
+    assert {"race", "strength"} <= {str(e["X-RUNCAL-KIND"]) for e in cancelled}  # cancelled, unmarked
+    cleared = replan(open_ended.data, "plan.ics", hurt, injury=Injury(hurt, dt.date(2027, 2, 5)),
+                     stamp=STAMP + dt.timedelta(days=61))
+    assert "race 2027-02-14 09:00" in cleared.added
+    assert check_calendar(cleared.data, profile, "cleared.ics") == []
+    # The pair: the healthy week after the clearance without its strength breaks R1.
+    cal = icalendar.Calendar.from_ical(cleared.data)
+    for e in [e for e in cal.walk("VEVENT") if str(e.get("X-RUNCAL-KIND")) == "strength"
+              and str(e.get("STATUS")) != "CANCELLED" and e.decoded("DTSTART").date() >= dt.date(2027, 2, 15)]:
+        cal.subcomponents.remove(e)
+    assert "R1" in {v.rule for v in check_calendar(cal.to_ical(), profile, "cleared.ics")}
