@@ -62,8 +62,11 @@ def precheck(profile: Profile, weeks: tuple[WeekTarget, ...], busy: tuple[BusyEv
         if good:
             raise NoPlanError(f"{problem} Fix: {', or '.join(good)}.", ("R8",))
         rest = explain(fixes[1][1], busy)
-        raise NoPlanError(f"{problem} With a {shorter}-week taper there is still no plan: "
-                          f"{str(rest).removeprefix('No plan: ')}", tuple(dict.fromkeys(("R8", *rest.rules))))
+        # Its fixes were found for the shorter taper: they fix the profile only together with it.
+        head, said, fix = str(rest).removeprefix("No plan: ").partition(" Fix: ")
+        words = f"{head} Fix: {fixes[1][0]}, and then {fix}" if said else head
+        raise NoPlanError(f"{problem} With a {shorter}-week taper there is still no plan: {words}",
+                          tuple(dict.fromkeys(("R8", *rest.rules))))
 
 
 def minimal_conflict(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> list[Group]:

@@ -213,17 +213,23 @@ def _suggested(profile, message: str) -> list[tuple[str, object]]:
     if "Fix:" not in message:
         return found
     fix = message.split("Fix:", 1)[1]
-    for r in explain.relaxations(profile):
+
+    def tapered(weeks: int):
+        pcts = {1: (60,), 2: (80, 60), 3: (85, 70, 60)}[weeks]
+        return replace(profile, rules=replace(profile.rules, taper_weeks=weeks, taper_pct=pcts))
+
+    # "set rules.taper_weeks to N, and then <fix>": the fixes found for the shorter taper, with it.
+    both = re.search(r"set rules\.taper_weeks to (\d+)(?: and rules\.taper_pct to \[[^]]*\])?, and then ", fix)
+    base = tapered(int(both[1])) if both else profile
+    for r in explain.relaxations(base):
         advice = r.advice
         if advice.startswith("add a window on "):
             advice = advice.removeprefix("add a window on ").replace("(e.g. ", "").rstrip(")")
-        if advice in fix:
-            found.append((r.advice, r.apply(profile)))
-    if "set rules.taper_weeks to " in fix:
+        if advice in (fix[both.end():] if both else fix):
+            found.append((r.advice, r.apply(base)))
+    if "set rules.taper_weeks to " in fix and not both:
         weeks = int(re.search(r"set rules\.taper_weeks to (\d+)", fix)[1])
-        pcts = {1: (60,), 2: (80, 60), 3: (85, 70, 60)}[weeks]
-        found.append((f"taper_weeks {weeks}", replace(profile, rules=replace(profile.rules, taper_weeks=weeks,
-                                                                             taper_pct=pcts))))
+        found.append((f"taper_weeks {weeks}", tapered(weeks)))
     return found
 
 

@@ -333,3 +333,16 @@ def test_a_profile_that_plans_with_one_session_fewer_is_not_refused(seed):
     outcome = run_case(case(seed, 12), time_limit=20)
     assert not outcome.failures
     assert "planned (optimal)" in outcome.events, outcome.events
+
+
+def test_a_fix_found_for_the_shorter_taper_is_offered_with_it():
+    """Seed 208 (16 weeks): the A race falls in plan week 2, so R8's 2-week taper cannot fit, and
+    with a 1-week taper there is still no plan; the window the explainer then suggested was found
+    for the 1-week taper, and the message offered it alone — added alone, still no plan. The fix
+    now says both, and both together plan (the harness applies the two and checks the plan)."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(208, 16), time_limit=20)
+    assert outcome.events == ["no plan"] and not outcome.failures, outcome.failures
+    assert "Fix: set rules.taper_weeks to 1, and then add a window on " in outcome.notes[0]
