@@ -36,3 +36,18 @@ def test_a_session_short_in_too_many_weeks_is_still_refused_with_the_rule():
     with pytest.raises(NoPlanError) as caught:
         make_plan(parse_profile(_profile("2027-02-14"), "p.toml"), time_limit=30)
     assert "R10" in caught.value.rules and "max_consecutive_days" in str(caught.value)
+
+
+def test_runcal_plan_writes_the_thinner_plan_and_says_which_session_it_left_out(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    profile, out = tmp_path / "p.toml", tmp_path / "plan.ics"
+    profile.write_text(_profile("2027-01-24"))
+    result = CliRunner().invoke(main, ["plan", str(profile), "-o", str(out), "--now", "2026-11-27T08:00:00Z"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("Note: ") and "left out" in line]
+    assert len(notes) == 1 and notes[0].startswith("Note: week 3 (2027-01-18): 1 ") and "R10 leave" in notes[0]
+    checked = CliRunner().invoke(main, ["check", str(out), "--profile", str(profile)])
+    assert checked.exit_code == 0 and checked.output.startswith("OK"), checked.output
