@@ -166,6 +166,8 @@ def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_
         first = outcome
         outcome = solve_within(inst, budget)
         outcome.add(first)
+        if outcome.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not _crowded_locally(inst, outcome, budget):
+            outcome.status = cp_model.INFEASIBLE  # busy time in every week does not hide the profile's conflict
     else:
         inst = strict
     crowding: list = []
@@ -177,7 +179,7 @@ def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_
         first, inst = outcome, replace(inst, allow_drops=True, drops_anywhere=True)
         outcome = solve_within(inst, budget)
         outcome.add(first)
-        if outcome.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and _crowded_locally(inst, outcome.chosen):
+        if outcome.status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and _crowded_locally(inst, outcome, budget):
             crowding = minimal_conflict(profile, busy)  # the rules that crowd it, for the plan's notes
         else:
             # The profile's own conflict (its fix, not a thinner plan), or the budget ran out on the
@@ -185,7 +187,10 @@ def _solved(profile: Profile, busy: tuple[BusyEvent, ...], inst: Instance, time_
             # plan as the runner asked for it was proven impossible, so "no plan" and why is true.
             outcome.status = cp_model.INFEASIBLE
     if outcome.status == cp_model.INFEASIBLE:
-        raise explain(profile, busy)
+        refused = explain(profile, busy)
+        if busy and not refused.rules:  # busy weeks could leave sessions out: the conflict is the profile's own
+            refused = explain(profile, ())
+        raise refused
     if outcome.status == cp_model.UNKNOWN:  # the budget ran out: nothing found, nothing proven
         status = cp_model.CpSolver().status_name(outcome.status)
         raise SolverTimeout(f"No plan found within the time limit (solver status {status}): the budget ran out "
@@ -389,19 +394,37 @@ def extract(inst: Instance, chosen: Iterable[Option]) -> tuple[Session, ...]:
 CROWDED_WEEKS_SHARE = 4  # project's choice: see _crowded_locally
 
 
-def _crowded_locally(inst: Instance, chosen: Iterable[Option]) -> bool:
-    """Whether the last resort's plan leaves sessions out of few weeks (busy weeks aside): at most
-    one in CROWDED_WEEKS_SHARE of the plan's weeks, and at least one. A week or two before a race
-    or around a trip that cannot hold every session is the calendar's doing, and the plan around
-    it is worth having; a conflict in most weeks is the profile's (more sessions than the rules
+def _crowded_locally(inst: Instance, outcome: Outcome, budget: Budget) -> bool:
+    """Whether a plan that leaves sessions out does so locally: in race and taper weeks, where R8,
+    R12 and R13 crowd a calendar by design, in any number; in the other weeks, in at most one in
+    CROWDED_WEEKS_SHARE of the plan's weeks (and at least one). A week or two around a race or a
+    trip that cannot hold every session is the calendar's doing, and the plan around it is worth
+    having; a conflict that recurs in ordinary weeks is the profile's (more sessions than the rules
     let its windows hold), and the runner is better served by "no plan", the rules and the fix
-    (lower sessions_per_week, say) than by a plan short of a session every week, its volume still
-    counted for the sessions it left out (project's choice)."""
+    (lower sessions_per_week, say) than by a plan short of a session week after week, its volume
+    still counted for the sessions it left out (project's choice). When that many weeks are short
+    with busy time, it is judged again without it (the same weeks' targets): busy time touching
+    every week, a five-minute call, does not hide the profile's own conflict; when that judgement
+    runs out of budget, the plan found stands."""
+    most = max(1, len(inst.weeks) // CROWDED_WEEKS_SHARE)
+    if len(_short_weeks(inst, outcome.chosen)) <= most:
+        return True
+    if not inst.busy:
+        return False
+    alone = replace(inst, busy=(), allow_drops=True, drops_anywhere=True)  # the same weeks' targets
+    judged = solve_within(replace(alone, allow_drops=False), budget)  # most profiles: nothing short
+    if judged.status == cp_model.INFEASIBLE:
+        judged = solve_within(alone, budget)
+    if judged.status == cp_model.INFEASIBLE:
+        return False
+    return judged.status != cp_model.OPTIMAL or len(_short_weeks(alone, judged.chosen)) <= most
+
+
+def _short_weeks(inst: Instance, chosen: Iterable[Option]) -> set[int]:
+    """The ordinary weeks (no race, no taper) the chosen options leave short of a planned session."""
     placed = Counter((o.day // 7 + 1, o.kind) for o in chosen)
-    busy = blocked_weeks(inst)
-    short = {w.index for w in inst.weeks if w.index not in busy
-             and any(placed[w.index, kind] < count for kind, count in w.planned.items())}
-    return len(short) <= max(1, len(inst.weeks) // CROWDED_WEEKS_SHARE)
+    return {w.index for w in inst.weeks if not w.races and w.period not in ("race", "taper")
+            and any(placed[w.index, kind] < count for kind, count in w.planned.items())}
 
 
 def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...],

@@ -1,6 +1,7 @@
 """The last resort before "no plan" (solve._solved, Instance.drops_anywhere): a week the hard rules
 leave no room for all its sessions holds fewer (R2's sessions_per_week is an upper bound), when
-few weeks are short; a conflict in many weeks is still refused with its rule and its fix. Each
+it is local (race and taper weeks, or few ordinary weeks: solve._crowded_locally); a conflict that
+recurs in ordinary weeks is still refused with its rule and its fix. Each
 plan here goes through the independent checker of the profile as the runner wrote it."""
 
 from __future__ import annotations
@@ -35,6 +36,24 @@ def test_a_session_short_in_too_many_weeks_is_still_refused_with_the_rule():
     assert 2 > max(1, 6 // CROWDED_WEEKS_SHARE)
     with pytest.raises(NoPlanError) as caught:
         make_plan(parse_profile(_profile("2027-02-14"), "p.toml"), time_limit=30)
+    assert "R10" in caught.value.rules and "max_consecutive_days" in str(caught.value)
+
+
+def test_busy_time_in_every_week_does_not_hide_the_profiles_own_conflict():
+    # The six weeks refused above, with a five-minute call every Monday evening: every week is then
+    # one busy time cuts into (such weeks could always leave sessions out), yet two ordinary weeks
+    # short of a session is still the profile's conflict — judged without the calls, and said so.
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from solver.busy import BusyEvent
+
+    london = ZoneInfo("Europe/London")
+    calls = tuple(BusyEvent(dt.datetime(2027, 1, 4, 19, 55, tzinfo=london) + dt.timedelta(weeks=k),
+                            dt.datetime(2027, 1, 4, 20, 0, tzinfo=london) + dt.timedelta(weeks=k), "Call", "work.ics")
+                  for k in range(6))
+    with pytest.raises(NoPlanError) as caught:
+        make_plan(parse_profile(_profile("2027-02-14"), "p.toml"), calls, time_limit=30)
     assert "R10" in caught.value.rules and "max_consecutive_days" in str(caught.value)
 
 
