@@ -105,7 +105,7 @@ def explain(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> NoPlanError:
     if not core:
         return NoPlanError("No plan exists: the hard rules (R1–R13) and your availability cannot all hold "
                            "together. Fix: add availability windows or lower sessions_per_week.")
-    groups = sorted({rule for rule, _ in core}, key=_rule_order)
+    groups = sorted({rule for rule, _ in core}, key=rule_order)
     week = weeks[min(w for _, w in core) - 1]
     fixes = suggestions(profile, busy, set(groups))
     fix = f" Fix: {', or '.join(fixes)}." if fixes else " No single change of the profile fixes it."
@@ -117,7 +117,7 @@ def explain(profile: Profile, busy: tuple[BusyEvent, ...] = ()) -> NoPlanError:
 RULE_OF = {"runs": "R2", "one a day": "R3", "busy": "availability"}
 
 
-def _rule_order(group: str) -> tuple[int, str]:
+def rule_order(group: str) -> tuple[int, str]:
     """R1 < R2 < … < R10, then the groups named after inputs."""
     return (int(group[1:]), group) if group[:1] == "R" and group[1:].isdigit() else (99, group)
 
@@ -126,7 +126,7 @@ def describe_conflict(profile: Profile, week: WeekTarget, core: list[Group], bus
     days = [d for d in WEEKDAYS if profile.availability.get(d)]
     windows = sum(len(profile.availability[d]) for d in days)
     runs = sum(len(d) for d in week.runs.values())
-    needs = [PHRASES[rule](profile, week) for rule in sorted({r for r, _ in core}, key=_rule_order)]
+    needs = [PHRASES[rule](profile, week) for rule in sorted({r for r, _ in core}, key=rule_order)]
     if "busy" in {r for r, _ in core}:
         needs[-1] = _busy_phrase(profile, week, busy)
     weeks = sorted({w for _, w in core})

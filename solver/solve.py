@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from .describe import describe
 from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import InputError, NoPlanError, RuncalError, SolverTimeout
-from .explain import RULE_OF, explain, minimal_conflict, precheck
+from .explain import RULE_OF, explain, minimal_conflict, precheck, rule_order
 from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import LARGE_MODEL_OPTIONS, Outcome, placeable_by_weeks, solve_instance
 from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, planned_instance, session_options
@@ -429,8 +429,8 @@ def _short_weeks(inst: Instance, chosen: Iterable[Option]) -> set[int]:
 
 def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...],
                      crowded: Mapping[int, tuple[str, ...]] | None = None) -> tuple[str, ...]:
-    """Planned sessions that found no place, in words: busy time, or (`crowded`: week -> the rules,
-    for weeks busy time does not cut into) the hard rules themselves."""
+    """Planned sessions that found no place, in words: busy time, or the hard rules themselves
+    (`crowded`: week -> the rules that crowd it, from crowding_rules)."""
     placed = Counter((s.week, s.kind) for s in sessions)
     notes = []
     for week in weeks:
@@ -458,7 +458,7 @@ def crowding_rules(core: list[tuple[str, int]], weeks: tuple[WeekTarget, ...],
     to the weeks the conflict names), else "the hard rules" (no conflict found in its time)."""
     def named(groups) -> tuple[str, ...]:
         groups = set(groups)
-        rules = dict.fromkeys(sorted((RULE_OF.get(r, r) for r in groups), key=_rule_key))
+        rules = dict.fromkeys(sorted((RULE_OF.get(r, r) for r in groups), key=rule_order))
         found = tuple(r for r in rules if r not in ("availability", "R2"))  # R2: said after them
         return (found + ("busy time",) * ("busy" in groups)) or ("the hard rules",)
     found = {}
@@ -470,6 +470,3 @@ def crowding_rules(core: list[tuple[str, int]], weeks: tuple[WeekTarget, ...],
             found[w.index] = named(r for r, _ in core)
     return found
 
-
-def _rule_key(rule: str) -> tuple[int, str]:
-    return (int(rule[1:]), rule) if rule[:1] == "R" and rule[1:].isdigit() else (99, rule)
