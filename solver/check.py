@@ -284,7 +284,7 @@ def r6_ramp(plan: PlanFile) -> list[Violation]:
     """R6 (hard): "Build slowly alongside increasing running distance/mileage".
 
     Ramp: 100·V(n) ≤ (100 + ramp_pct)·V(n-1), V(0) being the runner's weekly_minutes; after a
-    cutback week (V(n-1) ≤ 0.8·V(n-2)) week n may return to V(n-2); after a week with no running
+    cutback week (0 < V(n-1) ≤ 0.8·V(n-2)) week n may return to V(n-2); after a week with no running
     at all (illness, a break) week n may restart at up to restart_pct % of the last week that had
     running. Week n is judged by what was known when it began: a session of an earlier week
     reported missed only later still counts there (docs/ics-format.md).
@@ -300,7 +300,7 @@ def r6_ramp(plan: PlanFile) -> list[Violation]:
         known = plan.first_day_of(week)
         now = plan.volume(week)
         before, two_before = plan.volume(week - 1, known), plan.volume(week - 2, known) if week >= 2 else 0
-        after_cutback = week >= 2 and 5 * before <= 4 * two_before
+        after_cutback = week >= 2 and 0 < before and 5 * before <= 4 * two_before  # none at all: the restart
         last_run = next((plan.volume(w, known) for w in range(week - 1, -1, -1) if plan.volume(w, known)), 0)
         restart = before == 0 and 100 * now <= rules.restart_pct * last_run
         if 100 * now <= (100 + pct) * before or (after_cutback and now <= two_before) or restart:

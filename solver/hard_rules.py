@@ -246,8 +246,9 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
     """R6 (Hard): "Build slowly alongside increasing running distance/mileage".
 
     On the minutes actually placed: each week ≤ its planned cap; ≤ ramp_pct over the week before
-    (week 1 over today's weekly_minutes), unless the week before was a cutback (≥ 20 % down),
-    after which the volume may return to the week before that; and among any cutback_every
+    (week 1 over today's weekly_minutes), unless the week before was a cutback (≥ 20 % down, some
+    running), after which the volume may return to the week before that, or ran nothing, after
+    which it restarts at restart_pct of the last week that ran; and among any cutback_every
     consecutive weeks without a race or taper, one is a cutback. A week that loses sessions to
     busy time therefore cannot be "made up" by the next."""
     if v.scope.volumes_checked:
@@ -277,6 +278,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         if len(volumes) >= 2:
             back = model.new_bool_var(f"r6_back_after_cutback(week={i})")
             v.hard(model, 100 * volumes[-1] <= CUTBACK_MAX_PCT * volumes[-2], "R6", i, back)
+            v.hard(model, volumes[-1] >= 1, "R6", i, back)  # a week with no running is a break: the restart
             v.hard(model, volume <= volumes[-2], "R6", i, back)
             ways.append(back)
             # After a week without running, restart_pct of the last week that had running: the

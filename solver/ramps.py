@@ -17,8 +17,8 @@ CUTBACK_MAX_PCT = 80  # R6: a cutback week runs at most 80 % of the week before 
 
 def allowed_volume(volumes: list[int], rules: Rules) -> int:
     """R6 on known volumes V(0)…V(n-1) (V(0) = weekly_minutes): the most week n may run. At most
-    ramp_pct above last week; back to the week before a cutback (≥ 20 % down); after a week
-    without running, a restart at restart_pct of the last week that had running."""
+    ramp_pct above last week; back to the week before a cutback (≥ 20 % down, some running); after
+    a week without running, a restart at restart_pct of the last week that had running."""
     return ramp_allowance(volumes, rules.ramp_pct, rules.restart_pct)
 
 
@@ -26,7 +26,9 @@ def ramp_allowance(volumes: list[int], ramp_pct: int, restart_pct: int) -> int:
     """allowed_volume on the two parameters it reads."""
     last = volumes[-1]
     allowed = (100 + ramp_pct) * last // 100
-    if is_cutback(volumes):
+    # A week with no running is a break, not a cutback: RULES.md's restart clause, not the return
+    # to the week before it (read as a cutback, one week off let the next run its full volume).
+    if is_cutback(volumes) and last > 0:
         allowed = max(allowed, volumes[-2])
     if last == 0:
         allowed = max(allowed, restart_pct * next((v for v in reversed(volumes) if v), 0) // 100)

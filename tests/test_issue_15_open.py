@@ -346,3 +346,16 @@ def test_a_fix_found_for_the_shorter_taper_is_offered_with_it():
     outcome = run_case(case(208, 16), time_limit=20)
     assert outcome.events == ["no plan"] and not outcome.failures, outcome.failures
     assert "Fix: set rules.taper_weeks to 1, and then add a window on " in outcome.notes[0]
+
+
+def test_a_week_off_injured_restarts_and_a_replan_with_nothing_missed_keeps_it():
+    """Seed 349 (12 weeks, thorough): an injury took a whole week; the injury re-plan let the week
+    after it return to the full volume (a week with no running was read as a cutback, R6), and the
+    model — reading the same file again at the next re-plan, with nothing missed — could not keep
+    it and swapped two quality runs for easy ones. A week off now restarts at restart_pct in every
+    reading (tests/test_view.py), and the re-plan of the re-plan changes nothing."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(349, 12), time_limit=20, thorough=True)
+    assert not outcome.failures, outcome.failures

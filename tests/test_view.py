@@ -60,9 +60,9 @@ def test_r6_ceiling_allows_the_return_after_a_cutback():
 def test_r6_ceiling_restarts_after_a_week_without_running():
     # "running restarts at no more than restart_pct % of the last week that had running"
     ceiling = r6_volume_ceiling([300, 0, 0, 100], start=300, ramp_pct=10, restart_pct=40)
-    # Week 3 follows a week of 0, itself a drop of ≥ 20 %: as for the checker, that is a cutback,
-    # so week 3 may return to week 1's 300. After two weeks without running, only the restart is left.
-    assert ceiling[1:] == [pytest.approx(330), 300, 120]
+    # Week 3 follows a week of 0: a break, not a cutback (it was read as one, and one week off let
+    # the next return to week 1's 300), so it restarts at 40 % of week 1, as week 4 does after two.
+    assert ceiling[1:] == [pytest.approx(330), 120, 120]
 
 
 def _volume_plan(volumes: list[int], weekly: int, ramp: int) -> PlanFile:
@@ -78,6 +78,23 @@ def _volume_plan(volumes: list[int], weekly: int, ramp: int) -> PlanFile:
             end = start + dt.timedelta(minutes=minutes)
             sessions.append(Entry(Kind.EASY, start.astimezone(UTC), end.astimezone(UTC), start, end))
     return PlanFile(profile, first, first + dt.timedelta(weeks=len(volumes), days=-1), tuple(sessions))
+
+
+def test_r6_a_week_without_running_restarts_the_next_in_every_reading():
+    """R6: "After a week with no running at all (illness, injury), running restarts at no more than
+    restart_pct % of the last week that had running". A week of 0 is a drop of ≥ 20 % too; read as
+    a cutback, it let the week after return to the full volume before the break — in the planner's
+    ramp (solver/ramps.py), the checker, the page's ceiling and the model alike. The pair: after a
+    week that still ran a little, the return stays allowed."""
+    from solver.ramps import allowed_volume
+
+    rules = parse_profile(profile_text(BASE_PROFILE, EVERY_DAY), "p.toml").rules  # ramp 10 %, restart 50 %
+    assert allowed_volume([300, 300, 0], rules) == 150
+    assert allowed_volume([300, 300, 60], rules) == 300  # a cutback: back to the week before it
+    flagged = lambda volumes: {int(re.match(r"week (\d+)", v.message)[1]) for v in r6_ramp(_volume_plan(volumes, 300, 10))}  # noqa: E731
+    assert flagged([300, 0, 300]) == {3} and flagged([300, 0, 150]) == set()
+    assert flagged([300, 60, 300]) == set()
+    assert r6_volume_ceiling([300, 0, 300], start=300, ramp_pct=10, restart_pct=50)[2] == 150
 
 
 @settings(max_examples=150, deadline=None)

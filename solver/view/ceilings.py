@@ -18,8 +18,8 @@ def r6_volume_ceiling(volumes: Sequence[float], start: float, ramp_pct: int, res
     """R6, "Build slowly": the most running minutes each week may hold, given the weeks before it.
 
     The ramp allows (100 + ramp_pct) % of the week before (week 1 against `start`, the runner's
-    weekly_minutes); the week after a cutback (≤ 80 % of the week before it) may return to the
-    week before the cutback; after a week with no running at all, running restarts at
+    weekly_minutes); the week after a cutback (≤ 80 % of the week before it, some running) may
+    return to the week before the cutback; after a week with no running at all, running restarts at
     restart_pct % of the last week that had running. The largest of what applies is the ceiling.
     """
     history = [float(start), *map(float, volumes)]  # history[n] is V(n)
@@ -27,7 +27,7 @@ def r6_volume_ceiling(volumes: Sequence[float], start: float, ramp_pct: int, res
     for week in range(1, len(history)):
         before = history[week - 1]
         limits = [before * (100 + ramp_pct) / 100]
-        if week >= 2 and before <= CUTBACK * history[week - 2]:
+        if week >= 2 and 0 < before <= CUTBACK * history[week - 2]:  # none at all: a break, the restart
             limits.append(history[week - 2])
         if before == 0:
             last = next((v for v in reversed(history[:week]) if v > 0), 0.0)
