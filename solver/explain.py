@@ -133,7 +133,7 @@ def describe_conflict(profile: Profile, week: WeekTarget, core: list[Group], bus
     where = f"in week {week.index} ({week.monday})" if len(weeks) == 1 else \
         f"in weeks {', '.join(map(str, weeks))} (from {week.monday})"
     return (f"{where} your availability has {windows} window{'s' * (windows != 1)} on {len(days)} "
-            f"day{'s' * (len(days) != 1)}, but {_join(needs)}; the week holds {runs} run{'s' * (runs != 1)} "
+            f"day{'s' * (len(days) != 1)}, but {join_words(needs)}; the week holds {runs} run{'s' * (runs != 1)} "
             f"and {week.strength} strength session{'s' * (week.strength != 1)}")
 
 
@@ -171,7 +171,7 @@ def suggestions(profile: Profile, busy: tuple[BusyEvent, ...], rules: set[str], 
         if _feasible(r.apply(profile), busy):
             (windows if window else found).append(r.advice.removeprefix("add a window on ").replace("(e.g. ", "").rstrip(")"))
     if windows:
-        found.append(f"add a window on {_join(windows, 'or')}")
+        found.append(f"add a window on {join_words(windows, 'or')}")
     return found
 
 
@@ -258,6 +258,6 @@ def _solver() -> cp_model.CpSolver:
     return solver
 
 
-def _join(items: list[str], word: str = "and") -> str:
+def join_words(items: list[str], word: str = "and") -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
 

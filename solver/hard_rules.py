@@ -278,7 +278,7 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
         if len(volumes) >= 2:
             back = model.new_bool_var(f"r6_back_after_cutback(week={i})")
             v.hard(model, 100 * volumes[-1] <= CUTBACK_MAX_PCT * volumes[-2], "R6", i, back)
-            _ran_something(inst, model, v, inst.weeks[i - 2], back)  # a week with no running is a break: the restart
+            _ran_something(inst, model, v, inst.weeks[i - 2], volumes[-1], back)  # none at all: a break, the restart
             v.hard(model, volume <= volumes[-2], "R6", i, back)
             ways.append(back)
             # After a week without running, restart_pct of the last week that had running: the
@@ -296,13 +296,13 @@ def r6_build_slowly(inst: Instance, model: cp_model.CpModel, v: Variables) -> Te
     return []
 
 
-def _ran_something(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget, back: cp_model.IntVar) -> None:
+def _ran_something(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget, volume: Expr,
+                   back: cp_model.IntVar) -> None:
     """R6's return after a cutback only after a week that ran: a week with no running is a break,
     and the restart applies — a clause over the week's runs, nothing when the week surely ran. It
     costs: the marathon sample's re-plan after a missed quality run 0.85 -> 1.11 s in-process (the
     same as a linear row "its minutes ≥ 1"), the price of a re-plan no longer letting a week the
-    solver empties be followed by the full volume."""
-    volume = week_volume(inst, v, week)
+    solver empties be followed by the full volume. `volume`: the week's, as R6 reads it."""
     if isinstance(volume, int):  # known: ran or not
         if volume == 0:
             model.add(back == 0)

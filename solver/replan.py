@@ -289,8 +289,9 @@ def _earlier_misses(records: list[planfile.Event], inst: Instance, today: dt.dat
 def _missed_runs(records: list[planfile.Event], inst: Instance, state: "_State",
                  today: dt.date) -> dict[int, tuple[tuple[Kind, int, int], ...]]:
     """Week -> (kind, minutes, day reported) of each run missed: named in this re-plan or cancelled
-    by the injury it reports (reported today), or cancelled by an earlier one (X-RUNCAL-MISSED:<date>; TRUE, from files before the
-    date was kept, is known from the start, as the checker reads it: nothing later to hold it to)."""
+    by the injury it reports (reported today), or cancelled by an earlier one (X-RUNCAL-MISSED:<date>;
+    TRUE, from files before the date was kept, is known from the start, as the checker reads it:
+    nothing later to hold it to)."""
     first = inst.weeks[0].monday
     found: dict[int, list[tuple[Kind, int, int]]] = defaultdict(list)
     # A run an injury cancels today is not run either, and known from today on: a week that began

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from .describe import describe
 from .domain import Kind, Plan, Profile, Session, WeekTarget
 from .errors import InputError, NoPlanError, RuncalError, SolverTimeout
-from .explain import RULE_OF, explain, minimal_conflict, precheck, rule_order
+from .explain import RULE_OF, explain, join_words, minimal_conflict, precheck, rule_order
 from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import LARGE_MODEL_OPTIONS, Outcome, placeable_by_weeks, solve_instance
 from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, planned_instance, session_options
@@ -440,8 +440,7 @@ def dropped_sessions(weeks: tuple[WeekTarget, ...], sessions: tuple[Session, ...
                 what = kind.label if kind.is_run else f"{kind.value} session"
                 rules = (crowded or {}).get(week.index)
                 verb = "leaves" if rules and len(rules) == 1 and rules[0] != "the hard rules" else "leave"
-                who = f"{', '.join(rules[:-1])} and {rules[-1]}" if rules and len(rules) > 1 else "".join(rules or ())
-                why = (f"{who} {verb} the week's windows no place for every session it planned "
+                why = (f"{join_words(list(rules))} {verb} the week's windows no place for every session it planned "
                        "(R2: sessions_per_week is the most a week holds, not a number it must)") if rules else \
                     ("busy time leaves no place for it under R3, R4, R5 and R10, or R6 holds the week "
                      "to what the week before could run")
