@@ -63,7 +63,7 @@ def run_whole(profile_path: str, reps: int) -> list[dict]:
     from dataclasses import replace
 
     from solver.decompose import solve_model
-    from solver.model import planned_instance
+    from solver.shaping import planned_instance
     from solver.profile import load_profile
     from solver.solve import busy_for, solver_for
 

@@ -20,7 +20,8 @@ from .busy import BusyEvent
 from .domain import WEEKDAYS, Profile, Window, WeekTarget
 from .errors import NoPlanError
 from .profile import TAPER_PCT_DEFAULTS
-from .model import build_model, planned_instance
+from .shaping import planned_instance
+from .model import build_model
 from .periodization import week_targets
 
 RELAX_TIME_LIMIT = 10.0

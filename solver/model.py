@@ -23,7 +23,7 @@ from .hard_rules import (ANY_KIND, HARD_RULES, HARD_RUNS, LONG_APART_DAYS, MAX_S
                          r12_hard_days_apart, r13_strength_before_key, strength_near_races, week_volume)
 from .instance import (WHOLE_PLAN, Busy, FixedSession, History, Instance, Option, Scope, build_instance, first_day,
                        fixed_day, fixed_on, in_past, week_days)
-from .options import GRID_MINUTES, blocked_weeks, free_days, overlapping_busy, planned_instance, session_options
+from .options import GRID_MINUTES, blocked_weeks, free_days, overlapping_busy, session_options
 from .pruning import MAX_PRUNING_ROUNDS, option_costs, pruned_options
 from .soft_rules import (DROP_WEIGHT, SOFT_RULES, TIME_COST_CAP_HOURS, drop_cost_bound, long_day_cost,
                          place_planned_sessions, prefer_long_run_day, prefer_spread, prefer_times_of_day, time_cost)
@@ -37,7 +37,7 @@ __all__ = [
     "build_model", "drop_cost_bound",
     "first_day", "fixed_day", "fixed_on", "fixed_volumes_hold", "flexible", "free_days", "in_past", "indexed",
     "long_day_cost", "near_fixed_r3", "near_fixed_r4", "near_fixed_r12", "near_fixed_r13", "new_variables",
-    "one_run_and_one_strength_a_day", "option_costs", "overlapping_busy", "place_planned_sessions", "planned_instance",
+    "one_run_and_one_strength_a_day", "option_costs", "overlapping_busy", "place_planned_sessions",
     "prefer_long_run_day", "prefer_spread", "prefer_times_of_day", "pruned_options", "quality_after_races",
     "r1_strength_per_week", "r2_replace_dont_add", "r3_run_strength_gap", "r4_same_session_recovery", "r5_rest_days",
     "r6_build_slowly", "r8_race_preparation", "r9_injury", "r10_consecutive_days", "r11_long_run", "r12_apart",

@@ -7,10 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .busy import BusyEvent
-from .domain import WEEKDAYS, Kind, Profile, WeekTarget
-from .instance import WHOLE_PLAN, Instance, Option, Scope, build_instance
-from .periodization import week_targets
+from .domain import WEEKDAYS, Kind, WeekTarget
+from .instance import WHOLE_PLAN, Instance, Option, Scope
 from .variables import Variables, indexed
 
 
@@ -96,7 +94,7 @@ def free_days(inst: Instance) -> dict[int, frozenset[int]]:
     """Plan weeks in which busy time takes every place a run could go on some day with a window:
     week index -> the days of the week (0 = its first) that still have one. It shapes
     periodization, which comes before any slot is kept, so a re-plan's keep_only plays no part
-    (its callers, planned_instance and replan, ask it of instances fresh from build_instance)."""
+    (its caller, shaping.shaping_days, asks it of instances fresh from build_instance)."""
     if not inst.busy:
         return {}
     buffer = inst.profile.rules.busy_buffer_min
@@ -141,13 +139,3 @@ def _starts(inst: Instance, day_date: dt.date) -> list[tuple[int, int, int]]:
             elif (moment := inst.timeline.local(day_date, clock)) is not None:
                 found.append((clock, inst.timeline.minutes(moment), close))
     return found
-
-
-def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = (),
-                     weeks: tuple[WeekTarget, ...] | None = None) -> Instance:
-    """The plan's weeks and instance: periodization (`weeks`, when already made), then, when busy
-    time takes whole days from some weeks, periodization again with those weeks' free days (fewer
-    runs there: R2 is an upper bound), so the planner and the explainer solve the same model."""
-    inst = build_instance(profile, week_targets(profile) if weeks is None else weeks, busy)
-    free = free_days(inst)
-    return build_instance(profile, week_targets(profile, free_days=free), busy) if free else inst

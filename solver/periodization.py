@@ -363,7 +363,7 @@ class _Builder:
         # Runs the week's days have no room for are not planned (R5's training days, R3's 8 h).
         n_runs = min(n_runs, self._run_capacity(i), max(1, self._session_capacity(i) - strength - len(races)))
         volume_cap, long_want, quality = self._caps(i, seg, role, races, period)
-        quality = min(quality, self._hard_capacity(i) - 1)
+        quality = max(0, min(quality, self._hard_capacity(i) - 1))
         volume_cap = min(volume_cap, allowed_volume(self.volumes, self.rules))
         long_cap = min(long_allowed(long_reference(self.longs, self.rules), self.rules), self.d.long_max)
         # A build week's long run may grow past its planned step as far as R11 allows, when its few
@@ -502,9 +502,12 @@ class _Builder:
         """One run a day at most (R3), on days with a window (and free of busy time), leaving R5's
         rest days. A week that busy time takes whole days from plans one run fewer than it has days
         left (project choice: its runs then crowd the days next to the weeks around it, where R10's
-        days in a row and R12's long-run spacing also count)."""
+        days in a row and R12's long-run spacing also count); a week with no day left for a run
+        (solver/shaping.py) plans none, and the weeks after it build from R6's restart."""
         days = self._days(i)
         crowded = i + 1 in self.free_days
+        if crowded and not days:
+            return 0
         return max(1, min(len(days) - crowded, 7 - self.rules.rest_days_min))
 
     def _session_capacity(self, i: int) -> int:

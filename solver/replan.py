@@ -26,13 +26,13 @@ from . import textprop
 from . import ics
 from .ics import planned_start
 from .model import (Busy, FixedSession, History, Instance, Option, Variables, build_instance, build_model, drop_cost_bound,
-                    free_days,
-                    place_planned_sessions, planned_instance)
+                    place_planned_sessions)
 from .offers import needs_offers, offers_for
 from .periodization import Ran, week_targets
 from .readiness import WeekLoad, assess_loads
 from .profile import profile_digest
 from .rehab import Rehab
+from .shaping import shaping_days
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
 from .check import plan_of, read_bytes
@@ -114,11 +114,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
         notes.append("the profile differs from the one this plan was made with; re-planning with the new one")
     # The weeks as `runcal plan` shaped them with the same calendars (busy time that takes whole
     # days lowers those weeks' run counts), then re-derived below from what was run.
-    weeks = planned_instance(profile, busy).weeks
-    # The free days planned_instance shaped them with: those of the unshaped weeks. (Taken from the
-    # shaped weeks they differ when shaping takes a crowded week's runs away, and the "same" targets
-    # re-derived below resized a plan nothing had happened to.)
-    free = free_days(build_instance(profile, week_targets(profile), busy))
+    # The free days planned_instance shaped them with (those of the unshaped weeks, and none in a
+    # week that can hold no run), for the targets re-derived below from what was run.
+    free = shaping_days(profile, busy)
+    weeks = week_targets(profile, free_days=free)
     if weeks[0].monday.isoformat() != _text(cal, PROPS.PLAN_START, source):
         raise InputError(source, PROPS.PLAN_START, "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")

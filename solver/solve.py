@@ -16,12 +16,13 @@ from .errors import InputError, NoPlanError, RuncalError, SolverTimeout
 from .explain import RULE_OF, explain, join_words, minimal_conflict, precheck, rule_order
 from .busy import BusyEvent, is_caldav, read_busy
 from .decompose import LARGE_MODEL_OPTIONS, Outcome, placeable_by_weeks, solve_instance
-from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, planned_instance, session_options
+from .model import FixedSession, Instance, Option, Scope, blocked_weeks, build_model, session_options
 from .forked import Forked
 from .limits import cores
 from .offers import FEASIBILITY_TIME_LIMIT, KINDS, needs_offers, offer, offers_for, out_of_reach
 from .readiness import RaceReadiness, assess
 from .periodization import plan_start, week_targets
+from .shaping import planned_instance
 
 SEED = 20261127
 FEASIBILITY = Scope(feasibility=True)  # placeable's models: any plan keeping the hard rules

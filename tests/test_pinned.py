@@ -25,7 +25,8 @@ from ortools.sat.python import cp_model
 
 from solver.busy import BusyEvent
 from solver.domain import Kind
-from solver.model import build_model, planned_instance
+from solver.model import build_model
+from solver.shaping import planned_instance
 from solver.profile import parse_profile
 
 MONDAY = dt.date(2027, 1, 4)  # day 0 of the instance; week 2 starts on day 7

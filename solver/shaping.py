@@ -1,0 +1,92 @@
+"""The plan's weeks as the runner's calendar shapes them, before any session is placed: the weeks
+busy time takes whole days from plan fewer runs (options.free_days), and a week whose free places
+can hold no run at all plans none, so the weeks after it are planned as R6's restart instead of
+being left to the solver to thin out. Shared by plan, replan and explain, so they solve one model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from .busy import BusyEvent
+from .domain import RUN_KINDS, Profile, WeekTarget
+from .instance import Instance, Scope, build_instance, week_days
+from .model import build_model
+from .options import free_days
+from .periodization import week_targets
+
+
+# A one-week feasibility model: the marathon sample's weeks take 0.002-0.01 deterministic seconds;
+# the limit only bounds a pathological week, and a week not proven runless within it stays planned.
+RUNLESS_TIME_LIMIT = 0.5
+
+
+def shaping_days(profile: Profile, busy: tuple[BusyEvent, ...] = (),
+                 weeks: tuple[WeekTarget, ...] | None = None) -> dict[int, frozenset[int]]:
+    """periodization's `free_days`: week index -> the days of the week (0 = its first) a run can
+    still go on, for the weeks busy time takes whole days from; an empty set for a week that can
+    hold no run at all (runless_weeks). `weeks`: the unshaped weeks, when already made."""
+    return _shaped(profile, busy, weeks)[0]
+
+
+def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = (),
+                     weeks: tuple[WeekTarget, ...] | None = None) -> Instance:
+    """The plan's weeks and instance: periodization (`weeks`, when already made), then, when busy
+    time takes whole days from some weeks, periodization again with those weeks' free days (fewer
+    runs there: R2 is an upper bound; none where none can go), so the planner and the explainer
+    solve the same model."""
+    return _shaped(profile, busy, weeks)[1]
+
+
+def _shaped(profile: Profile, busy: tuple[BusyEvent, ...],
+            weeks: tuple[WeekTarget, ...] | None) -> tuple[dict[int, frozenset[int]], Instance]:
+    inst = build_instance(profile, week_targets(profile) if weeks is None else weeks, busy)
+    free = free_days(inst)
+    if not free:
+        return free, inst
+    inst = build_instance(profile, week_targets(profile, free_days=free), busy)
+    runless = runless_weeks(inst, free)
+    if not runless:
+        return free, inst
+    free = {**free, **{i: frozenset() for i in runless}}
+    return free, build_instance(profile, week_targets(profile, free_days=free), busy)
+
+
+def runless_weeks(inst: Instance, crowded: dict[int, frozenset[int]]) -> list[int]:
+    """The crowded weeks (without a race) in which no plan can place a run: the week on its own,
+    with every hard rule and any of its sessions left out, cannot hold a run. The week alone is a
+    relaxation of the plan (the rules across its edges, R6's volumes and R10's days in a row, are
+    left out), so a week found here holds no run in any plan.
+
+    Why it matters (bench runner 118): a trip leaves one 90-minute slot in a week and R1's minimum
+    strength session takes it. The week runs nothing, so R6 restarts the week after at restart_pct,
+    and weeks shaped for the full build cannot fit under that cap: the solver dropped their long and
+    quality runs for four weeks. Planned as a week without running, the weeks after it are shaped
+    as the restart (periodization's allowed_volume) and keep a long run and a quality run."""
+    found = []
+    for week in inst.weeks:
+        if week.index not in crowded or week.races or not any(week.runs.values()):
+            continue
+        part = replace(inst, weeks=(week,), allow_drops=True, drops_anywhere=True)
+        model, v = build_model(part, scope=Scope(volumes_checked=True, feasibility=True))
+        runs = [v.x[o] for d in week_days(part, week) for o in v.options(d, RUN_KINDS)]
+        if runs:
+            with_a_run = model.clone()
+            with_a_run.add(sum(runs) >= 1)
+            if _solver().solve(with_a_run) != cp_model.INFEASIBLE:
+                continue
+        # Only a week that can be planned at all is runless: one the hard rules leave no plan for
+        # (R1's minimum alone) stays as it is, for the solver and the explainer to find.
+        if _solver().solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found.append(week.index)
+    return found
+
+
+def _solver() -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # deterministic
+    solver.parameters.max_deterministic_time = RUNLESS_TIME_LIMIT
+    solver.parameters.cp_model_presolve = False  # one week: presolve costs more than it saves
+    solver.parameters.stop_after_first_solution = True
+    return solver
