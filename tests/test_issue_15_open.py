@@ -359,3 +359,30 @@ def test_a_week_off_injured_restarts_and_a_replan_with_nothing_missed_keeps_it()
 
     outcome = run_case(case(349, 12), time_limit=20, thorough=True)
     assert not outcome.failures, outcome.failures
+
+
+def test_a_miss_reported_in_the_next_week_keeps_that_weeks_runs():
+    """Seed 43 (12 weeks, thorough): a long run missed on Sunday, reported on Monday of the next
+    week. The missed week was re-derived from what it ran, and so was the week today falls in:
+    it then planned one easy run where two were already run, R11's share needed a third, and the
+    re-plan said "no plan". The week a report falls in now keeps the runs it began with
+    (solver/replan.py, _began_with), the weeks after it follow from what it holds, and a re-plan
+    of the re-plan a week later changes nothing."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(43, 12), time_limit=20, thorough=True)
+    assert "replan late miss" in outcome.events and not outcome.failures, outcome.failures
+
+
+@pytest.mark.parametrize("seed", [2, 11])
+def test_an_injury_re_plan_then_nothing_changes_nothing(seed):
+    """Seeds 2 and 11 (12 weeks, thorough): runs an injury cancelled are recorded as missed
+    (X-RUNCAL-MISSED); read as misses of a week not over, the next re-plan re-derived the weeks
+    after them where the injury re-plan had not, and changed them with nothing new. An injury's
+    weeks keep R9's reading; only missed runs and stretches re-derive a week not over."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(seed, 12), time_limit=20, thorough=True)
+    assert "injury injury" in outcome.events and not outcome.failures, outcome.failures
