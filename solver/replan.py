@@ -200,7 +200,10 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     held = _ran_placed(inst, state, chosen, ahead - _over(weeks, settled))
     planned = {w.index: _as_planned(w) for w in weeks}
     if any(r != ran.get(i, planned[i]) for i, r in held.items()):
-        again = {i: r for i, r in ran.items() if i not in held} | {i: r for i, r in held.items() if r != planned[i]}
+        # (a week that keeps the runs it began with is always read from what it holds: its targets
+        # are not the ones periodization would derive for it, and the next re-plan reads it so)
+        again = ({i: r for i, r in ran.items() if i not in held}
+                 | {i: r for i, r in held.items() if i in began or r != planned[i]})
         inst, chosen, status = solved(again)
     placed = list(extract(inst, chosen))
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
@@ -585,9 +588,14 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: "float |
             # costs changes the weeks before alone never count: the bound cannot match then.
             later = {_slot(inst, e) for e in originals if e.week >= undisturbed}
             if not later or later <= {(o.day, o.kind, o.start, o.end) for o in chosen}:
+                # A held re-plan that shifts nothing in time needs only the first level's bound: with
+                # the same changes and drops, its own sessions before the held weeks are a solution
+                # of the bound's model at that optimum, so the bound's shift (never negative) is 0
+                # too (the 16-week re-plan after a missed week: 0.17 s of its 0.77 s of CP-SAT).
+                levels = 3 if values[2] else 2
                 _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
-                                                        budget, levels=3)
-                if bound_status == "optimal" and values[:3] == bound:
+                                                        budget, levels=levels)
+                if bound_status == "optimal" and values[:levels] == bound:
                     return chosen, status
             if budget.left <= 0:
                 return chosen, "feasible"

@@ -189,10 +189,13 @@ def _judge_no_plan(profile, busy, truth, exc: NoPlanError, out: Outcome, time_li
     # checker accepts is a plan of the original profile, which was refused — unless the refusal
     # says so itself: a conflict in many weeks is refused with that fix by design (a plan short
     # of a session only in a few weeks is made instead: solve._crowded_locally).
+    fixes_said = message.partition("Fix:")[2]
     fewer_fix = f"lower sessions_per_week to {profile.sessions_per_week - 1}"
     tries = [replace(profile, sessions_per_week=profile.sessions_per_week - 1)] \
-        if profile.sessions_per_week > 2 and fewer_fix not in message.partition("Fix:")[2] else []
-    if thorough and profile.rules.strength_max > profile.rules.strength_min:
+        if profile.sessions_per_week > 2 and fewer_fix not in fixes_said else []
+    # R1's strength_max is an upper bound too: the same holds for a refusal that says to lower it.
+    lighter_fix = f"lower rules.strength_max to {profile.rules.strength_max - 1}"
+    if thorough and profile.rules.strength_max > profile.rules.strength_min and lighter_fix not in fixes_said:
         tries.append(replace(profile, rules=replace(profile.rules, strength_max=profile.rules.strength_max - 1)))
     for fewer in tries:
         try:

@@ -386,3 +386,17 @@ def test_an_injury_re_plan_then_nothing_changes_nothing(seed):
 
     outcome = run_case(case(seed, 12), time_limit=20, thorough=True)
     assert "injury injury" in outcome.events and not outcome.failures, outcome.failures
+
+
+def test_a_refusal_that_one_strength_session_fewer_fixes_says_so():
+    """Seed 100 (12 weeks, thorough): seven sessions on seven one-window days leave no room for
+    R5's rest day beside two strength sessions, in every ordinary week: refused by design, but the
+    message said "No single change of the profile fixes it", and one strength session fewer a week
+    (R1's range allows it) plans. The strength_max relaxation is now tried for R5, R10, R2's runs
+    and R3's one-a-day cores too; the harness plans the fix and checks it."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(100, 12), time_limit=20, thorough=True)
+    assert outcome.events == ["no plan"] and not outcome.failures, outcome.failures
+    assert "Fix: lower rules.strength_max to 1" in outcome.notes[0], outcome.notes

@@ -237,6 +237,8 @@ def test_holding_undisturbed_weeks_finds_the_whole_horizons_optimum(monkeypatch,
     held = replan(data, "plan.ics", stamp=LATER, **kwargs)
     frozen = [values for is_frozen, levels, values in seen if is_frozen]
     assert len(seen) == 2 and frozen, "the held-weeks re-plan was not accepted: the case does not exercise it"
+    # The bound asks for the shift level only when the held re-plan shifts something in time.
+    assert [levels for is_frozen, levels, _ in seen if not is_frozen] == [3 if frozen[0][2] else 2]
     seen.clear()
     monkeypatch.setattr(module, "_undisturbed_from", lambda *args: 10 ** 6)  # whole horizon only
     whole = replan(data, "plan.ics", stamp=LATER, **kwargs)
