@@ -138,73 +138,44 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     stretches = [(a, b, today) for a, b in missed_ranges] + earlier
     stretches += [(p.start, p.until or plan_end, p.start) for p in pauses]  # an injury is known from its day
     settled = lambda d: d < today or injured(d) or any(a <= d <= b for a, b, _ in stretches)  # noqa: E731
-    # Runs an injury cancelled are recorded as missed too (X-RUNCAL-MISSED): not misses here.
-    misses = [({e.week}, today) for e in state.missed] + _earlier_misses(records, inst, today, but=injured)
-    misses += [({w.index for w in weeks if any(a <= d <= b for d in w.days)}, when)
-               for a, b, when in [(a, b, today) for a, b in missed_ranges] + earlier]
     reports = [({e.week}, today) for e in state.missed] + _earlier_misses(records, inst, today)
     reports += [({w.index for w in weeks if any(a <= d <= b for d in w.days)}, when) for a, b, when in stretches]
-    ahead = _missed_weeks(weeks, misses)
-    ran = _ran(weeks, state, settled, _rerun_weeks(weeks, reports, stretches), ahead)
-    # A week a report falls in (today's, or one the file records) began before it, and keeps the
+    ran = _ran(weeks, state, settled, _rerun_weeks(weeks, reports, stretches))
+    targets = week_targets(profile, ran, free)
+    # A week a report falls in (today's, or one the file records) began before it and keeps the
     # runs it was planned with then: a miss reported late, in a week before it, re-derives the
     # weeks from there, and re-derived it could plan fewer runs of a kind than it had already run
-    # (harness seed 43: a long run missed on Sunday, reported on Monday; "no plan"). The weeks
-    # after it follow from what it holds, as for a week with a miss not over yet.
-    began = _began_with(weeks, reports, ran, free, profile,
-                        lambda t: _ran(weeks, state, settled, _rerun_weeks(weeks, [r for r in reports if r[1] < t], stretches),
-                                       _missed_weeks(weeks, [m for m in misses if m[1] < t])))
-    for i, held_runs in _runs_held(state, set(began)).items():
-        ran.setdefault(i, _ran_of(held_runs))
-    ahead |= set(began)
+    # (harness seed 43: a long run missed on Sunday, reported on Monday: "no plan").
+    began = _began_with(weeks, reports, targets, lambda t: week_targets(
+        profile, _ran(weeks, state, settled, _rerun_weeks(weeks, [r for r in reports if r[1] < t], stretches)), free))
+    targets = tuple(began.get(w.index, w) for w in targets)
+    # What was done is done: a week partly run before a late-reported miss lowered its cap (the
+    # checker judges it by what was known when it began) keeps at least what it ran.
+    ran_so_far = Counter()
+    for e in state.done:
+        if e.kind in RUN_KINDS:
+            ran_so_far[e.week] += e.minutes
+    targets = tuple(replace(w, volume_cap=max(w.volume_cap, ran_so_far[w.index])) for w in targets)
+    # The week today falls in began before today's reports: it answers to what was known then (the
+    # model's R6, R8 and R11 read the weeks before it so, as the checker does), not to a build
+    # re-derived from a miss it could not have known about; its planned cap stays its ceiling.
+    targets = tuple(replace(w, volume_cap=max(w.volume_cap, p.volume_cap)) if w.monday < today <= w.days[-1]
+                    else w for w, p in zip(targets, weeks))
+    if injury and injury.rehab:
+        targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
+                        for w in targets)
+    inst = build_instance(profile, targets, busy)
+    not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(records)
+    inst = replace(inst, fixed=tuple(f for f in inst.fixed
+                                     if not (f.race and (injured(f.race.date) or f.race.date in not_started))))
+    injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
     if any(e.user_moved for e in events):
         notes.append(f"{sum(e.user_moved for e in events)} session(s) you moved by hand stay where you put "
                      "them (your moves win); the rest is planned around them")
-
-    budget = _Budget(time_limit)  # both solves below draw on it
-
-    def solved(ran: dict[int, Ran]) -> tuple[Instance, list[Option], str]:
-        targets = week_targets(profile, ran, free)
-        targets = tuple(began.get(w.index, w) for w in targets)
-        # What was done is done: a week partly run before a late-reported miss lowered its cap (the
-        # checker judges it by what was known when it began) keeps at least what it ran.
-        ran_so_far = Counter()
-        for e in state.done:
-            if e.kind in RUN_KINDS:
-                ran_so_far[e.week] += e.minutes
-        targets = tuple(replace(w, volume_cap=max(w.volume_cap, ran_so_far[w.index])) for w in targets)
-        # The week today falls in began before today's reports: it answers to what was known then (the
-        # model's R6, R8 and R11 read the weeks before it so, as the checker does), not to a build
-        # re-derived from a miss it could not have known about; its planned cap stays its ceiling.
-        targets = tuple(replace(w, volume_cap=max(w.volume_cap, p.volume_cap)) if w.monday < today <= w.days[-1]
-                        else w for w, p in zip(targets, weeks))
-        if injury and injury.rehab:
-            targets = tuple(_with_rehab(w, injury.rehab, [d for d in w.days if injured(d) and d >= today])
-                            for w in targets)
-        inst = build_instance(profile, targets, busy)
-        not_started = {e.start.date() for e in state.missed_races} | _missed_race_days(records)
-        inst = replace(inst, fixed=tuple(f for f in inst.fixed
-                                         if not (f.race and (injured(f.race.date) or f.race.date in not_started))))
-        injury_days = frozenset((d - weeks[0].monday).days for w in weeks for d in w.days if injured(d))
-        inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days,
-                                      _missed_runs(records, inst, state, today))
-        inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
-        chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), budget)
-        return inst, chosen, status
-    inst, chosen, status = solved(ran)
-    # A week with a miss not yet over was re-derived from what it still planned; the re-plan may
-    # have moved a missed run to a later day of it after all. Then its weeks are re-derived from
-    # what the re-plan holds there and solved once more (on what is left of the budget), so the next
-    # re-plan, reading the file, derives the same weeks: a week as its targets planned it is not
-    # re-derived at all.
-    held = _ran_placed(inst, state, chosen, ahead - _over(weeks, settled))
-    planned = {w.index: _as_planned(w) for w in weeks}
-    if any(r != ran.get(i, planned[i]) for i, r in held.items()):
-        # (a week that keeps the runs it began with is always read from what it holds: its targets
-        # are not the ones periodization would derive for it, and the next re-plan reads it so)
-        again = ({i: r for i, r in ran.items() if i not in held}
-                 | {i: r for i, r in held.items() if i in began or r != planned[i]})
-        inst, chosen, status = solved(again)
+    inst = _instance_with_history(inst, state, list(missed_ranges) + [(a, b) for a, b, _ in earlier], injury_days,
+                                  _missed_runs(records, inst, state, today))
+    inst = replace(inst, extra_costs=_level_costs(inst, state.future + state.missed))
+    chosen, status = _solve(inst, state, _undisturbed_from(weeks, targets, state, inst), time_limit)
     placed = list(extract(inst, chosen))
     stamp = stamp or dt.datetime.now(UTC).replace(microsecond=0)
     if injury and injury.rehab:
@@ -315,12 +286,10 @@ def _missed_before(records: list[planfile.Event], inst: Instance) -> Counter:
     return Counter(_week(r.start, inst) for r in _cancelled_missed(records) if r.kind is Kind.STRENGTH)
 
 
-def _earlier_misses(records: list[planfile.Event], inst: Instance, today: dt.date,
-                    but: Callable[[dt.date], bool] = lambda day: False) -> list[tuple[set[int], dt.date]]:
+def _earlier_misses(records: list[planfile.Event], inst: Instance, today: dt.date) -> list[tuple[set[int], dt.date]]:
     """(week, day reported) of each session an earlier re-plan cancelled as missed
-    (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept: read as reported today),
-    `but` those on the days it names."""
-    return [({_week(r.start, inst)}, r.reported or today) for r in _cancelled_missed(records) if not but(r.start.date())]
+    (X-RUNCAL-MISSED:<date>; TRUE, from files before the date was kept: read as reported today)."""
+    return [({_week(r.start, inst)}, r.reported or today) for r in _cancelled_missed(records)]
 
 
 def _missed_runs(records: list[planfile.Event], inst: Instance, state: "_State",
@@ -351,6 +320,23 @@ def _rerun_weeks(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt
     def over(week: WeekTarget, when: dt.date) -> bool:
         return all(d < when or any(known <= when and a <= d <= b for a, b, known in stretches) for d in week.days)
     return {w.index for w in weeks for touched, when in reports if w.index in touched and over(w, when)}
+
+
+def _began_with(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt.date]], targets: tuple[WeekTarget, ...],
+                known_before: Callable[[dt.date], tuple[WeekTarget, ...]]) -> dict[int, WeekTarget]:
+    """Week -> its targets as derived from what was known before a report made while it ran (it
+    began before the report day), for each such week whose runs the reports change. Read from
+    the report days the file records, the same weeks at every later re-plan; the weeks after it
+    are derived as before (the model's R6 holds them to what it runs)."""
+    found: dict[int, WeekTarget] = {}
+    for when in sorted({when for _, when in reports}):
+        week = next((w for w in weeks if w.monday < when <= w.days[-1]), None)
+        if week is None or week.index in found:
+            continue
+        then, now = known_before(when)[week.index - 1], targets[week.index - 1]
+        if (now.runs, now.strength, now.rehab) != (then.runs, then.strength, then.rehab):
+            found[week.index] = then
+    return found
 
 
 def _missed_race_days(records: list[planfile.Event]) -> set[dt.date]:
@@ -412,15 +398,8 @@ def _classify(events: list[PlanEvent], inst: Instance, today: dt.date, missed: l
     return state
 
 
-def _missed_weeks(weeks: tuple[WeekTarget, ...], misses: list[tuple[set[int], dt.date]]) -> set[int]:
-    """Every week a missed session or a missed stretch falls in (this re-plan's and earlier ones',
-    as the file records them: the same set at every later re-plan). Not an injury's weeks: R9's
-    pause and its return have their own reading (the model's R6 restart after it)."""
-    return {w.index for w in weeks for touched, _ in misses if w.index in touched}
-
-
 def _ran(weeks: tuple[WeekTarget, ...], state: _State, settled: Callable[[dt.date], bool],
-         disturbed: set[int], missed: set[int] = frozenset()) -> dict[int, Ran]:
+         disturbed: set[int]) -> dict[int, Ran]:
     """What the disturbed weeks that are over (`_rerun_weeks`) really held: they keep only what was
     done, and the weeks after them are re-derived from it (R6, R8, R11). A week that went as the
     file planned it is not re-derived: its sessions were already placed under R6/R8/R11 from the
@@ -428,72 +407,13 @@ def _ran(weeks: tuple[WeekTarget, ...], state: _State, settled: Callable[[dt.dat
     from it — a planned week may hold less than its target when busy time left a session out, and
     periodization reads a week that ran 20 % less as a cutback — changed a plan nothing had
     happened to (issue 15: a re-plan with nothing missed resized and dropped sessions)."""
-    over = _over(weeks, settled) & disturbed
-    # A week with a miss that is not over yet (the week today falls in, or a miss reported ahead)
-    # is re-derived from what it will hold: what was done and what is still planned in it. Left
-    # as planned, the weeks after it answered to R6's ramp from less than they were shaped for,
-    # and runs of fixed lengths cannot shrink by a few minutes: one missed quality run dropped an
-    # easy run from every later week of the marathon sample (7 of them), where the same miss
-    # reported once its week was over re-derived the next week and dropped nothing.
-    found = {i: _ran_of(r) for i, r in _runs_held(state, over | (missed - over)).items()}
-    # A week ahead that still holds every run it planned (a strength session missed) stays as
-    # planned: periodization reads a week of `ran` as over, and it is not.
-    planned = {w.index: _as_planned(w) for w in weeks}
-    return {i: r for i, r in found.items() if i in over or r != planned[i]}
-
-
-def _began_with(weeks: tuple[WeekTarget, ...], reports: list[tuple[set[int], dt.date]], ran: dict[int, Ran],
-                free: dict[int, frozenset[int]], profile: Profile,
-                known_before: Callable[[dt.date], dict[int, Ran]]) -> dict[int, WeekTarget]:
-    """Week -> its targets as derived from what was known before a report made while it ran (it
-    began before the report day), for each such week whose runs the reports change. Read from
-    the days the file records, the same weeks at every later re-plan."""
-    found: dict[int, WeekTarget] = {}
-    now = week_targets(profile, ran, free)
-    for when in sorted({when for _, when in reports}):
-        week = next((w for w in weeks if w.monday < when <= w.days[-1]), None)
-        if week is None or week.index in found:
-            continue
-        then = week_targets(profile, known_before(when), free)[week.index - 1]
-        mine = now[week.index - 1]
-        if (mine.runs, mine.strength, mine.rehab) != (then.runs, then.strength, then.rehab):
-            found[week.index] = then
-    return found
-
-
-def _runs_held(state: _State, weeks: set[int]) -> dict[int, list[tuple[Kind, int]]]:
-    """Week -> (kind, minutes) of the runs done and still planned in it."""
-    runs: dict[int, list[tuple[Kind, int]]] = {i: [] for i in weeks}
-    for e in state.done + state.future:
-        if e.week in runs and e.kind in RUN_KINDS:
-            runs[e.week].append((e.kind, e.minutes))
-    return runs
-
-
-def _over(weeks: tuple[WeekTarget, ...], settled: Callable[[dt.date], bool]) -> set[int]:
-    return {w.index for w in weeks if all(settled(d) for d in w.days)}
-
-
-def _ran_of(runs: list[tuple[Kind, int]]) -> Ran:
-    return Ran(sum(m for _, m in runs), max((m for k, m in runs if k is Kind.LONG), default=0), len(runs),
-               max((m for k, m in runs if k is Kind.EASY), default=0))
-
-
-def _as_planned(week: WeekTarget) -> Ran:
-    """What a week's targets plan, as periodization records a week it planned."""
-    return _ran_of([(k, m) for k, lengths in week.runs.items() for m in lengths])
-
-
-def _ran_placed(inst: Instance, state: _State, chosen: list[Option], weeks: set[int]) -> dict[int, Ran]:
-    """What each of `weeks` holds in a re-plan: the runs done and the runs it places."""
-    runs: dict[int, list[tuple[Kind, int]]] = {i: [] for i in weeks}
+    over = {w.index for w in weeks if all(settled(d) for d in w.days)} & disturbed
+    runs: dict[int, list[tuple[Kind, int]]] = {i: [] for i in over}
     for e in state.done:
-        if e.week in runs and e.kind in RUN_KINDS:
+        if e.week in over and e.kind in RUN_KINDS:
             runs[e.week].append((e.kind, e.minutes))
-    for o in chosen:
-        if o.day // 7 + 1 in runs and o.kind in RUN_KINDS:
-            runs[o.day // 7 + 1].append((o.kind, o.end - o.start))
-    return {i: _ran_of(r) for i, r in runs.items()}
+    return {i: Ran(sum(m for _, m in r), max((m for k, m in r if k is Kind.LONG), default=0), len(r),
+                   max((m for k, m in r if k is Kind.EASY), default=0)) for i, r in runs.items()}
 
 
 def _recorded_injuries(cal: icalendar.Calendar, source: str) -> list[Injury]:
@@ -564,7 +484,7 @@ class _Budget:
         return max(self.left, self.total / 10 if floor else 0.0)
 
 
-def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: "float | _Budget") -> tuple[list[Option], str]:
+def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: float) -> tuple[list[Option], str]:
     """The lexicographic optimum. Weeks from `undisturbed` on can keep every session as planned; a
     re-plan that changes nothing there is found first, with those weeks held to their original
     slots, and accepted when its first three levels equal those of the weeks before alone (a
@@ -573,7 +493,7 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: "float |
     solved. Otherwise the whole horizon is solved. One budget for all of it (_Budget); when it
     runs out, the best re-plan found so far is the answer ("feasible")."""
     originals = state.future + state.missed
-    budget = time_limit if isinstance(time_limit, _Budget) else _Budget(time_limit)
+    budget = _Budget(time_limit)
     held = None  # the held-weeks re-plan: valid, but not proven the fewest changes
     if undisturbed <= len(inst.weeks):
         slots = frozenset(_slot(inst, e) for e in originals if e.week >= undisturbed)
@@ -592,7 +512,7 @@ def _solve(inst: Instance, state: _State, undisturbed: int, time_limit: "float |
                 # the same changes and drops, its own sessions before the held weeks are a solution
                 # of the bound's model at that optimum, so the bound's shift (never negative) is 0
                 # too (the 16-week re-plan after a missed week: 0.17 s of its 0.77 s of CP-SAT).
-                levels = 3 if values[2] else 2
+                levels = 2 if len(values) >= 3 and values[2] == 0 else 3
                 _, bound_status, bound = _lexicographic(replace(inst, weeks=inst.weeks[:undisturbed - 1]), head,
                                                         budget, levels=levels)
                 if bound_status == "optimal" and values[:levels] == bound:

@@ -1,6 +1,6 @@
 """The plan's weeks as the runner's calendar shapes them, before any session is placed: the weeks
 busy time takes whole days from plan fewer runs (options.free_days), and a week whose free places
-can hold no run at all plans none, so the weeks after it are planned as R6's restart instead of
+can hold none of the runs it plans plans none, so the weeks after it are planned as R6's restart instead of
 being left to the solver to thin out. Shared by plan, replan and explain, so they solve one model."""
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from .options import free_days
 from .periodization import week_targets
 
 
-# A one-week feasibility model: the marathon sample's weeks take 0.002-0.01 deterministic seconds;
+# A one-week feasibility model: the weeks of the bench runners take 0.002-0.01 deterministic seconds;
 # the limit only bounds a pathological week, and a week not proven runless within it stays planned.
-RUNLESS_TIME_LIMIT = 0.5
+RUNLESS_TIME_LIMIT = 0.2
 
 
 def shaping_days(profile: Profile, busy: tuple[BusyEvent, ...] = (),
                  weeks: tuple[WeekTarget, ...] | None = None) -> dict[int, frozenset[int]]:
     """periodization's `free_days`: week index -> the days of the week (0 = its first) a run can
     still go on, for the weeks busy time takes whole days from; an empty set for a week that can
-    hold no run at all (runless_weeks). `weeks`: the unshaped weeks, when already made."""
+    hold none of its runs (runless_weeks). `weeks`: the unshaped weeks, when already made."""
     return _shaped(profile, busy, weeks)[0]
 
 
@@ -54,10 +54,14 @@ def _shaped(profile: Profile, busy: tuple[BusyEvent, ...],
 
 
 def runless_weeks(inst: Instance, crowded: dict[int, frozenset[int]]) -> list[int]:
-    """The crowded weeks (without a race) in which no plan can place a run: the week on its own,
-    with every hard rule and any of its sessions left out, cannot hold a run. The week alone is a
-    relaxation of the plan (the rules across its edges, R6's volumes and R10's days in a row, are
-    left out), so a week found here holds no run in any plan.
+    """The crowded weeks (without a race) in which no plan can place one of the runs periodization
+    planned for them: the week on its own, with every hard rule and any of its sessions left out,
+    cannot hold one. The week alone is a relaxation of the plan's model (the rules across its
+    edges, R6's volumes and R10's days in a row, are left out; its runs have the planned lengths
+    the model has), so a week found here runs nothing in any plan the model can make, and the
+    weeks after it are R6's restart whatever they are shaped for. (A shorter run might fit where
+    the planned ones do not: periodization shapes a crowded week by its free days, not by the
+    length of its windows; a week shaped to its windows is left for later.)
 
     Why it matters (bench runner 118): a trip leaves one 90-minute slot in a week and R1's minimum
     strength session takes it. The week runs nothing, so R6 restarts the week after at restart_pct,

@@ -366,8 +366,7 @@ def test_a_miss_reported_in_the_next_week_keeps_that_weeks_runs():
     week. The missed week was re-derived from what it ran, and so was the week today falls in:
     it then planned one easy run where two were already run, R11's share needed a third, and the
     re-plan said "no plan". The week a report falls in now keeps the runs it began with
-    (solver/replan.py, _began_with), the weeks after it follow from what it holds, and a re-plan
-    of the re-plan a week later changes nothing."""
+    (solver/replan.py, _began_with), and a re-plan of the re-plan a week later changes nothing."""
     from harness import run_case
     from randomprofiles import case
 
@@ -378,9 +377,9 @@ def test_a_miss_reported_in_the_next_week_keeps_that_weeks_runs():
 @pytest.mark.parametrize("seed", [2, 11])
 def test_an_injury_re_plan_then_nothing_changes_nothing(seed):
     """Seeds 2 and 11 (12 weeks, thorough): runs an injury cancelled are recorded as missed
-    (X-RUNCAL-MISSED); read as misses of a week not over, the next re-plan re-derived the weeks
-    after them where the injury re-plan had not, and changed them with nothing new. An injury's
-    weeks keep R9's reading; only missed runs and stretches re-derive a week not over."""
+    (X-RUNCAL-MISSED). A change tried in this pass (re-deriving the weeks after a miss in a week
+    not over yet, withdrawn) read them as misses at the next re-plan and changed the plan with
+    nothing new; kept as the invariant's test for injuries."""
     from harness import run_case
     from randomprofiles import case
 
