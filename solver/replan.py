@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from .icsbytes import calendar_bytes
 from .busy import BusyEvent
+from .describe import describe
 from .domain import RUN_KINDS, Kind, Profile, Session, WeekTarget, elapsed_minutes
 from .errors import CalendarError, InputError, NoPlanError, SolverTimeout
 from . import textprop
@@ -697,11 +698,11 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
     for e in state.future + state.missed:
         if e.uid not in kept:
             movable[e.week, e.kind].append(e)
+    added = []
     for s in sorted(fresh, key=lambda s: s.start):
         candidates = movable.get((s.week, s.kind))
         if not candidates:  # a session with no original to carry over (rehab; a run whose original was cancelled)
-            ics.add_session(cal, s, stamp)
-            result.added.append(f"{s.kind.label} {s.start:%Y-%m-%d %H:%M}")
+            added.append(s)
             continue
         e = min(candidates, key=lambda c: (abs((c.start - s.start).total_seconds()), c.uid))
         candidates.remove(e)
@@ -715,6 +716,14 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
             result.moved.append((e.label, f"{s.start:%Y-%m-%d %H:%M}{resized}", why))
         ics.move_event(e.component, s, stamp)
         kept.add(e.uid)
+    # Strength sessions that stay, moved or not, keep their own prescription (ics.move_event): the
+    # week's load step as the file has it, which an added one takes too.
+    kept_steps = {e.week: step for e in state.done + state.future + state.missed
+                  if e.kind is Kind.STRENGTH and (e in state.done or e.uid in kept)
+                  and (step := textprop.get(e.component, PROPS.LOAD_STEP, "")).isdigit()}
+    for s in added:
+        ics.add_session(cal, _with_weeks_load(s, inst, kept_steps), stamp)
+        result.added.append(f"{s.kind.label} {s.start:%Y-%m-%d %H:%M}")
     for e in [*state.future, *state.missed, *state.injured]:
         if e.uid not in kept:
             stretch = next(((a, b) for a, b in ranges if a <= e.start.date() <= b), None)
@@ -736,6 +745,20 @@ def _rewrite(cal: icalendar.Calendar, inst: Instance, state: _State, placed: lis
         + len(state.missed_races)
     result.unchanged = every - len(result.moved) - len(result.resized) - len(result.dropped)
     return result  # the caller writes the calendar's bytes once every change is made
+
+
+def _with_weeks_load(s: Session, inst: Instance, steps: dict[int, str]) -> Session:
+    """A strength session a re-plan adds, at the load step its week's other strength sessions keep
+    (R6: the prescribed load rises by at most one step a week, and the checker reads the sessions
+    in order: a week holding steps 3 and 4 broke it, harness seed 182 — an injury re-plan whose
+    re-derived week added a session at the new week's step beside one kept at the plan's)."""
+    step = steps.get(s.week)
+    if s.kind is not Kind.STRENGTH or step is None or s.prescription.get("LOAD-STEP") == step:
+        return s
+    week = replace(inst.weeks[s.week - 1], load_step=int(step))
+    title, details, props = describe(inst.profile, week, s.kind, s.minutes, s.prescription.get("TEMPLATE", "A"),
+                                     None, inst.weeks)
+    return replace(s, title=title, details=details, prescription=props)
 
 
 def _rehab_words(s: Session, injury: Injury) -> Session:

@@ -399,3 +399,16 @@ def test_a_refusal_that_one_strength_session_fewer_fixes_says_so():
     outcome = run_case(case(100, 12), time_limit=20, thorough=True)
     assert outcome.events == ["no plan"] and not outcome.failures, outcome.failures
     assert "Fix: lower rules.strength_max to 1" in outcome.notes[0], outcome.notes
+
+
+def test_a_strength_session_an_injury_replan_adds_keeps_its_weeks_load_step():
+    """Seed 182 (12 weeks, thorough): an injury re-plan re-derived the weeks after the injury and
+    added a strength session to a week that kept one from the plan; the added one carried the
+    re-derived week's load step (4) beside the kept one's (3), and the checker's R6 (one step a
+    week, sessions in order) rejected the file. An added strength session now takes the load step
+    its week's kept sessions have (solver/replan.py, _with_weeks_load)."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(182, 12), time_limit=20, thorough=True)
+    assert "injury injury" in outcome.events and not outcome.failures, outcome.failures
