@@ -20,9 +20,9 @@ from .busy import BusyEvent
 from .domain import WEEKDAYS, Profile, Window, WeekTarget
 from .errors import NoPlanError
 from .profile import TAPER_PCT_DEFAULTS
-from .shaping import planned_instance
 from .model import build_model
 from .periodization import week_targets
+from .shaping import planned_instance
 
 RELAX_TIME_LIMIT = 10.0
 Group = tuple[str, int]

@@ -33,7 +33,7 @@ from .periodization import Ran, week_targets
 from .readiness import WeekLoad, assess_loads
 from .profile import profile_digest
 from .rehab import Rehab
-from .shaping import shaping_days
+from .shaping import shaped
 from .replan_diff import Reason, ReplanResult, Slot, why_dropped, why_moved, why_resized
 from .report import file_week_table
 from .check import plan_of, read_bytes
@@ -117,8 +117,8 @@ def replan(data: bytes, source: str, today: dt.date, missed: list[str] = (), don
     # days lowers those weeks' run counts), then re-derived below from what was run.
     # The free days planned_instance shaped them with (those of the unshaped weeks, and none in a
     # week that can hold no run), for the targets re-derived below from what was run.
-    free = shaping_days(profile, busy)
-    weeks = week_targets(profile, free_days=free)
+    free, shaped_inst = shaped(profile, busy)
+    weeks = shaped_inst.weeks
     if weeks[0].monday.isoformat() != _text(cal, PROPS.PLAN_START, source):
         raise InputError(source, PROPS.PLAN_START, "the plan and the profile start on different weeks",
                          "pass the profile the plan was made with, or plan again")

@@ -1,7 +1,8 @@
 """The plan's weeks as the runner's calendar shapes them, before any session is placed: the weeks
 busy time takes whole days from plan fewer runs (options.free_days), and a week whose free places
-can hold none of the runs it plans plans none, so the weeks after it are planned as R6's restart instead of
-being left to the solver to thin out. Shared by plan, replan and explain, so they solve one model."""
+can hold none of its runs plans no run at all, so the weeks after it are planned as R6's restart
+instead of being left to the solver to thin out. Shared by plan, replan and explain, so they
+solve one model."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def shaping_days(profile: Profile, busy: tuple[BusyEvent, ...] = (),
     """periodization's `free_days`: week index -> the days of the week (0 = its first) a run can
     still go on, for the weeks busy time takes whole days from; an empty set for a week that can
     hold none of its runs (runless_weeks). `weeks`: the unshaped weeks, when already made."""
-    return _shaped(profile, busy, weeks)[0]
+    return shaped(profile, busy, weeks)[0]
 
 
 def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = (),
@@ -36,11 +37,12 @@ def planned_instance(profile: Profile, busy: tuple[BusyEvent, ...] = (),
     time takes whole days from some weeks, periodization again with those weeks' free days (fewer
     runs there: R2 is an upper bound; none where none can go), so the planner and the explainer
     solve the same model."""
-    return _shaped(profile, busy, weeks)[1]
+    return shaped(profile, busy, weeks)[1]
 
 
-def _shaped(profile: Profile, busy: tuple[BusyEvent, ...],
-            weeks: tuple[WeekTarget, ...] | None) -> tuple[dict[int, frozenset[int]], Instance]:
+def shaped(profile: Profile, busy: tuple[BusyEvent, ...] = (),
+           weeks: tuple[WeekTarget, ...] | None = None) -> tuple[dict[int, frozenset[int]], Instance]:
+    """Both: the free days (shaping_days) and the instance of the weeks shaped by them."""
     inst = build_instance(profile, week_targets(profile) if weeks is None else weeks, busy)
     free = free_days(inst)
     if not free:
