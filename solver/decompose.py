@@ -170,6 +170,11 @@ def placeable_by_weeks(inst: Instance, new_solver: NewSolver) -> bool | None:
         solver = new_solver(True)
         solver.parameters.linearization_level = 0  # any solution will do: no LP to prove bounds with
         solver.parameters.stop_after_first_solution = True
+        # Probing (in presolve and at the root) costs more than the first solution it is for: the
+        # 19 week models of an every-day-open 20-week offer variant 4.0 -> 1.4 det-s (2.3 -> 1.3 s)
+        # with presolve on and probing off; presolve without probing is cheaper than none.
+        solver.parameters.cp_model_presolve = True
+        solver.parameters.cp_model_probing_level = 0
         if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         chosen += tuple(o for o, lit in v.x.items() if solver.boolean_value(lit))

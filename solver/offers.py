@@ -34,6 +34,8 @@ class Variant:
     words: str  # what the runner would change, e.g. "race on 2027-05-09 (8 weeks later)"
     profile: Profile
     race: str  # the race's name in the variant
+    later: int = 0  # how many weeks later the race is
+    more: int = 0  # how many more sessions a week
 
 
 def offers_for(profile: Profile, race: Race, weeks_of: Weeks, verify: Verify | None = None,
@@ -61,7 +63,10 @@ def offer(index: int, profile: Profile, race: Race, weeks_of: Weeks, verify: Ver
     """The smallest change of kind KINDS[index] that gets `race` ready, in words, or None. Readiness
     is read on the variant's planned weeks (cheap), the weeks already over (`done`, after a
     re-plan) as they were run; `verify` then places the first one that is ready before it is offered."""
-    for variant in KINDS[index](profile, race):
+    variants = KINDS[index](profile, race)
+    if KINDS[index] is _later_with_more_sessions:
+        variants = _undominated(variants, profile, race, weeks_of, done or {})
+    for variant in variants:
         ready = _readiness(variant, weeks_of, done or {})
         if ready is None or not ready.ready:
             continue
@@ -100,6 +105,23 @@ def _readiness(variant: Variant, weeks_of: Weeks, done: dict[int, WeekLoad]) -> 
     return next((r for r in assessed if r.race.name == variant.race), None)
 
 
+def _undominated(variants: list[Variant], profile: Profile, race: Race, weeks_of: Weeks,
+                 done: dict[int, WeekLoad]) -> list[Variant]:
+    """The later-with-more-sessions variants that move the race less than the later race alone
+    needs, and add fewer sessions than more sessions alone need (both read on paper): a delay the
+    race is ready with alone, with sessions added as well, is a bigger change than one already
+    offered ('race 16 weeks later' and '… 16 weeks later, with 5 sessions a week'; '7 sessions a
+    week' and '2 weeks later, with 7 sessions a week'). The project's choice: dominance is read on
+    paper, like the rest of a kind's search (its first variant ready on paper is the one placed), so
+    where the change alone cannot be placed its dominated variants are not tried either. Each
+    variant skipped can be a placement check saved (the hostile suite's 4-week profile: half its CPU)."""
+    def needed(kind: Callable[[Profile, Race], list[Variant]], amount: Callable[[Variant], int]) -> int | None:
+        return next((amount(v) for v in kind(profile, race) if (r := _readiness(v, weeks_of, done)) and r.ready), None)
+
+    later, more = needed(_later, lambda v: v.later), needed(_more_sessions, lambda v: v.more)
+    return [v for v in variants if (later is None or v.later < later) and (more is None or v.more < more)]
+
+
 def _later(profile: Profile, race: Race) -> list[Variant]:
     """The race (and every race after it) some weeks later; the plan ends as much later."""
     found = []
@@ -107,7 +129,7 @@ def _later(profile: Profile, race: Race) -> list[Variant]:
         shift = dt.timedelta(weeks=weeks)
         races = tuple(replace(r, date=r.date + shift) if r.date >= race.date else r for r in profile.races)
         moved = replace(profile, races=races, end=profile.end + shift)
-        found.append(Variant(f"race on {race.date + shift} ({weeks} weeks later)", moved, race.name))
+        found.append(Variant(f"race on {race.date + shift} ({weeks} weeks later)", moved, race.name, weeks))
     return found
 
 
@@ -120,13 +142,13 @@ def _shorter(profile: Profile, race: Race) -> list[Variant]:
 
 
 def _later_with_more_sessions(profile: Profile, race: Race) -> list[Variant]:
-    return [Variant(f"{later.words}, with {more.words}", more.profile, race.name)
+    return [Variant(f"{later.words}, with {more.words}", more.profile, race.name, later.later, more.more)
             for later in _later(profile, race) for more in _more_sessions(later.profile, race)]
 
 
 def _more_sessions(profile: Profile, race: Race) -> list[Variant]:
     return [Variant(f"{profile.sessions_per_week + more} sessions a week (sessions_per_week)",
-                    replace(profile, sessions_per_week=profile.sessions_per_week + more), race.name)
+                    replace(profile, sessions_per_week=profile.sessions_per_week + more), race.name, more=more)
             for more in MORE_SESSIONS if profile.sessions_per_week + more <= MAX_SESSIONS]
 
 
