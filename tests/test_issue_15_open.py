@@ -412,3 +412,17 @@ def test_a_strength_session_an_injury_replan_adds_keeps_its_weeks_load_step():
 
     outcome = run_case(case(182, 12), time_limit=20, thorough=True)
     assert "injury injury" in outcome.events and not outcome.failures, outcome.failures
+
+
+def test_a_miss_reported_on_the_long_runs_day_counts_in_its_share():
+    """Seed 209 (12 weeks, thorough): long 30 + easy 20 x 3, long_share_max 40; the easy run of
+    04-30 missed and reported on 05-01, the long run's own day. The re-plan kept the long run that
+    evening and left two runs, so the model did not hold R11's share; the checker reads the share
+    as known when the long run began, counts the miss (reported that day) and three runs, and
+    30/70 = 43 % > 40 %. The model now counts a miss reported on or after the long run's day too
+    (hard_rules._long_share_as_known)."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(209, 12), time_limit=20, thorough=True)
+    assert "replan" in " ".join(outcome.events) and not outcome.failures, outcome.failures
