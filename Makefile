@@ -5,6 +5,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: test typecheck demo bench clean
 
+# pytest-xdist: one worker a core, at most 4 (10 -> 5.5 min on 2 cores). loadgroup keeps
+# tests/test_browser.py on one worker (its pages go to one folder); PYTEST_JOBS= runs serially.
+PYTEST_JOBS ?= -n auto --maxprocesses 4 --dist loadgroup
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -16,7 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 test: $(STAMP)
 	$(BIN)/ruff check solver cli.py tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_JOBS)
 
 # The modules [tool.mypy] in pyproject.toml does not list as still having errors.
 typecheck: $(STAMP)

@@ -41,6 +41,10 @@ class Radicale:
         self.process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(folder / "config")],
                                         stdout=self.log, stderr=subprocess.STDOUT)
         self._wait()
+        # A real account has its calendar home before anything is pushed; Radicale makes it at the
+        # first principal lookup. Without this a test's `push --create` worked only after some
+        # earlier test had looked the principal up (a 409 when pytest-xdist ran it first).
+        self.client().principal()
 
     @property
     def root(self) -> str:

@@ -39,8 +39,11 @@ NOW = "2026-11-27T08:00:00Z"
 RUNS = ("easy", "long", "quality")
 
 # In CI (CI=true) nothing here skips: .ci/run installs chromium, Java and the validator.
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                                reason="Debian chromium not installed; .ci/run installs it")
+# One xdist worker runs the whole file (make test: --dist loadgroup): its module fixtures write the
+# pages to the fixed folder OUT, and whatif_page empties a folder in it first.
+pytestmark = [pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                                 reason="Debian chromium not installed; .ci/run installs it"),
+              pytest.mark.xdist_group("browser")]
 
 
 # -- what the plan file says (icalendar, independently of solver/check.py) ----------------------
