@@ -428,38 +428,61 @@ def _run_count(inst: Instance, v: Variables, week: WeekTarget) -> Expr:
 
 def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> None:
     """Taper weeks stay under taper_pct of the peak, the race week under the last taper_pct. The
-    peak is bounded below by the week periodization made the biggest, so this is sound."""
+    peak is the biggest of the build weeks (after the previous A race, before this race's taper)
+    as known when the checked week begins, as the checker reads it; with no build week (races
+    back to back) the previous race's build weeks, and before the first A race without one the
+    runner's weekly minutes."""
     rules = inst.profile.rules
     segment = 0
-    peak: Expr = inst.profile.weekly_minutes  # before the first A race with no build week
+    build: list[WeekTarget] = []
+    peaks: dict[tuple, Expr] = {}
     for r, week in enumerate(inst.weeks):
         if not any(race.priority == "A" for race in week.races):
             continue
-        build = inst.weeks[segment:max(segment, r - rules.taper_weeks)]
-        top = None
-        if build:  # else back-to-back races: the previous race's peak stands
-            # A week that is over counts what was run in it, not what it was planned to hold.
-            top = max(build, key=lambda w: inst.history.done_minutes.get(w.index, 0) if in_past(inst, w)
-                      else w.run_minutes)
-            peak = week_volume(inst, v, top)
-        for k in range(rules.taper_weeks):
-            t = r - rules.taper_weeks + k
-            if t >= segment and not in_past(inst, inst.weeks[t]):
-                v.hard(model, 100 * week_volume(inst, v, inst.weeks[t])
-                       <= _taper_allowance(inst, inst.weeks[t], rules.taper_pct[k], peak, top), "R8", t + 1)
-        if not in_past(inst, week):
-            v.hard(model, 100 * week_volume(inst, v, week) <= _taper_allowance(inst, week, rules.taper_pct[-1], peak, top),
-                   "R8", r + 1)
+        build = inst.weeks[segment:max(segment, r - rules.taper_weeks)] or build
+        checks = [(r - rules.taper_weeks + k, rules.taper_pct[k]) for k in range(rules.taper_weeks)]
+        for t, pct in checks + [(r, rules.taper_pct[-1])]:
+            checked = inst.weeks[t] if t >= 0 else None
+            if checked is None or t < segment or in_past(inst, checked):
+                continue
+            peak = _peak(inst, model, v, build, checked, peaks)
+            v.hard(model, 100 * week_volume(inst, v, checked) <= _taper_allowance(inst, checked, pct, peak), "R8", t + 1)
         segment = r + 1
 
 
-def _taper_allowance(inst: Instance, week: WeekTarget, pct: int, peak: Expr,
-                     top: WeekTarget | None) -> Expr:
-    """100 × the minutes R8 lets a taper or race week hold: pct of the peak as known when the week
-    began (a peak week already over counts the runs reported missed since), and never less than
+def _peak(inst: Instance, model: cp_model.CpModel, v: Variables, build: list[WeekTarget], checked: WeekTarget,
+          made: dict[tuple, Expr]) -> Expr:
+    """The biggest build week as known when `checked` begins: a week that is over counts what was
+    run and the runs reported missed since (what it held then), one still to come its placed
+    volume. An exact maximum, not the week periodization made the biggest: that one was only a
+    lower bound, and which week it was changed as weeks ended (harness seed 205: a re-plan of a
+    re-plan with nothing new dropped a taper long run because the peak moved to a week that had
+    lost its own long run)."""
+    if not build:
+        return inst.profile.weekly_minutes
+    as_of = first_day(inst, checked)
+    values: list[Expr] = []
+    for w in build:
+        if in_past(inst, w):
+            values.append(max(inst.history.done_minutes.get(w.index, 0),
+                              sum(m for _, m in inst.history.known_runs(w.index, as_of))))
+        else:
+            values.append(week_volume(inst, v, w))
+    known = max((x for x in values if isinstance(x, int)), default=0)
+    placed = [x for x in values if not isinstance(x, int)]
+    if not placed:
+        return known
+    key = (known, tuple(w.index for w in build if not in_past(inst, w)))
+    if key not in made:
+        peak = model.new_int_var(known, 7 * 24 * 60, f"r8_peak(weeks={key[1]})")
+        model.add_max_equality(peak, placed + [known])
+        made[key] = peak
+    return made[key]
+
+
+def _taper_allowance(inst: Instance, week: WeekTarget, pct: int, peak: Expr) -> Expr:
+    """100 × the minutes R8 lets a taper or race week hold: pct of the peak, and never less than
     what was already run in it (what was run is run; nothing more is added)."""
-    if top is not None and in_past(inst, top):
-        peak = max(peak, sum(m for _, m in inst.history.known_runs(top.index, first_day(inst, week))))
     if isinstance(peak, int):
         return max(pct * peak, 100 * inst.history.done_minutes.get(week.index, 0))
     return pct * peak

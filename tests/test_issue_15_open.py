@@ -426,3 +426,17 @@ def test_a_miss_reported_on_the_long_runs_day_counts_in_its_share():
 
     outcome = run_case(case(209, 12), time_limit=20, thorough=True)
     assert "replan" in " ".join(outcome.events) and not outcome.failures, outcome.failures
+
+
+def test_a_replan_of_a_replan_keeps_the_taper_when_the_peak_week_has_ended():
+    """Seed 205 (12 weeks, thorough): a quality run missed in week 3; R6 then dropped the long run
+    of week 5. The model's taper peak (R8) was the volume of the one week periodization had
+    planned the biggest: week 3 while it ran, week 5 (planned 190, placed 120) once week 3 was
+    over. A re-plan of the re-plan nine days later, with nothing new, read the peak as 120 and
+    dropped the week-7 taper long run the first re-plan had kept. The peak is now the biggest
+    build week as known when the taper week begins, as the checker reads it."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(205, 12), time_limit=20, thorough=True)
+    assert "replan of replan nothing" in outcome.events and not outcome.failures, outcome.failures
