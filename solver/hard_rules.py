@@ -434,7 +434,7 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
     runner's weekly minutes."""
     rules = inst.profile.rules
     segment = 0
-    build: list[WeekTarget] = []
+    build: tuple[WeekTarget, ...] = ()
     peaks: dict[tuple, Expr] = {}
     for r, week in enumerate(inst.weeks):
         if not any(race.priority == "A" for race in week.races):
@@ -450,7 +450,7 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
         segment = r + 1
 
 
-def _peak(inst: Instance, model: cp_model.CpModel, v: Variables, build: list[WeekTarget], checked: WeekTarget,
+def _peak(inst: Instance, model: cp_model.CpModel, v: Variables, build: tuple[WeekTarget, ...], checked: WeekTarget,
           made: dict[tuple, Expr]) -> Expr:
     """The biggest build week as known when `checked` begins: a week that is over counts what was
     run and the runs reported missed since (what it held then), one still to come its placed
