@@ -162,6 +162,13 @@ def move_event(component: icalendar.Event, s: Session, stamp: dt.datetime) -> No
         changes += [("SUMMARY", s.title), ("DESCRIPTION", s.details), (PROPS.PERIOD, s.period)]
         if "STEPS" in s.prescription:  # the run's workout, fitted to its new length
             changes.append((PROPS.STEPS, icalendar.vText(s.prescription["STEPS"])))
+        # Run/walk or not is the week's, as the new words say (harness seed 265: an easy run of a
+        # week an injury re-plan re-derived as Couch to 5K became "Easy run 19 min (Couch to 5K:
+        # continuous)" without X-RUNCAL-RUN-WALK, and the checker held it to easy_min).
+        if "RUN-WALK" in s.prescription:
+            changes.append((PROPS.RUN_WALK, s.prescription["RUN-WALK"]))
+        elif PROPS.RUN_WALK in component:
+            del component[PROPS.RUN_WALK]
     for name, value in changes:
         if name.startswith("X-"):
             textprop.put(component, name, str(value))

@@ -150,3 +150,27 @@ def test_libical_second_opinion_can_fail(sample_plan):
     broken = text[:colon + 1] + "2027013" + text[colon + 9:]
     errors, _ = _libical(broken)
     assert errors >= 1
+
+
+def test_a_rewritten_run_carries_the_run_walk_mark_its_words_have():
+    """ics.move_event: a run rewritten as a run/walk session gets X-RUNCAL-RUN-WALK (the checker
+    lets such a session be shorter than easy_min), and one rewritten as a continuous run loses it
+    (harness seeds 265 and 290: the mark was never written on a rewrite)."""
+    from solver.domain import Kind, Session
+    from solver.ics import move_event
+    from solver.planfile import PROPS
+
+    zone = ZoneInfo("Europe/London")
+    start = dt.datetime(2027, 3, 6, 7, 0, tzinfo=zone)
+    event = icalendar.Event()
+    event.add("uid", "x@runcal")
+    event.add("sequence", 0)
+
+    def rewrite(minutes: int, prescription: dict[str, str]) -> None:
+        move_event(event, Session(Kind.EASY, start, start + dt.timedelta(minutes=minutes), 9, "build", "w09-easy-1",
+                                  f"Easy run {minutes} min", "", None, prescription), STAMP)
+
+    rewrite(19, {"STEPS": "[]", "RUN-WALK": "7"})
+    assert str(event[PROPS.RUN_WALK]) == "7" and int(event["SEQUENCE"]) == 1
+    rewrite(25, {"STEPS": "[]"})
+    assert PROPS.RUN_WALK not in event and int(event["SEQUENCE"]) == 2

@@ -440,3 +440,17 @@ def test_a_replan_of_a_replan_keeps_the_taper_when_the_peak_week_has_ended():
 
     outcome = run_case(case(205, 12), time_limit=20, thorough=True)
     assert "replan of replan nothing" in outcome.events and not outcome.failures, outcome.failures
+
+
+@pytest.mark.parametrize("seed", [265, 290])
+def test_a_run_an_injury_replan_turns_into_run_walk_is_marked_so(seed):
+    """Seeds 265 and 290 (12 weeks, thorough): a beginner's injury re-plan re-derived the weeks
+    after it as Couch to 5K (a restart below the usual run lengths), and an easy run kept from the
+    plan was rewritten "Easy run 19 min (Couch to 5K: continuous)" without X-RUNCAL-RUN-WALK, so
+    the checker held it to easy_min (20; 7 < 10 for seed 290). A re-plan that rewrites a run now
+    sets or clears the mark with its words (ics.move_event)."""
+    from harness import run_case
+    from randomprofiles import case
+
+    outcome = run_case(case(seed, 12), time_limit=20, thorough=True)
+    assert "injury injury" in outcome.events and not outcome.failures, outcome.failures
