@@ -428,56 +428,59 @@ def _run_count(inst: Instance, v: Variables, week: WeekTarget) -> Expr:
 
 def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> None:
     """Taper weeks stay under taper_pct of the peak, the race week under the last taper_pct. The
-    peak is the biggest of the build weeks (after the previous A race, before this race's taper)
-    as known when the checked week begins, as the checker reads it; with no build week (races
-    back to back) the previous race's build weeks, and before the first A race without one the
-    runner's weekly minutes."""
+    peak is the build weeks' (after the previous A race, before this race's taper; with none, the
+    previous race's): at least the biggest of those whose volume is known (over, or fixed), as
+    known when the checked week begins, and at least the placed volume of the one still open
+    that periodization planned the biggest; before the first A race without one, the runner's
+    weekly minutes. A lower bound of the checker's peak, so this is sound."""
     rules = inst.profile.rules
     segment = 0
     build: tuple[WeekTarget, ...] = ()
-    peaks: dict[tuple, Expr] = {}
     for r, week in enumerate(inst.weeks):
         if not any(race.priority == "A" for race in week.races):
             continue
         build = inst.weeks[segment:max(segment, r - rules.taper_weeks)] or build
         checks = [(r - rules.taper_weeks + k, rules.taper_pct[k]) for k in range(rules.taper_weeks)]
         for t, pct in checks + [(r, rules.taper_pct[-1])]:
-            checked = inst.weeks[t] if t >= 0 else None
-            if checked is None or t < segment or in_past(inst, checked):
+            if t < max(segment, 0) or in_past(inst, inst.weeks[t]):
                 continue
-            peak = _peak(inst, model, v, build, checked, peaks)
-            v.hard(model, 100 * week_volume(inst, v, checked) <= _taper_allowance(inst, checked, pct, peak), "R8", t + 1)
+            checked = inst.weeks[t]
+            volume = 100 * week_volume(inst, v, checked)
+            known, open_top = _peak(inst, v, build, checked)
+            if open_top is None:
+                v.hard(model, volume <= _taper_allowance(inst, checked, pct, known), "R8", t + 1)
+                continue
+            # The peak is the bigger of the two: one literal picks which one the week answers to.
+            by_open = model.new_bool_var(f"r8_open_peak(week={t + 1})")
+            v.hard(model, volume <= pct * open_top, "R8", t + 1, by_open)
+            v.hard(model, volume <= _taper_allowance(inst, checked, pct, known), "R8", t + 1, by_open.Not())
         segment = r + 1
 
 
-def _peak(inst: Instance, model: cp_model.CpModel, v: Variables, build: tuple[WeekTarget, ...], checked: WeekTarget,
-          made: dict[tuple, Expr]) -> Expr:
-    """The biggest build week as known when `checked` begins: a week that is over counts what was
-    run and the runs reported missed since (what it held then), one still to come its placed
-    volume. An exact maximum, not the week periodization made the biggest: that one was only a
-    lower bound, and which week it was changed as weeks ended (harness seed 205: a re-plan of a
-    re-plan with nothing new dropped a taper long run because the peak moved to a week that had
-    lost its own long run)."""
+def _peak(inst: Instance, v: Variables, build: tuple[WeekTarget, ...], checked: WeekTarget) -> tuple[int, Expr | None]:
+    """The taper peak's two lower bounds: the biggest build week whose volume is known as of the
+    day `checked` begins (a week over counts what was run and the runs reported missed since;
+    a week that must place every session, its planned volume), and the placed volume of the
+    open week periodization planned the biggest (None when even all of it would not be bigger).
+    The known one only grows as weeks end, with what they held, so a re-plan of a re-plan reads
+    a peak at least as big (harness seed 205: the peak was the one week planned the biggest, a
+    week that had lost its long run once the week it had tied with was over, and the re-plan of
+    the re-plan, with nothing new, dropped a taper long run the first re-plan kept)."""
     if not build:
-        return inst.profile.weekly_minutes
+        return inst.profile.weekly_minutes, None
     as_of = first_day(inst, checked)
-    values: list[Expr] = []
+    known, top, top_planned, top_most = 0, None, -1, 0
     for w in build:
         if in_past(inst, w):
-            values.append(max(inst.history.done_minutes.get(w.index, 0),
-                              sum(m for _, m in inst.history.known_runs(w.index, as_of))))
-        else:
-            values.append(week_volume(inst, v, w))
-    known = max((x for x in values if isinstance(x, int)), default=0)
-    placed = [x for x in values if not isinstance(x, int)]
-    if not placed:
-        return known
-    key = (known, tuple(w.index for w in build if not in_past(inst, w)))
-    if key not in made:
-        peak = model.new_int_var(known, 7 * 24 * 60, f"r8_peak(weeks={key[1]})")
-        model.add_max_equality(peak, placed + [known])
-        made[key] = peak
-    return made[key]
+            known = max(known, inst.history.done_minutes.get(w.index, 0),
+                        sum(m for _, m in inst.history.known_runs(w.index, as_of)))
+            continue
+        volume = week_volume(inst, v, w)
+        if isinstance(volume, int):
+            known = max(known, volume)
+        elif w.run_minutes > top_planned:  # the first of the biggest, as periodization planned them
+            top, top_planned, top_most = volume, w.run_minutes, w.run_minutes + inst.history.done_minutes.get(w.index, 0)
+    return known, (top if top_most > known else None)
 
 
 def _taper_allowance(inst: Instance, week: WeekTarget, pct: int, peak: Expr) -> Expr:

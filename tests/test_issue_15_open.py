@@ -433,8 +433,9 @@ def test_a_replan_of_a_replan_keeps_the_taper_when_the_peak_week_has_ended():
     of week 5. The model's taper peak (R8) was the volume of the one week periodization had
     planned the biggest: week 3 while it ran, week 5 (planned 190, placed 120) once week 3 was
     over. A re-plan of the re-plan nine days later, with nothing new, read the peak as 120 and
-    dropped the week-7 taper long run the first re-plan had kept. The peak is now the biggest
-    build week as known when the taper week begins, as the checker reads it."""
+    dropped the week-7 taper long run the first re-plan had kept. The peak is now at least the
+    biggest build week already known (over, as known when the taper week begins), which only
+    grows as weeks end, as well as that open week's placed volume (hard_rules._peak)."""
     from harness import run_case
     from randomprofiles import case
 
