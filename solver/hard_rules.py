@@ -442,7 +442,7 @@ def _taper_volumes(inst: Instance, model: cp_model.CpModel, v: Variables) -> Non
         build = inst.weeks[segment:max(segment, r - rules.taper_weeks)] or build
         checks = [(r - rules.taper_weeks + k, rules.taper_pct[k]) for k in range(rules.taper_weeks)]
         for t, pct in checks + [(r, rules.taper_pct[-1])]:
-            if t < max(segment, 0) or in_past(inst, inst.weeks[t]):
+            if t < segment or in_past(inst, inst.weeks[t]):  # t < 0: a race too early for its taper
                 continue
             checked = inst.weeks[t]
             volume = 100 * week_volume(inst, v, checked)
@@ -653,7 +653,7 @@ def _long_share_as_known(inst: Instance, model: cp_model.CpModel, v: Variables, 
     for late, days in by_late.items():
         on: Expr = sum(v.x[o] for d in days for o in v.options(d, [Kind.LONG]))
         three = model.new_bool_var(f"r11_three_runs(week={week.index}, late={len(late)})")
-        model.add(runs + len(late) <= 2 + 7 * three)
+        model.add(runs + len(late) <= 2 + (7 + len(late)) * three)  # a week's days hold 7 runs, and the misses
         v.hard(model, 100 * target * on - share * (volume + sum(late)) <= 100 * target * (1 - three), "R11",
                week.index)
 
