@@ -475,12 +475,11 @@ def _peak(inst: Instance, v: Variables, build: tuple[WeekTarget, ...], checked: 
             known = max(known, inst.history.done_minutes.get(w.index, 0),
                         sum(m for _, m in inst.history.known_runs(w.index, as_of)))
             continue
-        volume = week_volume(inst, v, w)
-        if isinstance(volume, int):
-            known = max(known, volume)
+        if not flexible(inst, w):  # every planned session placed: its volume is its plan
+            known = max(known, w.run_minutes)
         elif w.run_minutes > top_planned:  # the first of the biggest, as periodization planned them
-            top, top_planned, top_most = volume, w.run_minutes, w.run_minutes + inst.history.done_minutes.get(w.index, 0)
-    return known, (top if top_most > known else None)
+            top, top_planned, top_most = w, w.run_minutes, w.run_minutes + inst.history.done_minutes.get(w.index, 0)
+    return known, (week_volume(inst, v, top) if top is not None and top_most > known else None)
 
 
 def _taper_allowance(inst: Instance, week: WeekTarget, pct: int, peak: Expr) -> Expr:
@@ -549,7 +548,7 @@ def r11_long_run(inst: Instance, model: cp_model.CpModel, v: Variables) -> Terms
             else:
                 enough = [lit for m, lit in window if long_allowed(m, rules) >= target]
                 v.hard(model, placed <= sum(enough), "R11", week.index)
-            _long_share(inst, model, v, week, placed, target)
+            _long_share(inst, model, v, week, target)
         elif inst.history.done_long(week.index) and not in_past(inst, week) and flexible(inst, week):
             _done_long_share(inst, model, v, week)
         longs.append(here)
@@ -617,39 +616,25 @@ def _long_placed(inst: Instance, v: Variables, week: WeekTarget) -> Expr:
     return sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, [Kind.LONG]))
 
 
-def _long_share(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget,
-                placed: Expr, target: int) -> None:
+def _long_share(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget, target: int) -> None:
     """R11: in a week of three runs or more the long run is at most long_share_max % of it, the
     week as known when the long run begins: a run missed and reported on the long run's day or
     later still counts (the checker's runs_of(week, day); harness seed 209: a miss reported on the
-    long run's own day left two runs, the share unchecked, and the checker counted three)."""
+    long run's own day left two runs, the share unchecked, and the checker counted three). One
+    constraint for each set of misses still to be reported, binding when the long run is placed
+    on a day that set is the one known on (a week without misses: one, for every day)."""
     share = inst.profile.rules.long_share_max
     volume = week_volume(inst, v, week)
-    if inst.history.missed_runs.get(week.index):
-        _long_share_as_known(inst, model, v, week, target, volume)
-        return
-    if not flexible(inst, week):
+    missed = inst.history.missed_runs.get(week.index, ())
+    if not flexible(inst, week) and not missed:
         count = sum(len(r) for r in week.runs.values())
         v.hard(model, count < 3 or 100 * target <= share * volume, "R11", week.index)
         return
     runs: Expr = sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, RUN_KINDS))
     runs += len(inst.history.done_runs.get(week.index, ()))
-    three = model.new_bool_var(f"r11_three_runs(week={week.index})")
-    model.add(runs <= 2 + 7 * three)
-    v.hard(model, 100 * target * placed - share * volume <= 100 * target * (1 - three), "R11", week.index)
-
-
-def _long_share_as_known(inst: Instance, model: cp_model.CpModel, v: Variables, week: WeekTarget, target: int,
-                         volume: Expr) -> None:
-    """_long_share for a week with misses: one constraint for each set of misses still to be
-    reported, binding when the long run is placed on a day that set is the one known on."""
-    share = inst.profile.rules.long_share_max
-    runs: Expr = sum(v.x[o] for d in week_days(inst, week) for o in v.options(d, RUN_KINDS))
-    runs += len(inst.history.done_runs.get(week.index, ()))
     by_late: dict[tuple[int, ...], list[int]] = {}
     for day in week_days(inst, week):
-        late = tuple(m for _, m, reported in inst.history.missed_runs[week.index] if reported >= day)
-        by_late.setdefault(late, []).append(day)
+        by_late.setdefault(tuple(m for _, m, reported in missed if reported >= day), []).append(day)
     for late, days in by_late.items():
         on: Expr = sum(v.x[o] for d in days for o in v.options(d, [Kind.LONG]))
         three = model.new_bool_var(f"r11_three_runs(week={week.index}, late={len(late)})")
